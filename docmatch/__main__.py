@@ -1,0 +1,3 @@
+from docmatch.cli import main
+
+main()

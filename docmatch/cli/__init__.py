@@ -1,0 +1,59 @@
+"""The `docmatch` command line.
+
+Each command group lives in its own module below and exposes `commands`, a list of
+click commands; `COMMAND_MODULES` names the modules to load. Heavy imports stay inside
+the command functions so that `docmatch --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+
+import click
+
+from docmatch.errors import DocmatchError
+from docmatch.logs import configure_logging
+
+COMMAND_MODULES = ["extract", "process", "demo"]
+
+log = logging.getLogger(__name__)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
+@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), default=None, help="Log level; defaults to DOCMATCH_LOG_LEVEL or WARNING.")
+def cli(log_level: str | None) -> None:
+    """Catch mismatches between business documents and Odoo, and hand them to reviewers."""
+    configure_logging(log_level or _env_log_level())
+
+
+def _env_log_level() -> str:
+    import os
+
+    return os.environ.get("DOCMATCH_LOG_LEVEL", "WARNING").upper()
+
+
+for _name in COMMAND_MODULES:
+    _module = importlib.import_module(f"docmatch.cli.{_name}")
+    for _command in _module.commands:
+        cli.add_command(_command)
+
+
+def main() -> None:
+    """Run the command line; docmatch's own errors print a message and a hint, not a traceback."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except DocmatchError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        if exc.hint:
+            click.echo(f"hint: {exc.hint}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)

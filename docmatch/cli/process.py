@@ -1,0 +1,37 @@
+"""`docmatch process`: turn documents into cases against Odoo records."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command("process")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--odoo-snapshot", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Snapshot folder of Odoo records (one <model>.json per model). Defaults to DOCMATCH_ODOO_SNAPSHOT.")
+@click.option("--odoo", "odoo_url", help="URL of a live Odoo; credentials come from DOCMATCH_ODOO_DB, _USER and _API_KEY.")
+@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="YAML tolerance policy. Defaults to DOCMATCH_RULES_FILE, else the bundled defaults.")
+@click.option("--json", "as_json", is_flag=True, help="Print the cases as JSON (the case contract) instead of a summary.")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write an HTML report to this file.")
+def process_command(files: tuple[Path, ...], odoo_snapshot: Path | None, odoo_url: str | None, rules_file: Path | None, as_json: bool, html_file: Path | None) -> None:
+    """Process FILES and print one case per document."""
+    from docmatch.cli.runner import build_context, run_files
+    from docmatch.reporting.render import cases_to_json, render_html, render_summary
+
+    context = build_context(odoo_snapshot=odoo_snapshot, odoo_url=odoo_url, rules_file=rules_file)
+    results = run_files(list(files), context, progress=len(files) > 1 and sys.stderr.isatty())
+    cases = [result.case for result in results]
+
+    if as_json:
+        click.echo(json.dumps(cases_to_json(cases), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_summary(cases))
+    if html_file:
+        html_file.write_text(render_html(cases), encoding="utf-8")
+        click.echo(f"HTML report written to {html_file}", err=True)
+
+
+commands = [process_command]

@@ -1,0 +1,1 @@
+"""Reporting: explanations, terminal summary, JSON export and HTML report of cases."""

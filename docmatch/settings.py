@@ -1,0 +1,92 @@
+"""The one settings object, read from `DOCMATCH_*` environment variables.
+
+Defaults are safe and offline: an SQLite database under the data folder, in-process
+execution, no Odoo connection, no LLM provider and nothing sent anywhere. Each setting
+is validated when `load_settings()` runs, so a wrong value fails at start with the
+variable's name instead of halfway through a batch.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from docmatch.errors import ConfigurationError
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DOCMATCH_", extra="ignore", frozen=True)
+
+    # --- general --------------------------------------------------------------------
+    data_dir: Path = Field(default=Path.home() / ".local" / "share" / "docmatch", description="Stored documents, cache and the default SQLite database.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    rules_file: Path | None = Field(default=None, description="YAML tolerance policy; the bundled defaults apply when unset.")
+    company_timezone: str = Field(default="UTC", description="IANA time zone in which document dates are compared with Odoo dates.")
+
+    # --- storage and workers --------------------------------------------------------
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; defaults to SQLite in data_dir.")
+    broker_url: str = "redis://127.0.0.1:6379/0"
+
+    # --- extraction -----------------------------------------------------------------
+    ocr_languages: str = Field(default="eng+deu+fra+nld+spa+ita", description="Tesseract language codes joined by '+'.")
+    ocr_dpi: int = Field(default=300, ge=150, le=600, description="Working resolution in dots per inch for pages rendered for OCR.")
+    low_confidence: float = Field(default=0.6, ge=0.0, le=1.0, description="Fields below this confidence are flagged for review.")
+
+    # --- Odoo -----------------------------------------------------------------------
+    odoo_url: str | None = None
+    odoo_db: str | None = None
+    odoo_user: str | None = None
+    odoo_api_key: SecretStr | None = None
+    odoo_company_ids: list[int] = Field(default=[], description="Companies docmatch works in; sent as allowed_company_ids.")
+    odoo_protocol: Literal["auto", "xmlrpc", "jsonrpc", "json2"] = "auto"
+    odoo_timeout: float = Field(default=30.0, gt=0, description="Seconds per Odoo call.")
+    odoo_snapshot: Path | None = Field(default=None, description="Snapshot folder used instead of a live Odoo.")
+
+    # --- explanations ---------------------------------------------------------------
+    llm_provider: Literal["none", "openai", "azure", "vllm", "ollama", "litellm"] = "none"
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str | None = None
+    llm_timeout: float = Field(default=20.0, gt=0, description="Seconds per LLM request.")
+
+    @field_validator("company_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/Berlin") from exc
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'docmatch.sqlite3'}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings from the environment, with keyword overrides from the command line.
+
+    Raises:
+        ConfigurationError: naming each invalid variable and why.
+    """
+    try:
+        return Settings(**{key: value for key, value in overrides.items() if value is not None})
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"DOCMATCH_{'_'.join(str(part) for part in error['loc']).upper()}: {error['msg']}" for error in exc.errors()
+        )
+        raise ConfigurationError(f"invalid settings: {problems}", hint="fix the environment variables named above") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once."""
+    return load_settings()

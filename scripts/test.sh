@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Set up everything the test suite needs, then run it. Extra arguments go to pytest.
+#   scripts/test.sh                 the whole suite
+#   scripts/test.sh -m "not ocr"    skip the OCR tests
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo"
+
+bash scripts/setup.sh
+bash scripts/services.sh
+export DOCMATCH_TEST_DATABASE_URL="${DOCMATCH_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/docmatch_test}"
+export DOCMATCH_TEST_REDIS_URL="${DOCMATCH_TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
+export OMP_THREAD_LIMIT=1
+
+exec .venv/bin/python -m pytest "$@"
