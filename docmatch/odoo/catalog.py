@@ -114,6 +114,11 @@ class Catalog:
     pickings: dict[int, Picking] = field(default_factory=dict)
     moves: dict[int, Move] = field(default_factory=dict)
     bills: dict[int, Bill] = field(default_factory=dict)
+    # What reviewers confirmed before, keyed by (commercial partner id, printed text):
+    # a vendor's product code to a product id, a printed unit to a uom.uom id or to a
+    # packaging (negative ids are product.packaging ids). Loaded from docmatch's database.
+    learned_vendor_codes: dict[tuple[int, str], int] = field(default_factory=dict)
+    learned_units: dict[tuple[int, str], int] = field(default_factory=dict)
 
     @property
     def major(self) -> int:
