@@ -115,10 +115,11 @@ class Catalog:
     moves: dict[int, Move] = field(default_factory=dict)
     bills: dict[int, Bill] = field(default_factory=dict)
     # What reviewers confirmed before, keyed by (commercial partner id, printed text):
-    # a vendor's product code to a product id, a printed unit to a uom.uom id or to a
-    # packaging (negative ids are product.packaging ids). Loaded from docmatch's database.
+    # a vendor's product code to a product id, and a printed unit to a unit or a
+    # packaging as (model, id), e.g. ("uom.uom", 3) or ("product.packaging", 12).
+    # Loaded from docmatch's database, not from Odoo.
     learned_vendor_codes: dict[tuple[int, str], int] = field(default_factory=dict)
-    learned_units: dict[tuple[int, str], int] = field(default_factory=dict)
+    learned_units: dict[tuple[int, str], tuple[str, int]] = field(default_factory=dict)
 
     @property
     def major(self) -> int:
