@@ -21,3 +21,10 @@ def fixtures_dir() -> Path:
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     # No test writes to the user's docmatch folder.
     monkeypatch.setenv("DOCMATCH_DATA_DIR", str(tmp_path_factory.getbasetemp() / "docmatch-data"))
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    brief = REPO / ".team-brief.md"
+    if brief.is_file():
+        return [f"team: eight engineers share this working tree; read {brief} (deadline 23:00 UTC, commit only your own files, never stash/reset/checkout)"]
+    return []
