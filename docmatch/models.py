@@ -194,6 +194,13 @@ class LinePair(BaseModel):
     document_quantity_base: float | None = None
     odoo_quantity_base: float | None = None
     conversion: str | None = None
+    # The Odoo line as a reviewer reads it, copied from the catalog after matching so
+    # that stored cases can be shown without asking Odoo again.
+    odoo_description: str | None = None
+    odoo_quantity: float | None = None
+    odoo_uom: str | None = None
+    odoo_price_unit: float | None = None
+    odoo_qty_moved: float | None = Field(default=None, description="Received (purchase) or delivered (sale) quantity, in odoo_uom.")
 
 
 class MatchResult(BaseModel):

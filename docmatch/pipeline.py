@@ -20,6 +20,7 @@ from docmatch.matchers import match_document
 from docmatch.models import Case, CaseDocument, Document, Extraction, Finding, FindingKind, MatchResult, Severity
 from docmatch.odoo.catalog import Catalog
 from docmatch.reporting.explain import template_explanation
+from docmatch.reporting.pairing import describe_pairs
 from docmatch.rules import Policy, PriorDocument, evaluate
 from docmatch.settings import Settings
 
@@ -61,7 +62,9 @@ def extract_stage(document: Document, context: PipelineContext) -> Extraction:
 def match_stage(extraction: Extraction, context: PipelineContext) -> MatchResult:
     if _unreadable(extraction):
         return MatchResult()
-    return match_document(extraction, context.catalog)
+    match = match_document(extraction, context.catalog)
+    describe_pairs(match, context.catalog)
+    return match
 
 
 def rules_stage(extraction: Extraction, match: MatchResult, context: PipelineContext) -> list[Finding]:

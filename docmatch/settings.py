@@ -53,6 +53,13 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     llm_timeout: float = Field(default=20.0, gt=0, description="Seconds per LLM request.")
 
+    # --- web interface --------------------------------------------------------------
+    web_base_url: str = Field(default="http://127.0.0.1:8080", description="Public address of `docmatch serve`, used in the evidence links placed in tickets.")
+    web_secret: SecretStr | None = Field(default=None, description="Key that signs evidence links; a random key is kept in data_dir when unset.")
+    web_link_ttl_hours: float = Field(default=24 * 14, gt=0, description="Hours an evidence link stays valid.")
+    web_users_file: Path | None = Field(default=None, description="File of 'user:pbkdf2_sha256$iterations$salt$hash' lines allowed to log in.")
+    web_auth_header: str | None = Field(default=None, description="Header a trusted reverse proxy sets to the logged-in user, e.g. X-Forwarded-User.")
+
     @field_validator("company_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
