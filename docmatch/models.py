@@ -201,6 +201,11 @@ class LinePair(BaseModel):
     odoo_uom: str | None = None
     odoo_price_unit: float | None = None
     odoo_qty_moved: float | None = Field(default=None, description="Received (purchase) or delivered (sale) quantity, in odoo_uom.")
+    # Why the pairing needs a person: "ambiguous", "unknown_product", "not_on_order",
+    # "unknown_unit" or "incompatible_unit"; None when the pair stands.
+    issue: str | None = None
+    candidates: list[OdooRef] = Field(default=[], description="Products or lines that were too close to tell apart.")
+    unit_factor: float | None = Field(default=None, description="Product base units in one printed unit of the document line.")
 
 
 class MatchResult(BaseModel):
@@ -213,6 +218,10 @@ class MatchResult(BaseModel):
     unpaired_document_lines: list[int] = []
     unpaired_odoo_lines: list[OdooRef] = []
     notes: list[str] = []
+    # Records a reference resolved to that belong to another partner: never matched.
+    foreign_records: list[OdooRef] = []
+    partner_method: str | None = Field(default=None, description="What identified the partner: vat, name, email_domain, reference.")
+    unresolved_references: list[str] = []
 
 
 # --- rules ----------------------------------------------------------------------------
