@@ -1,0 +1,152 @@
+"""A live docmatch web server on loopback, with cases made from a real PDF."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import uvicorn
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from docmatch.models import (
+    Case,
+    CaseDocument,
+    Document,
+    ExtractedField,
+    ExtractedLine,
+    Extraction,
+    Finding,
+    FindingKind,
+    LinePair,
+    MatchResult,
+    OdooRef,
+    Severity,
+)
+from docmatch.settings import Settings, load_settings
+from docmatch.web.app import create_app
+from docmatch.web.auth import hash_password
+from docmatch.web.repository import CaseRecord, MemoryRepository
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+
+
+def _word_box(pdf: Path, text: str) -> tuple[float, float, float, float]:
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:
+        for word in document.pages[0].extract_words():
+            if word["text"] == text:
+                return (word["x0"], word["top"], word["x1"], word["bottom"])
+    raise AssertionError(f"{text!r} not on the page")
+
+
+def _invoice_pdf(path: Path) -> None:
+    drawing = canvas.Canvas(str(path), pagesize=A4)
+    drawing.setFont("Helvetica", 11)
+    drawing.drawString(72, PAGE_HEIGHT - 72, "INVOICE INV-1001")
+    drawing.drawString(72, PAGE_HEIGHT - 200, "1  W-100  Widget  10  EA  2.50  25.00")
+    drawing.drawString(72, PAGE_HEIGHT - 220, "2  W-200  Gadget  4  EA  5.00  20.00")
+    drawing.drawString(300, PAGE_HEIGHT - 300, "Total 45.00")
+    drawing.showPage()
+    drawing.drawString(72, PAGE_HEIGHT - 72, "Terms: 30 days")
+    drawing.save()
+
+
+def make_records(folder: Path) -> list[CaseRecord]:
+    """Return one invoice case with a quantity finding and one clean delivery note."""
+    pdf = folder / "INV-1001.pdf"
+    _invoice_pdf(pdf)
+    number_box = _word_box(pdf, "INV-1001")
+    total_box = _word_box(pdf, "45.00")
+    line_one = _word_box(pdf, "W-100")
+    line_two = _word_box(pdf, "W-200")
+    extraction = Extraction(
+        doc_type="invoice",
+        pages=2,
+        method="text",
+        fields={
+            "number": ExtractedField(value="INV-1001", confidence=1.0, page=1, bbox=number_box),
+            "total": ExtractedField(value=45.0, confidence=0.45, page=1, bbox=total_box, flags=["low_confidence"]),
+        },
+        lines=[
+            ExtractedLine(position=1, code="W-100", description="Widget", quantity=10, uom="EA", unit_price=2.5, amount=25.0, page=1, bbox=(72, line_one[1], 330, line_one[3]), confidence=1.0),
+            ExtractedLine(position=2, code="W-200", description="Gadget", quantity=4, uom="EA", unit_price=5.0, amount=20.0, page=1, bbox=(72, line_two[1], 330, line_two[3]), confidence=1.0),
+        ],
+    )
+    order = OdooRef(model="purchase.order", id=7, name="P00007")
+    match = MatchResult(
+        records=[order],
+        pairs=[
+            LinePair(document_line=0, odoo_line=OdooRef(model="purchase.order.line", id=70, name="P00007/1"), order=order, method="vendor_code", odoo_description="Widget", odoo_quantity=8, odoo_uom="Units", odoo_price_unit=2.5, odoo_qty_moved=8),
+            LinePair(document_line=1, odoo_line=OdooRef(model="purchase.order.line", id=71, name="P00007/2"), order=order, method="vendor_code", odoo_description="Gadget", odoo_quantity=4, odoo_uom="Units", odoo_price_unit=5.0, odoo_qty_moved=4),
+        ],
+    )
+    finding = Finding(kind=FindingKind.QUANTITY_MISMATCH, severity=Severity.HIGH, rule="quantity.invoice_vs_order", tolerance="2 % or 1 unit", line=1, document_value=10, odoo_value=8, message="Line 1 bills 10 units where the order has 8.")
+    invoice = CaseRecord(
+        document=Document(sha256="1" * 64, filename=pdf.name, path=str(pdf)),
+        extraction=extraction,
+        match=match,
+        case=Case(document=CaseDocument(sha256="1" * 64, filename=pdf.name, doc_type="invoice"), matched=[order], findings=[finding], explanation="Line 1 bills more than ordered.", opens_ticket=True),
+        received_at=datetime.now(timezone.utc) - timedelta(days=2),
+        channel="imap",
+        partner="Acme Supplies",
+    )
+    delivery = CaseRecord(
+        document=Document(sha256="2" * 64, filename="DN-5.pdf", path=str(pdf)),
+        extraction=Extraction(doc_type="delivery_note", pages=2, method="text"),
+        match=MatchResult(records=[order]),
+        case=Case(document=CaseDocument(sha256="2" * 64, filename="DN-5.pdf", doc_type="delivery_note"), matched=[order], findings=[]),
+        received_at=datetime.now(timezone.utc) - timedelta(days=1),
+        channel="sftp",
+        partner="Acme Supplies",
+    )
+    return [invoice, delivery]
+
+
+@pytest.fixture()
+def web_settings(tmp_path: Path) -> Settings:
+    users = tmp_path / "users"
+    users.write_text("reviewer:" + hash_password("secret-pass", iterations=1000) + "\n", encoding="utf-8")
+    return load_settings(data_dir=tmp_path / "data", web_users_file=users)
+
+
+@pytest.fixture()
+def word_position():  # type: ignore[no-untyped-def]
+    """Return a function giving a word's box on page 1 as fractions of the page size."""
+
+    def position(pdf: Path, text: str) -> tuple[float, float, float, float]:
+        x0, top, x1, bottom = _word_box(pdf, text)
+        return (x0 / PAGE_WIDTH, top / PAGE_HEIGHT, x1 / PAGE_WIDTH, bottom / PAGE_HEIGHT)
+
+    return position
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture()
+def live_server(web_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Settings, list[CaseRecord]]]:
+    """Serve the web app from a thread on a free loopback port."""
+    records = make_records(tmp_path)
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    settings = web_settings.model_copy(update={"web_base_url": base_url})
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, MemoryRepository(records)), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the web server did not start"
+    yield base_url, settings, records
+    server.should_exit = True
+    thread.join(timeout=5)
