@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; defaults to SQLite in data_dir.")
     broker_url: str = "redis://127.0.0.1:6379/0"
 
+    # --- intake ---------------------------------------------------------------------
+    intake_file: Path | None = Field(default=None, description="YAML file describing the intake channels (mailboxes, SFTP drops, folders, Odoo Documents); see the README.")
+    intake_webhook_token: SecretStr | None = Field(default=None, description="Long random token in the Odoo webhook URL /webhooks/odoo/<token>; the webhook answers 404 while unset.")
+    intake_upload_token: SecretStr | None = Field(default=None, description="Bearer token for POST /documents; uploads answer 404 while unset.")
+
     # --- extraction -----------------------------------------------------------------
     ocr_languages: str = Field(default="eng+deu+fra+nld+spa+ita", description="Tesseract language codes joined by '+'.")
     ocr_dpi: int = Field(default=300, ge=150, le=600, description="Working resolution in dots per inch for pages rendered for OCR.")

@@ -177,7 +177,7 @@ def build_dashboard(records: list[CaseRecord], filters: Filters, *, now: datetim
     # Breakdowns by week, document type and channel; closed counts by closing week.
     board.by_week = _group(selected, lambda record: iso_week(record.received_at))
     for record in selected:
-        if record.closed_at:
+        if record.case.opens_ticket and record.closed_at:
             week = board.by_week.setdefault(iso_week(record.closed_at), {"documents": 0, "exceptions": 0, "touchless": 0, "opened": 0})
             week["closed"] = week.get("closed", 0) + 1
     board.weeks = sorted(board.by_week)
@@ -192,7 +192,7 @@ def build_dashboard(records: list[CaseRecord], filters: Filters, *, now: datetim
     board.stuck = [record for record in selected if record.state not in ("reported", "failed", "quarantined") and now - record.received_at > stuck_after]
 
     # Resolution time, acceptance and reopen rate over closed cases.
-    closed = [record for record in selected if record.closed_at]
+    closed = [record for record in selected if record.case.opens_ticket and record.closed_at]
     hours = [(record.closed_at - record.received_at).total_seconds() / 3600 for record in closed if record.closed_at]
     if hours:
         board.resolution_median_hours = statistics.median(hours)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
+import uuid
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import psycopg
 import pytest
 import uvicorn
+from sqlalchemy.engine import make_url
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -28,10 +32,14 @@ from docmatch.models import (
     OdooRef,
     Severity,
 )
+from docmatch.models import Arrival
+from docmatch.pipeline import DocumentResult
 from docmatch.settings import Settings, load_settings
+from docmatch.storage.store import Store
 from docmatch.web.app import create_app
 from docmatch.web.auth import hash_password
-from docmatch.web.repository import CaseRecord, MemoryRepository
+from docmatch.web.repository import CaseRecord, CaseRepository, MemoryRepository
+from docmatch.web.store_repository import StoreRepository
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 
@@ -110,6 +118,12 @@ def make_records(folder: Path) -> list[CaseRecord]:
 
 
 @pytest.fixture()
+def sample_records():  # type: ignore[no-untyped-def]
+    """Return the function that writes the sample PDF into a folder and builds its records."""
+    return make_records
+
+
+@pytest.fixture()
 def web_settings(tmp_path: Path) -> Settings:
     users = tmp_path / "users"
     users.write_text("reviewer:" + hash_password("secret-pass", iterations=1000) + "\n", encoding="utf-8")
@@ -133,20 +147,65 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture()
-def live_server(web_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Settings, list[CaseRecord]]]:
-    """Serve the web app from a thread on a free loopback port."""
-    records = make_records(tmp_path)
+def _serve(settings: Settings, repository: CaseRepository) -> Iterator[str]:
+    """Serve the web app from a thread on a free loopback port; yield its base URL."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    settings = web_settings.model_copy(update={"web_base_url": base_url})
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, MemoryRepository(records)), host="127.0.0.1", port=port, log_level="warning"))
+    settings = settings.model_copy(update={"web_base_url": base_url})
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, repository), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert server.started, "the web server did not start"
-    yield base_url, settings, records
+    yield base_url
     server.should_exit = True
     thread.join(timeout=5)
+
+
+@pytest.fixture()
+def live_server(web_settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Settings, list[CaseRecord]]]:
+    """The web app over records held in memory."""
+    records = make_records(tmp_path)
+    for base_url in _serve(web_settings, MemoryRepository(records)):
+        yield base_url, web_settings.model_copy(update={"web_base_url": base_url}), records
+
+
+SERVER_URL = os.environ.get("DOCMATCH_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/docmatch_test")
+
+
+@pytest.fixture()
+def store() -> Iterator[Store]:
+    """A migrated store in a PostgreSQL database of its own, dropped afterwards."""
+    url = make_url(SERVER_URL)
+    name = f"docmatch_web_{uuid.uuid4().hex[:10]}"
+    admin = psycopg.connect(host=url.host, port=url.port or 5432, user=url.username, dbname=url.database, autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+    store = Store(url.set(database=name).render_as_string(hide_password=False))
+    store.migrate()
+    try:
+        yield store
+    finally:
+        store.dispose()
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture()
+def stored_records(store: Store, tmp_path: Path) -> list[CaseRecord]:
+    """The sample records, written into the store as in-process runs would."""
+    records = make_records(tmp_path)
+    for record in records:
+        arrival = Arrival(channel=record.channel, source=record.document.filename, filename=record.document.filename, received_at=record.received_at)  # type: ignore[arg-type]
+        document = record.document.model_copy(update={"arrivals": [arrival]})
+        stored = store.add_arrival(document)
+        store.record_result(stored.id, DocumentResult(document, record.extraction, record.match, record.case))
+    return records
+
+
+@pytest.fixture()
+def live_store_server(web_settings: Settings, store: Store, stored_records: list[CaseRecord]) -> Iterator[tuple[str, Store]]:
+    """The web app over the PostgreSQL store."""
+    for base_url in _serve(web_settings, StoreRepository(store)):
+        yield base_url, store
