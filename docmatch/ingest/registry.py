@@ -1,8 +1,14 @@
-"""Identify a file by its SHA-256 and describe it as a `Document`."""
+"""Identify a file by its SHA-256, keep its bytes, and describe it as a `Document`.
+
+Stored copies live at `<data_dir>/documents/<sha256[:2]>/<sha256>`: the same content is
+written once however many times and by whichever channel it arrives.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 from pathlib import Path
 
 from docmatch.models import Arrival, Document
@@ -13,7 +19,12 @@ _SIGNATURES: list[tuple[bytes, str]] = [
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"II*\x00", "image/tiff"),
     (b"MM\x00*", "image/tiff"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
 ]
+
+# Media types the extractors read; everything else is quarantined at intake.
+DOCUMENT_MEDIA_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/tiff"})
 
 
 def sniff_media_type(head: bytes) -> str:
@@ -28,10 +39,43 @@ def sniff_media_type(head: bytes) -> str:
     return "application/octet-stream"
 
 
+def content_hash(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def stored_path(data_dir: str | Path, sha256: str) -> Path:
+    """Return where the stored copy of the content with this hash lives."""
+    return Path(data_dir) / "documents" / sha256[:2] / sha256
+
+
+def store_bytes(content: bytes, *, data_dir: str | Path) -> Path:
+    """Write `content` under its hash, once; return the stored path.
+
+    The bytes go to a temporary file in the same folder first and are renamed into
+    place, so a reader never sees half a file and two writers of the same content do
+    not disturb each other.
+    """
+    target = stored_path(data_dir, content_hash(content))
+    if target.is_file() and target.stat().st_size == len(content):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
 def register_bytes(content: bytes, *, filename: str, channel: str = "cli", source: str | None = None, path: str | None = None) -> Document:
     """Describe `content` as a document with one arrival."""
     return Document(
-        sha256=hashlib.sha256(content).hexdigest(),
+        sha256=content_hash(content),
         filename=filename,
         media_type=sniff_media_type(content[:1024]),
         size=len(content),

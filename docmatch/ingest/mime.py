@@ -1,0 +1,275 @@
+"""Find the documents inside an e-mail message.
+
+`find_attachments(message)` walks every part of a parsed message and returns the files
+worth taking, the decorations it skipped and the containers it could not open:
+
+- multipart parts are walked depth first; forwarded messages (`message/rfc822` parts,
+  or `.eml` files attached as plain bytes) are walked like the outer message;
+- Outlook's `winmail.dat` (`application/ms-tnef`) is unpacked with tnefparse and its
+  attachments are taken as if they were parts of the message; a container that does not
+  decode is reported as a problem, never dropped in silence;
+- a PDF is taken whatever its disposition: Apple Mail marks attached PDFs `inline`;
+- images that decorate the message (logos, banners, signature pictures) are skipped.
+  The decision uses the declared MIME type and the magic bytes together with the
+  Content-ID that HTML bodies reference them by, and the size; never the disposition
+  alone;
+- file names encoded per RFC 2231 (split, percent-escaped) or RFC 2047 are decoded and
+  normalised to NFC; making them safe for the file system is `quarantine.safe_filename`'s
+  job.
+
+Text and HTML bodies are not attachments and are left alone. Everything else with a
+file name is returned, so that `quarantine.inspect` can refuse what is not a document
+with a reason the report shows.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import logging
+import unicodedata
+from dataclasses import dataclass, field
+from email.header import decode_header, make_header
+from email.message import EmailMessage, Message
+
+from docmatch.ingest.registry import sniff_media_type
+
+log = logging.getLogger(__name__)
+
+# Nesting deeper than this (forwards of forwards of containers) is not followed.
+MAX_DEPTH = 6
+
+TNEF_TYPES = frozenset({"application/ms-tnef", "application/vnd.ms-tnef"})
+SIGNATURE_TYPES = frozenset({"application/pgp-signature", "application/pkcs7-signature", "application/x-pkcs7-signature"})
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/tiff", "image/bmp", "image/webp"})
+
+_EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "image/tiff": ".tif", "image/gif": ".gif"}
+
+
+@dataclass(frozen=True)
+class DecorationRules:
+    """When an image belongs to the message's looks rather than being a document.
+
+    An image referenced by Content-ID is a decoration unless it is as large as a photo
+    of a page; an image without Content-ID is a decoration only when it is tiny.
+    """
+
+    # Below this an image is a logo or an icon, Content-ID or not (bytes).
+    tiny_image_bytes: int = 8 * 1024
+    # At or above this an image is taken even with a Content-ID: phones send photographed
+    # delivery notes inline (bytes).
+    photo_bytes: int = 400 * 1024
+
+
+@dataclass
+class MailAttachment:
+    """One file found in a message; `filename` is decoded and NFC, not yet made safe."""
+
+    filename: str
+    content: bytes
+    declared_type: str
+    content_id: str | None = None
+    origin: str = "part"  # part, forwarded or tnef
+
+
+@dataclass
+class MailContents:
+    """What `find_attachments` found: files to take, decorations skipped, containers not opened."""
+
+    attachments: list[MailAttachment] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[MailAttachment] = field(default_factory=list)
+    problem_reasons: list[str] = field(default_factory=list)
+
+
+def parse_message(raw: bytes) -> EmailMessage:
+    """Parse raw RFC 5322 bytes with the modern policy (decoded headers, `iter_attachments`)."""
+    return email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[return-value]
+
+
+def find_attachments(message: Message, *, rules: DecorationRules | None = None) -> MailContents:
+    """Return the files in `message`, walking nested parts, forwards and TNEF containers."""
+    contents = MailContents()
+    _walk(message, contents, rules or DecorationRules(), depth=0, origin="part")
+    log.debug(
+        "message walked: %d attachments, %d decorations skipped, %d problems",
+        len(contents.attachments), len(contents.skipped), len(contents.problems),
+    )
+    return contents
+
+
+def _walk(part: Message, contents: MailContents, rules: DecorationRules, *, depth: int, origin: str) -> None:
+    if depth > MAX_DEPTH:
+        contents.problem_reasons.append("message nested too deeply; inner parts not read")
+        return
+    content_type = part.get_content_type()
+
+    # Containers: walk what they hold.
+    if part.is_multipart() and content_type != "message/rfc822":
+        for child in part.get_payload():  # type: ignore[union-attr]
+            _walk(child, contents, rules, depth=depth + 1, origin=origin)
+        return
+    if content_type == "message/rfc822":
+        for inner in _payload_messages(part):
+            _walk(inner, contents, rules, depth=depth + 1, origin="forwarded")
+        return
+
+    filename = decode_filename(part)
+    if _is_body(part, filename):
+        return
+    content = _decoded_payload(part)
+    content_id = (part.get("Content-ID") or "").strip() or None
+
+    # Outlook's TNEF container and forwarded messages attached as bytes.
+    if content_type in TNEF_TYPES or (filename or "").lower() == "winmail.dat":
+        _unpack_tnef(content, filename or "winmail.dat", contents, rules, depth=depth)
+        return
+    if (filename or "").lower().endswith(".eml") and _looks_like_message(content):
+        _walk(parse_message(content), contents, rules, depth=depth + 1, origin="forwarded")
+        return
+
+    _consider(MailAttachment(filename or "", content, content_type, content_id, origin), contents, rules)
+
+
+def _consider(attachment: MailAttachment, contents: MailContents, rules: DecorationRules) -> None:
+    """Keep `attachment` unless it decorates the message; name it when it has no name."""
+    sniffed = sniff_media_type(attachment.content[:1024])
+    if attachment.declared_type in SIGNATURE_TYPES:
+        contents.skipped.append((attachment.filename, "message signature"))
+        return
+    decoration = is_decoration(attachment, sniffed, rules)
+    if decoration:
+        contents.skipped.append((attachment.filename, decoration))
+        log.debug("skipped a decoration image (%s)", decoration)
+        return
+    attachment.filename = with_extension(attachment.filename, sniffed, index=len(contents.attachments) + 1)
+    contents.attachments.append(attachment)
+
+
+def is_decoration(attachment: MailAttachment, sniffed: str, rules: DecorationRules) -> str | None:
+    """Return why an image part is a decoration, or None when it may be a document."""
+    if sniffed == "application/pdf":
+        return None
+    is_image = attachment.declared_type in IMAGE_TYPES or sniffed.startswith("image/")
+    if not is_image:
+        return None
+    size = len(attachment.content)
+    if size < rules.tiny_image_bytes:
+        return f"image of {size} bytes, below the {rules.tiny_image_bytes} byte floor for a page"
+    if attachment.content_id and size < rules.photo_bytes:
+        return "image embedded in the message body by Content-ID"
+    return None
+
+
+def decode_filename(part: Message) -> str | None:
+    """Return the part's file name decoded (RFC 2231 and RFC 2047) and in NFC, or None."""
+    try:
+        name = part.get_filename()
+    except (ValueError, LookupError, TypeError):
+        # A broken parameter (unknown charset, bad continuation) must not lose the part.
+        name = part.get_param("name")  # type: ignore[assignment]
+        name = name if isinstance(name, str) else None
+    if not name:
+        return None
+    if "=?" in name:
+        # Encoded words inside a quoted parameter break RFC 2047, yet common mailers send them.
+        try:
+            name = str(make_header(decode_header(name)))
+        except (ValueError, LookupError):
+            pass
+    # Undecodable bytes arrive as surrogate escapes; keep what is readable.
+    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return unicodedata.normalize("NFC", name).strip()
+
+
+def with_extension(filename: str, media_type: str, *, index: int) -> str:
+    """Give a nameless part a name, and a name without extension the one its bytes imply."""
+    extension = _EXTENSIONS.get(media_type, "")
+    if not filename:
+        return f"attachment-{index}{extension or '.bin'}"
+    if extension and "." not in filename.rsplit("/", 1)[-1]:
+        return filename + extension
+    return filename
+
+
+def _is_body(part: Message, filename: str | None) -> bool:
+    disposition = (part.get_content_disposition() or "").lower()
+    return part.get_content_maintype() == "text" and not filename and disposition != "attachment"
+
+
+def _decoded_payload(part: Message) -> bytes:
+    payload = part.get_payload(decode=True)
+    if isinstance(payload, bytes):
+        return payload
+    if isinstance(payload, str):
+        return payload.encode("utf-8", "surrogateescape")
+    return b""
+
+
+def _payload_messages(part: Message) -> list[Message]:
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        return [item for item in payload if isinstance(item, Message)]
+    if isinstance(payload, (str, bytes)):
+        # A message/rfc822 part with a transfer encoding arrives undecoded.
+        return [parse_message(_decoded_payload(part))]
+    return []
+
+
+def _looks_like_message(content: bytes) -> bool:
+    head = content[:2048].lower()
+    return b"\nfrom:" in b"\n" + head and (b"\nsubject:" in b"\n" + head or b"\nmime-version:" in b"\n" + head)
+
+
+def _unpack_tnef(content: bytes, filename: str, contents: MailContents, rules: DecorationRules, *, depth: int) -> None:
+    """Take the attachments out of a TNEF container; report the container if it does not decode."""
+    import tnefparse
+
+    try:
+        container = tnefparse.TNEF(content, do_checksum=False)
+    except Exception as exc:  # tnefparse raises ValueError, struct.error, IndexError and others
+        log.warning("a TNEF container could not be decoded: %s", type(exc).__name__)
+        contents.problems.append(MailAttachment(filename, content, "application/ms-tnef"))
+        contents.problem_reasons.append(f"unsupported container {filename}: TNEF data could not be decoded ({type(exc).__name__})")
+        return
+    _take_tnef_attachments(container, contents, rules, depth=depth)
+
+
+def _take_tnef_attachments(container, contents: MailContents, rules: DecorationRules, *, depth: int) -> None:  # type: ignore[no-untyped-def]
+    for item in container.attachments:
+        embedded = getattr(item, "embed", None)
+        if embedded is not None and depth < MAX_DEPTH:
+            # An Outlook item attached to the message: its attachments count too.
+            _take_tnef_attachments(embedded, contents, rules, depth=depth + 1)
+            continue
+        name = item.long_filename() or item.name
+        if isinstance(name, bytes):
+            name = name.decode("utf-8", "replace")
+        name = unicodedata.normalize("NFC", str(name).strip("\x00").strip())
+        content_id = _tnef_content_id(item)
+        data = item.data if isinstance(item.data, bytes) else b""
+        _consider(MailAttachment(name, data, _tnef_mime_type(item, data), content_id, "tnef"), contents, rules)
+
+
+def _tnef_content_id(item) -> str | None:  # type: ignore[no-untyped-def]
+    from tnefparse.properties import MAPI_ATTACH_CONTENT_ID
+
+    for attribute in item.mapi_attrs:
+        if attribute.name == MAPI_ATTACH_CONTENT_ID:
+            value = attribute.data
+            if isinstance(value, bytes):
+                value = value.decode("utf-8", "replace")
+            return str(value).strip("\x00") or None
+    return None
+
+
+def _tnef_mime_type(item, data: bytes) -> str:  # type: ignore[no-untyped-def]
+    from tnefparse.properties import MAPI_ATTACH_MIME_TAG
+
+    for attribute in item.mapi_attrs:
+        if attribute.name == MAPI_ATTACH_MIME_TAG:
+            value = attribute.data
+            if isinstance(value, bytes):
+                value = value.decode("ascii", "replace")
+            return str(value).strip("\x00").lower()
+    return sniff_media_type(data[:1024])
