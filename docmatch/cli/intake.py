@@ -1,0 +1,45 @@
+"""`docmatch intake`: poll the intake channels once, or in a loop."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import click
+
+log = logging.getLogger(__name__)
+
+
+@click.command("intake")
+@click.argument("kind", type=click.Choice(["imap", "sftp", "folder", "odoo"]))
+@click.option("--once", is_flag=True, help="Poll once and exit (the default is a loop).")
+@click.option("--interval", type=click.FloatRange(min=1), default=60.0, help="Seconds between two polls in the loop.")
+@click.option("--channel", "only", help="Poll only the channel with this name.")
+@click.option("--intake-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Channels file. Defaults to DOCMATCH_INTAKE_FILE.")
+@click.option("--dispatch", type=click.Choice(["inline", "workers", "store"]), default="inline", help="inline: process new documents here; workers: queue them for Celery; store: only record them.")
+def intake_command(kind: str, once: bool, interval: float, only: str | None, intake_file: Path | None, dispatch: str) -> None:
+    """Take documents from the KIND channels of the intake file.
+
+    Each new document is stored under its content hash and processed; a file that
+    arrives again, by any channel, only gains an arrival.
+    """
+    from docmatch.ingest.poll import channels_from_settings, open_intake, poll_channels
+    from docmatch.settings import load_settings
+
+    settings = load_settings(intake_file=intake_file)
+    channels = channels_from_settings(settings)
+    intake = open_intake(settings, dispatch=dispatch)  # type: ignore[arg-type]
+    while True:
+        report, failures = poll_channels(kind, channels, intake, only=only)  # type: ignore[arg-type]
+        click.echo(f"{kind}: {report.summary()}")
+        for failure in failures:
+            click.echo(f"error: {failure}", err=True)
+        if once:
+            if failures:
+                raise SystemExit(6)
+            return
+        time.sleep(interval)
+
+
+commands = [intake_command]

@@ -1,0 +1,84 @@
+"""Run the pollers of the channels named in the intake file.
+
+`docmatch intake` and the workers' beat schedule both call `poll_channels`; one channel
+that fails (server down, login refused) is reported and the others still run.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from typing import Literal
+
+from docmatch.errors import ConfigurationError, DocmatchError
+from docmatch.ingest.config import ChannelsConfig, load_channels
+from docmatch.ingest.dispatch import DispatchMode, make_dispatcher
+from docmatch.ingest.intake import Intake, IntakeReport
+from docmatch.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ChannelKind = Literal["imap", "sftp", "folder", "odoo"]
+CHANNEL_KINDS: tuple[str, ...] = ("imap", "sftp", "folder", "odoo")
+
+
+def open_intake(settings: Settings, *, dispatch: DispatchMode = "inline") -> Intake:
+    """Open docmatch's database (migrated) and return the intake desk."""
+    from docmatch.storage.store import Store
+
+    store = Store.from_settings(settings)
+    store.migrate()
+    return Intake(settings, store, dispatch=make_dispatcher(settings, mode=dispatch, store=store))
+
+
+def channels_from_settings(settings: Settings) -> ChannelsConfig:
+    if settings.intake_file is None:
+        raise ConfigurationError("no intake channels configured", hint="set DOCMATCH_INTAKE_FILE to a channels file (see the README's 'Intake channels')")
+    return load_channels(settings.intake_file)
+
+
+def poll_channels(kind: ChannelKind, channels: ChannelsConfig, intake: Intake, *, only: str | None = None) -> tuple[IntakeReport, list[str]]:
+    """Poll every channel of `kind` once (or only the one named `only`).
+
+    Returns the summed counts and one message per channel that failed.
+    """
+    report, failures = IntakeReport(), []
+    selected = [channel for channel in _channels_of(kind, channels) if only is None or channel.name == only]
+    if only is not None and not selected:
+        raise ConfigurationError(f"no {kind} channel named {only!r} in the intake file", hint="check the name: entries of the intake file")
+    for channel in selected:
+        try:
+            report.merge(_poll_one(kind, channel, intake))
+        except DocmatchError as exc:
+            log.error("%s channel %s failed: %s", kind, channel.name, exc.message)
+            failures.append(str(exc))
+    return report, failures
+
+
+def _channels_of(kind: ChannelKind, channels: ChannelsConfig) -> list:  # type: ignore[type-arg]
+    return {"imap": channels.imap, "sftp": channels.sftp, "folder": channels.folders, "odoo": channels.odoo_documents}[kind]
+
+
+def _poll_one(kind: ChannelKind, channel, intake: Intake) -> IntakeReport:  # type: ignore[no-untyped-def]
+    if kind == "imap":
+        from docmatch.ingest.imap import ImapPoller
+
+        return ImapPoller(channel, intake, worker=worker_name()).poll()
+    if kind == "sftp":
+        from docmatch.ingest.sftp import poll_sftp_drop
+
+        return poll_sftp_drop(channel, intake)
+    if kind == "folder":
+        from docmatch.ingest.folder import poll_folder_drop
+
+        return poll_folder_drop(channel, intake)
+    from docmatch.ingest.odoo_documents import OdooDocumentsPoller
+    from docmatch.odoo.client import OdooClient
+
+    return OdooDocumentsPoller(channel, OdooClient.from_settings(intake.settings), intake).poll()
+
+
+def worker_name() -> str:
+    """Name this poller in the ledger: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:200]
