@@ -2,7 +2,9 @@
 
 The command line calls `process_path` directly; Celery tasks call the same stage
 functions one by one (see `docmatch.workers`). A document that cannot be read still
-becomes a case, with an `extraction_failed` finding that says why.
+becomes a case, with an `extraction_failed` finding that says why. With a `Store` on
+the context, each run is kept in docmatch's database: the arrival, what each stage
+produced, the case and the ticket link.
 """
 
 from __future__ import annotations
@@ -17,16 +19,23 @@ from docmatch.extractors import extract_file
 from docmatch.ingest import register_file
 from docmatch.logs import document_context
 from docmatch.matchers import match_document
-from docmatch.models import Case, CaseDocument, Document, Extraction, Finding, FindingKind, MatchResult, Severity
+from docmatch.models import Case, CaseDocument, Document, Extraction, Finding, FindingKind, MatchResult, OdooRef, Severity
 from docmatch.odoo.catalog import Catalog
 from docmatch.reporting.explain import template_explanation
 from docmatch.reporting.pairing import describe_pairs
 from docmatch.rules import Policy, PriorDocument, evaluate
 from docmatch.settings import Settings
+from docmatch.storage.store import Store, prior_document
 
 log = logging.getLogger(__name__)
 
 Explainer = Callable[[Case], str]
+Extractor = Callable[..., Extraction]
+# Opens the Helpdesk ticket of a case and returns it. The key is the same for every
+# attempt on one document, so an opener that finds a ticket already carrying the key
+# returns that one instead of opening a second (after a crash between Odoo's answer
+# and docmatch recording it). An opener may set `helpdesk_variant` on itself.
+TicketOpener = Callable[[Case, str], OdooRef | None]
 
 
 @dataclass
@@ -38,6 +47,9 @@ class PipelineContext:
     policy: Policy
     explainer: Explainer = template_explanation
     prior_documents: list[PriorDocument] = field(default_factory=list)
+    extractor: Extractor = extract_file
+    ticket_opener: TicketOpener | None = None
+    store: Store | None = None
 
 
 @dataclass
@@ -53,7 +65,7 @@ class DocumentResult:
 def extract_stage(document: Document, context: PipelineContext) -> Extraction:
     """Extract the document; an unreadable file gives an empty extraction with the reason."""
     try:
-        return extract_file(document.path or "", settings=context.settings)
+        return context.extractor(document.path or "", settings=context.settings)
     except InputError as exc:
         log.warning("document could not be read: %s", exc.message)
         return Extraction(doc_type="unknown", warnings=[f"unreadable: {exc.message}"], method="none")
@@ -67,7 +79,8 @@ def match_stage(extraction: Extraction, context: PipelineContext) -> MatchResult
     return match
 
 
-def rules_stage(extraction: Extraction, match: MatchResult, context: PipelineContext) -> list[Finding]:
+def rules_stage(extraction: Extraction, match: MatchResult, context: PipelineContext, *, sha256: str | None = None) -> list[Finding]:
+    """Return the findings; `sha256` keeps the document itself out of its duplicate checks."""
     if _unreadable(extraction):
         reason = extraction.warnings[0].removeprefix("unreadable: ")
         return [
@@ -79,7 +92,8 @@ def rules_stage(extraction: Extraction, match: MatchResult, context: PipelineCon
                 evidence={"reason": reason},
             )
         ]
-    return evaluate(extraction, match, context.catalog, context.policy, prior_documents=context.prior_documents)
+    prior = [doc for doc in context.prior_documents if doc.sha256 != sha256]
+    return evaluate(extraction, match, context.catalog, context.policy, prior_documents=prior)
 
 
 def report_stage(document: Document, extraction: Extraction, match: MatchResult, findings: list[Finding], context: PipelineContext) -> Case:
@@ -93,10 +107,34 @@ def report_stage(document: Document, extraction: Extraction, match: MatchResult,
     return case
 
 
+def ticket_key(document: Document) -> str:
+    """The idempotency key of a document's ticket, the same from the CLI and the workers."""
+    return f"docmatch:{document.sha256}"
+
+
+def ticket_stage(document: Document, case: Case, context: PipelineContext, *, document_id: int | None = None) -> OdooRef | None:
+    """Open the ticket of a case that needs one, once per document; return it."""
+    if not case.opens_ticket or context.ticket_opener is None:
+        return None
+    if context.store is not None and document_id is not None:
+        link = context.store.ticket_link(document_id)
+        if link is not None:
+            return link.ticket
+    ticket = context.ticket_opener(case, ticket_key(document))
+    if ticket is not None and context.store is not None and document_id is not None:
+        variant = getattr(context.ticket_opener, "helpdesk_variant", ticket.model)
+        context.store.add_ticket_link(document_id, ticket, helpdesk_variant=variant)
+        log.info("ticket %s,%d opened", ticket.model, ticket.id)
+    return ticket
+
+
 def process_document(document: Document, context: PipelineContext) -> DocumentResult:
     """Run every stage for a registered document and return what each produced."""
     with document_context(document.sha256):
         log.info("processing started")
+
+        # Record the arrival (one document per content hash).
+        document_id = context.store.add_arrival(document).id if context.store else None
 
         # Read the document.
         extraction = extract_stage(document, context)
@@ -105,13 +143,22 @@ def process_document(document: Document, context: PipelineContext) -> DocumentRe
         match = match_stage(extraction, context)
 
         # Turn differences into findings.
-        findings = rules_stage(extraction, match, context)
+        findings = rules_stage(extraction, match, context, sha256=document.sha256)
 
         # Build the case and its explanation.
         case = report_stage(document, extraction, match, findings, context)
 
+        # Open the ticket when the case needs one.
+        case.ticket = ticket_stage(document, case, context, document_id=document_id)
+
+        # Keep what each stage produced, and the document for later duplicate checks.
+        result = DocumentResult(document, extraction, match, case)
+        if context.store is not None and document_id is not None:
+            context.store.record_result(document_id, result)
+        context.prior_documents.append(prior_document(document.sha256, extraction))
+
         log.info("processing finished: %d findings, ticket=%s", len(findings), case.opens_ticket)
-        return DocumentResult(document, extraction, match, case)
+        return result
 
 
 def process_path(path: str | Path, context: PipelineContext) -> DocumentResult:

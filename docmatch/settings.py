@@ -30,6 +30,18 @@ class Settings(BaseSettings):
     # --- storage and workers --------------------------------------------------------
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; defaults to SQLite in data_dir.")
     broker_url: str = "redis://127.0.0.1:6379/0"
+    queue_prefix: str = Field(default="docmatch", pattern=r"^[A-Za-z0-9_.-]+$", description="Celery queues are '<prefix>.ocr' and '<prefix>.io'.")
+    result_backend: str | None = Field(default=None, description="Celery result backend; unset, task results are not kept (states live in the database).")
+    visibility_timeout: int = Field(default=3600, ge=10, description="Seconds Redis waits before handing an unacknowledged task to another worker; must exceed the longest task time limit.")
+    extract_time_limit: int = Field(default=600, ge=1, description="Hard limit in seconds for one extraction task (OCR); the worker process is killed past it.")
+    task_time_limit: int = Field(default=120, ge=1, description="Hard limit in seconds for the other tasks (matching, reporting, Odoo calls).")
+    max_attempts: int = Field(default=5, ge=1, description="Times a stage may start for one document before the document is marked failed.")
+    stuck_after: int = Field(default=7200, ge=1, description="Seconds a document may stay in one state before the sweeper queues its next task again.")
+    sweep_interval: int = Field(default=300, ge=1, description="Seconds between two sweeps for stuck documents (Celery beat).")
+    poll_interval: int = Field(default=60, ge=1, description="Seconds between two polls of the intake channels and of Odoo for changes (Celery beat).")
+    ticket_opener: str | None = Field(default=None, description="'module:function' that opens the Helpdesk ticket of a case; unset, cases are recorded without a ticket.")
+    pipeline_hook: str | None = Field(default=None, description="'module:function' called with each worker's pipeline context before use, to adjust it (tests, benchmarks).")
+    metrics_port: int | None = Field(default=None, ge=1, le=65535, description="Port on which each worker serves Prometheus metrics; unset, none is served.")
 
     # --- intake ---------------------------------------------------------------------
     intake_file: Path | None = Field(default=None, description="YAML file describing the intake channels (mailboxes, SFTP drops, folders, Odoo Documents); see the README.")

@@ -16,14 +16,20 @@ import click
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="YAML tolerance policy. Defaults to DOCMATCH_RULES_FILE, else the bundled defaults.")
 @click.option("--json", "as_json", is_flag=True, help="Print the cases as JSON (the case contract) instead of a summary.")
 @click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write an HTML report to this file.")
-def process_command(files: tuple[Path, ...], odoo_snapshot: Path | None, odoo_url: str | None, rules_file: Path | None, as_json: bool, html_file: Path | None) -> None:
+@click.option("--via-workers", is_flag=True, help="Queue the documents for the Celery workers and wait for their cases (workers use their own DOCMATCH_* settings).")
+@click.option("--timeout", type=float, default=600.0, help="With --via-workers: seconds to wait for all documents.")
+def process_command(files: tuple[Path, ...], odoo_snapshot: Path | None, odoo_url: str | None, rules_file: Path | None, as_json: bool, html_file: Path | None, via_workers: bool, timeout: float) -> None:
     """Process FILES and print one case per document."""
-    from docmatch.cli.runner import build_context, run_files
     from docmatch.reporting.render import cases_to_json, render_html, render_summary
 
-    context = build_context(odoo_snapshot=odoo_snapshot, odoo_url=odoo_url, rules_file=rules_file)
-    results = run_files(list(files), context, progress=len(files) > 1 and sys.stderr.isatty())
-    cases = [result.case for result in results]
+    if via_workers:
+        cases = _cases_via_workers(list(files), timeout)
+    else:
+        from docmatch.cli.runner import build_context, run_files
+
+        context = build_context(odoo_snapshot=odoo_snapshot, odoo_url=odoo_url, rules_file=rules_file)
+        results = run_files(list(files), context, progress=len(files) > 1 and sys.stderr.isatty())
+        cases = [result.case for result in results]
 
     if as_json:
         click.echo(json.dumps(cases_to_json(cases), indent=2, ensure_ascii=False))
@@ -32,6 +38,18 @@ def process_command(files: tuple[Path, ...], odoo_snapshot: Path | None, odoo_ur
     if html_file:
         html_file.write_text(render_html(cases), encoding="utf-8")
         click.echo(f"HTML report written to {html_file}", err=True)
+
+
+def _cases_via_workers(files: list[Path], timeout: float) -> list:  # type: ignore[type-arg]
+    """Cases of FILES processed by the workers; failed documents are named on stderr."""
+    from docmatch.settings import get_settings
+    from docmatch.workers.client import process_via_workers
+
+    results = process_via_workers(files, get_settings(), timeout=timeout)
+    for result in results:
+        if result.case is None:
+            click.echo(f"{result.path.name}: {result.state}: {result.error or 'no case recorded'}", err=True)
+    return [result.case for result in results if result.case is not None]
 
 
 commands = [process_command]

@@ -1,7 +1,8 @@
-"""Shared set-up for commands that run the pipeline in-process."""
+"""Shared set-up for commands that run the pipeline in-process, and for the workers."""
 
 from __future__ import annotations
 
+import importlib
 import logging
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from docmatch.errors import ConfigurationError
 from docmatch.odoo.catalog import load_catalog
 from docmatch.pipeline import DocumentResult, PipelineContext, process_path
 from docmatch.rules import load_policy
-from docmatch.settings import load_settings
+from docmatch.settings import Settings, load_settings
+from docmatch.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +21,42 @@ log = logging.getLogger(__name__)
 def build_context(*, odoo_snapshot: Path | None = None, odoo_url: str | None = None, rules_file: Path | None = None) -> PipelineContext:
     """Read settings, the Odoo records and the policy for an in-process run."""
     settings = load_settings(odoo_snapshot=odoo_snapshot, odoo_url=odoo_url, rules_file=rules_file)
-    source = open_odoo_source(settings)
-    return PipelineContext(settings=settings, catalog=load_catalog(source), policy=load_policy(settings.rules_file))
+    return context_from_settings(settings)
+
+
+def context_from_settings(settings: Settings, *, store: Store | None = None) -> PipelineContext:
+    """Build the pipeline context: Odoo records, policy, and what docmatch's database remembers.
+
+    The database (migrated on the way) gives the documents seen before, for duplicate
+    checks, and the aliases reviewers confirmed, for matching.
+    """
+    if store is None:
+        store = Store.from_settings(settings)
+        store.migrate()
+    catalog = load_catalog(open_odoo_source(settings))
+    store.apply_learned_aliases(catalog)
+    return PipelineContext(
+        settings=settings,
+        catalog=catalog,
+        policy=load_policy(settings.rules_file),
+        prior_documents=store.prior_documents(),
+        ticket_opener=load_ticket_opener(settings),
+        store=store,
+    )
+
+
+def load_ticket_opener(settings: Settings):  # type: ignore[no-untyped-def]
+    """Return the ticket opener that DOCMATCH_TICKET_OPENER names, or None."""
+    return load_callable(settings.ticket_opener, "DOCMATCH_TICKET_OPENER") if settings.ticket_opener else None
+
+
+def load_callable(dotted: str, setting: str):  # type: ignore[no-untyped-def]
+    """Import the function a setting names as 'package.module:function'."""
+    module_name, _, attribute = dotted.partition(":")
+    try:
+        return getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError, ValueError) as exc:
+        raise ConfigurationError(f"{setting}: cannot load {dotted!r}: {exc}", hint="name a function as 'package.module:function'") from None
 
 
 def open_odoo_source(settings):  # type: ignore[no-untyped-def]

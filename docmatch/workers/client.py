@@ -1,0 +1,71 @@
+"""Hand documents to the workers and wait for their cases: `docmatch process --via-workers`."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from docmatch.errors import DocmatchError
+from docmatch.ingest import register_file
+from docmatch.models import Case
+from docmatch.settings import Settings
+from docmatch.storage.store import Store
+from docmatch.storage.tables import DocumentState
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.2
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerResult:
+    path: Path
+    document_id: int
+    state: str
+    case: Case | None
+    error: str | None
+
+
+def process_via_workers(files: list[Path], settings: Settings, *, timeout: float) -> list[WorkerResult]:
+    """Register `files`, queue each new or unfinished document, and wait for all to end.
+
+    A document the workers processed before is not processed again: its stored case
+    is returned.
+
+    Raises:
+        DocmatchError: some document did not reach a final state within `timeout` seconds.
+    """
+    from docmatch.workers.tasks import submit
+
+    store = Store.from_settings(settings)
+    store.migrate()
+
+    # Record each file and queue the documents that are not done yet.
+    ids: list[int] = []
+    for path in files:
+        stored = store.add_arrival(register_file(path, channel="cli"))
+        if stored.created or stored.state == DocumentState.RECEIVED:
+            submit(stored.id)
+        ids.append(stored.id)
+
+    # Wait until every document is reported, failed or quarantined.
+    states = wait_until_final(store, ids, timeout=timeout)
+
+    return [WorkerResult(path, doc_id, states[doc_id][0], store.latest_case(doc_id), states[doc_id][1]) for path, doc_id in zip(files, ids, strict=True)]
+
+
+def wait_until_final(store: Store, ids: list[int], *, timeout: float) -> dict[int, tuple[str, str | None]]:
+    deadline = time.monotonic() + timeout
+    while True:
+        states = {doc_id: store.state_of(doc_id) for doc_id in ids}
+        waiting = [doc_id for doc_id, (state, _) in states.items() if not DocumentState(state).is_final]
+        if not waiting:
+            return states
+        if time.monotonic() > deadline:
+            raise DocmatchError(
+                f"{len(waiting)} document(s) not finished after {timeout:.0f} s (ids {', '.join(map(str, waiting[:10]))})",
+                hint="check that workers run for both queues: `docmatch status` shows queue lengths",
+            )
+        time.sleep(POLL_SECONDS)

@@ -1,0 +1,187 @@
+"""Run one pipeline stage of one stored document, exactly once; no broker needed.
+
+`StageRunner.run(stage, document_id)` is what each Celery task calls:
+
+    1. claim the stage in the database under its idempotency key
+       (`Store.begin_stage`): a key already done, a document held by a live
+       execution, or one in another state ends here without doing anything;
+    2. run the same stage functions as `docmatch process` (`docmatch.pipeline`);
+    3. record the output, mark the key done and move the document on, in one
+       transaction (`Store.finish_stage`).
+
+A transient error (Odoo or the database briefly away) gives the claim back and is
+raised for the task to retry; any other error puts the document in `failed` with the
+reason. A worker that dies mid-stage leaves its claim to expire; the redelivered task
+then takes the document over, and after `max_attempts` starts the document fails.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from docmatch import metrics
+from docmatch.errors import OdooOutcomeUnknown, OdooTransientError, StorageError
+from docmatch.logs import document_context
+from docmatch.models import Document
+from docmatch.pipeline import PipelineContext, extract_stage, match_stage, report_stage, rules_stage, ticket_stage
+from docmatch.storage.store import Claim, ClaimLost, Store
+from docmatch.storage.tables import DocumentState
+
+log = logging.getLogger(__name__)
+
+# Errors after which the same call may well succeed; everything else fails the document.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OdooTransientError, OdooOutcomeUnknown, StorageError, ConnectionError, TimeoutError)
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    name: str
+    starts_from: tuple[DocumentState, ...]
+    running: DocumentState
+    done: DocumentState
+    next: str | None
+
+
+STAGES: dict[str, Stage] = {
+    "extract": Stage("extract", (DocumentState.RECEIVED,), DocumentState.EXTRACTING, DocumentState.EXTRACTED, "match"),
+    "match": Stage("match", (DocumentState.EXTRACTED,), DocumentState.MATCHING, DocumentState.MATCHED, "report"),
+    "report": Stage("report", (DocumentState.MATCHED,), DocumentState.REPORTING, DocumentState.REPORTED, None),
+    # After a change in Odoo: match, judge and report a reported document again.
+    # It keeps the document in `reported`, so the sweeper never mistakes it for a first match.
+    "rematch": Stage("rematch", (DocumentState.REPORTED,), DocumentState.REPORTED, DocumentState.REPORTED, None),
+}
+
+# The stage that moves a document on from each non-final state (what the sweeper queues).
+STAGE_FOR_STATE: dict[str, str] = {
+    state.value: stage.name for stage in STAGES.values() if stage.name != "rematch" for state in (*stage.starts_from, stage.running)
+}
+
+
+def stage_key(stage: str, document_id: int, generation: str | None = None) -> str:
+    """The idempotency key of a stage of a document; re-matches add the Odoo change they follow."""
+    return f"{stage}:{document_id}" if generation is None else f"{stage}:{document_id}:{generation}"[:128]
+
+
+@dataclass(frozen=True, slots=True)
+class StageOutcome:
+    outcome: str  # done, duplicate, busy, not_ready, gone, exhausted, failed
+    next_stage: str | None = None
+    retry_in: float = 0.0
+
+
+class StageRunner:
+    """Runs stages for one task execution, named by `claimant` in claims and the audit log."""
+
+    def __init__(self, store: Store, context: Callable[[], PipelineContext], *, claimant: str, lease_seconds: float, max_attempts: int) -> None:
+        self.store = store
+        self.context = context
+        self.claimant = claimant
+        self.lease_seconds = lease_seconds
+        self.max_attempts = max_attempts
+
+    def run(self, stage_name: str, document_id: int, *, generation: str | None = None) -> StageOutcome:
+        """Run `stage_name` for the document unless its key is done or someone else holds it.
+
+        Raises:
+            One of `TRANSIENT_ERRORS`: the claim was given back; retry later.
+        """
+        stage = STAGES[stage_name]
+        key = stage_key(stage.name, document_id, generation)
+
+        # Claim the stage, or learn why not.
+        claim = self.store.begin_stage(
+            document_id, stage=stage.name, key=key, claimant=self.claimant,
+            starts_from=stage.starts_from, running=stage.running, lease_seconds=self.lease_seconds, max_attempts=self.max_attempts,
+        )
+        if claim.outcome is not Claim.RUN:
+            return self._not_run(stage, document_id, claim.outcome, claim.state, claim.retry_in)
+
+        # Run it and record what it produced.
+        document = self.store.load_document(document_id)
+        assert document is not None  # the claim just found it
+        with document_context(document.sha256):
+            started = time.perf_counter()
+            outcome = self._run_claimed(stage, document_id, document, key)
+            metrics.STAGE_SECONDS.labels(stage.name).observe(time.perf_counter() - started)
+        metrics.STAGE_OUTCOMES.labels(stage.name, outcome.outcome).inc()
+        return outcome
+
+    def _not_run(self, stage: Stage, document_id: int, outcome: Claim, state: str | None, retry_in: float) -> StageOutcome:
+        log.info("%s of document %d not run: %s (state %s)", stage.name, document_id, outcome.value, state)
+        label = "duplicate" if outcome is Claim.DONE else outcome.value
+        metrics.STAGE_OUTCOMES.labels(stage.name, label).inc()
+        if outcome is Claim.BUSY:
+            return StageOutcome("busy", retry_in=retry_in)
+        # A redelivered task whose successor was never queued queues it now.
+        next_stage = stage.next if outcome is Claim.DONE and stage.next and state in {s.value for s in STAGES[stage.next].starts_from} else None
+        return StageOutcome(label, next_stage=next_stage)
+
+    def _run_claimed(self, stage: Stage, document_id: int, document: Document, key: str) -> StageOutcome:
+        try:
+            outputs = getattr(self, f"_{stage.name}")(document_id, document)
+            self.store.finish_stage(document_id, key=key, claimant=self.claimant, to_state=stage.done, **outputs)
+        except ClaimLost as exc:
+            log.warning("%s result dropped: %s", stage.name, exc.message)
+            return StageOutcome("claim_lost")
+        except TRANSIENT_ERRORS as exc:
+            log.warning("%s hit a transient error, giving the document back: %s", stage.name, exc)
+            self.store.release(document_id, claimant=self.claimant, to_state=stage.starts_from[0], reason=f"transient: {exc}")
+            raise
+        except Exception as exc:
+            reason = f"{stage.name} failed: {exc.__class__.__name__}: {exc}"
+            log.error("%s", reason, exc_info=True)
+            self.store.fail(document_id, reason[:2000], actor=self.claimant)
+            return StageOutcome("failed")
+        log.info("%s done", stage.name)
+        return StageOutcome("done", next_stage=stage.next)
+
+    # --- the stages: each reads its inputs from the store and returns its outputs ------
+
+    def _extract(self, document_id: int, document: Document) -> dict:
+        return {"extraction": extract_stage(document, self.context())}
+
+    def _match(self, document_id: int, document: Document) -> dict:
+        context = self.context()
+        extraction = self.store.latest_extraction(document_id)
+        if extraction is None:
+            raise StorageError(f"document {document_id} has no extraction to match")
+        context.prior_documents = self.store.prior_documents(exclude_sha256=document.sha256)
+        match = match_stage(extraction, context)
+        findings = rules_stage(extraction, match, context, sha256=document.sha256)
+        for finding in findings:
+            metrics.FINDINGS.labels(finding.kind.value).inc()
+        return {"match": match, "findings": findings}
+
+    def _report(self, document_id: int, document: Document) -> dict:
+        context = self.context()
+        extraction = self.store.latest_extraction(document_id)
+        matched = self.store.latest_match(document_id)
+        if extraction is None or matched is None:
+            raise StorageError(f"document {document_id} has no match to report")
+        match, findings = matched
+        case = report_stage(document, extraction, match, findings, context)
+        had_ticket = self.store.ticket_link(document_id) is not None
+        case.ticket = ticket_stage(document, case, context, document_id=document_id)
+        if case.ticket is not None and not had_ticket:
+            metrics.TICKETS_OPENED.inc()
+        return {"case": case}
+
+    def _rematch(self, document_id: int, document: Document) -> dict:
+        was_open = self.store.case_status(document_id) == "open"
+        outputs = self._match(document_id, document)
+        context = self.context()
+        extraction = self.store.latest_extraction(document_id)
+        case = report_stage(document, extraction, outputs["match"], outputs["findings"], context)  # type: ignore[arg-type]
+        case.ticket = ticket_stage(document, case, context, document_id=document_id)
+        if was_open and not case.findings:
+            metrics.CASES_RESOLVED.inc()
+            log.info("case resolved by a change in Odoo")
+        return {**outputs, "case": case}
+
+def stuck_documents(store: Store, *, older_than: timedelta) -> list[tuple[int, str]]:
+    """Documents to queue again, with the stage that moves each on."""
+    return [(document_id, STAGE_FOR_STATE[state]) for document_id, state in store.stuck_documents(older_than)]
