@@ -5,19 +5,122 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from docmatch.models import Extraction
+from docmatch.errors import EncryptedDocument, UnreadableDocument
+from docmatch.extractors.classify import classify
+from docmatch.extractors.header import HeaderHints, read_header
+from docmatch.extractors.lines import read_lines
+from docmatch.extractors.pdfpages import read_pdf_pages
+from docmatch.extractors.rows import build_rows
+from docmatch.extractors.sniff import sniff_file
+from docmatch.extractors.words import PageWords
+from docmatch.models import Extraction, FieldFlag
 from docmatch.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
+__all__ = ["EncryptedDocument", "HeaderHints", "UnreadableDocument", "extract_file", "extract_pages"]
 
-def extract_file(path: str | Path, *, settings: Settings | None = None) -> Extraction:
+
+def extract_file(path: str | Path, *, settings: Settings | None = None, hints: HeaderHints | None = None, use_embedded: bool = True) -> Extraction:
     """Return the extraction of the PDF or image at `path`.
+
+    `hints` carries what a vendor profile knows (date order, currency); `use_embedded`
+    turns the comparison with embedded e-invoice XML on or off.
 
     Raises:
         UnreadableDocument: the file is empty, corrupt or of an unsupported type.
         EncryptedDocument: the PDF needs a user password.
     """
     settings = settings or get_settings()
-    # TODO: placeholder until the text-layer and OCR extractors land; returns an empty extraction.
-    return Extraction(doc_type="unknown", warnings=["extractor not implemented"])
+    path = Path(path)
+    log.info("extraction started")
+
+    # Identify the file by its first bytes, not by its name.
+    kind = sniff_file(path)
+
+    # Read the words of every page, from the text layer or by OCR.
+    if kind == "pdf":
+        pages, warnings = read_pdf_pages(path, settings=settings)
+    else:
+        pages, warnings = _read_image(path, settings=settings)
+
+    # Read type, header fields and line items from the words.
+    extraction = extract_pages(pages, hints=hints, low_confidence=settings.low_confidence)
+    extraction.warnings[:0] = warnings
+
+    # Compare with the e-invoice XML embedded in the PDF, if any.
+    if kind == "pdf" and use_embedded:
+        _attach_embedded(path, extraction)
+
+    log.info("extraction finished: %s, %d fields, %d lines", extraction.doc_type, len(extraction.fields), len(extraction.lines))
+    return extraction
+
+
+def extract_pages(pages: list[PageWords], *, hints: HeaderHints | None = None, low_confidence: float = 0.6) -> Extraction:
+    """Return the extraction of already positioned words; both the text and the OCR path end here."""
+    rows = [row for page in pages for row in build_rows(page)]
+    method = _method(pages)
+    if not rows:
+        return Extraction(doc_type="unknown", pages=len(pages), method=method, warnings=["no words could be read from the document"])
+
+    # Which kind of document, in which language.
+    classification = classify(rows)
+
+    # The line-item table first, so that its rows are not read as header fields.
+    table = read_lines(rows)
+
+    # Header fields around the table.
+    fields = read_header(rows, table_rows=table.table_rows, doc_type=classification.doc_type, language=classification.language, hints=hints)
+
+    extraction = Extraction(doc_type=classification.doc_type, fields=fields, lines=table.lines, warnings=table.warnings, pages=len(pages), method=method)
+    _check_lines_against_net(extraction)
+    _flag_low_confidence(extraction, low_confidence)
+    return extraction
+
+
+def _method(pages: list[PageWords]) -> str:
+    sources = {page.source for page in pages if page.words}
+    if not sources:
+        return "none"
+    return sources.pop() if len(sources) == 1 else "mixed"
+
+
+def _read_image(path: Path, *, settings: Settings) -> tuple[list[PageWords], list[str]]:
+    from docmatch.extractors.ocr import ocr_image_file
+
+    try:
+        return ocr_image_file(path, settings=settings), []
+    except NotImplementedError:
+        raise UnreadableDocument("images need OCR, which this installation cannot run yet") from None
+
+
+def _attach_embedded(path: Path, extraction: Extraction) -> None:
+    from docmatch.extractors.einvoice import read_embedded_xml, reconcile
+
+    embedded, warnings = read_embedded_xml(path)
+    extraction.warnings.extend(warnings)
+    if embedded is None:
+        return
+    extraction.embedded = embedded
+    reconcile(extraction, embedded)
+
+
+def _check_lines_against_net(extraction: Extraction) -> None:
+    """Lines must sum to the printed net; flag the net when they do not."""
+    net = extraction.fields.get("net")
+    amounts = [line.amount for line in extraction.lines]
+    if net is None or net.value is None or not amounts or any(amount is None for amount in amounts):
+        return
+    total = round(sum(amounts), 2)  # type: ignore[arg-type]
+    if abs(total - float(net.value)) > 0.011:
+        extraction.warnings.append(f"line amounts sum to {total:.2f}, the printed net is {float(net.value):.2f}")
+        net.flags = sorted({*net.flags, FieldFlag.ARITHMETIC_FAILED.value})
+
+
+def _flag_low_confidence(extraction: Extraction, threshold: float) -> None:
+    for field in extraction.fields.values():
+        if field.value is not None and field.confidence < threshold and FieldFlag.LOW_CONFIDENCE.value not in field.flags:
+            field.flags = sorted({*field.flags, FieldFlag.LOW_CONFIDENCE.value})
+    for line in extraction.lines:
+        if line.confidence < threshold and FieldFlag.LOW_CONFIDENCE.value not in line.flags:
+            line.flags = sorted({*line.flags, FieldFlag.LOW_CONFIDENCE.value})

@@ -1,0 +1,303 @@
+"""Read header fields: find a printed label, then the value beside or below it.
+
+Labels come from `vocabulary` in six languages. A value is looked for in the rest of
+the label's cell, then in the next cell of the same row, then in the cell just below
+the label; each field type checks its candidate (a number must hold a digit, a date
+must parse) and the first that passes wins. Amounts are read from the rows outside
+the line-item table and chosen so that net + tax = total where the page allows it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from docmatch.extractors.dates import find_date
+from docmatch.extractors.numbers import NumberReading, parse_number
+from docmatch.extractors.rows import Row
+from docmatch.extractors.textlayer import has_replacement
+from docmatch.extractors.vocabulary import AMOUNT_LABELS, FIELD_LABELS, fold_phrase
+from docmatch.extractors.words import Word, merge_boxes, value_confidence
+from docmatch.models import ExtractedField, FieldFlag
+
+log = logging.getLogger(__name__)
+
+# Rule certainty by where the value sat relative to its label.
+SAME_CELL_CONFIDENCE = 1.0
+RIGHT_CELL_CONFIDENCE = 1.0
+BELOW_CONFIDENCE = 0.9
+# A value below its label must start within this many line heights.
+BELOW_MAX_HEIGHTS = 2.6
+# Total amounts agree when they differ by at most this much.
+AMOUNT_TOLERANCE = 0.011
+
+_ID_STRIP = " :;,.()[]"
+# A label followed by one of these words names another field ("Order date", "Invoice address").
+_LABEL_EXTENDERS = {"date", "datum", "fecha", "data", "dated", "address", "adresse", "adres", "direccion", "indirizzo", "period", "periode", "type"}
+_TIME_RE = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
+_DATE_LIKE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{2,4}$")
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A value with the words it came from and how sure the rule that read it is."""
+
+    value: object
+    words: list[Word]
+    page: int
+    confidence: float = 1.0
+    flags: list[str] = field(default_factory=list)
+    alternatives: list[object] = field(default_factory=list)
+
+    def to_field(self) -> ExtractedField:
+        confidence = round(min(self.confidence, value_confidence(self.words) if self.words else self.confidence), 3)
+        flags = list(self.flags)
+        if any(has_replacement(word.text) for word in self.words):
+            flags.append(FieldFlag.REPLACEMENT_CHARACTER.value)
+        return ExtractedField(
+            value=self.value,  # type: ignore[arg-type]
+            confidence=confidence,
+            page=self.page,
+            bbox=merge_boxes(self.words),
+            flags=sorted(set(flags)),
+            alternatives=self.alternatives,  # type: ignore[arg-type]
+        )
+
+
+@dataclass(slots=True)
+class LabelHit:
+    row_index: int
+    start: int
+    end: int
+
+
+Reader = Callable[[list[Word]], Candidate | None]
+
+
+# --- label search ---------------------------------------------------------------------
+
+
+def find_labels(rows: list[Row], phrases: tuple[tuple[str, ...], ...], *, skip: set[int] | None = None) -> list[LabelHit]:
+    """Return where any of `phrases` starts a cell, in reading order; longest phrase first."""
+    hits: list[LabelHit] = []
+    for row_index, row in enumerate(rows):
+        if skip and id(row) in skip:
+            continue
+        for cell in row.cells:
+            start = row.words.index(cell.words[0])
+            for phrase in phrases:
+                end = start + len(phrase)
+                if tuple(row.tokens[start:end]) == phrase:
+                    if end >= len(row.tokens) or row.tokens[end] not in _LABEL_EXTENDERS:
+                        hits.append(LabelHit(row_index, start, end))
+                    break
+    return hits
+
+
+def value_beside(rows: list[Row], hit: LabelHit, reader: Reader) -> Candidate | None:
+    """Read the value after the label on its row, else in the cell below it."""
+    row = rows[hit.row_index]
+    after = row.words[hit.end :]
+    after = [word for word in after if word.text.strip(":") or word is not after[0]]
+    cells_after = _cells_from(row, hit.end)
+    for words in cells_after[:2]:
+        candidate = reader(words)
+        if candidate is not None:
+            candidate.page = row.page
+            return candidate
+    return _value_below(rows, hit, reader)
+
+
+def _cells_from(row: Row, start: int) -> list[list[Word]]:
+    """Return the word groups after index `start`: rest of its cell, then whole cells."""
+    groups: list[list[Word]] = []
+    for cell in row.cells:
+        cell_start = row.words.index(cell.words[0])
+        cell_end = cell_start + len(cell.words)
+        if cell_end <= start:
+            continue
+        words = [word for word in cell.words[max(0, start - cell_start) :] if word.text.strip(":")]
+        if words:
+            groups.append(words)
+    return groups
+
+
+def _value_below(rows: list[Row], hit: LabelHit, reader: Reader) -> Candidate | None:
+    label_row = rows[hit.row_index]
+    label_words = label_row.words[hit.start : hit.end]
+    x0, x1 = label_words[0].x0, label_words[-1].x1
+    for below in rows[hit.row_index + 1 : hit.row_index + 4]:
+        if below.page != label_row.page or below.top - label_row.bottom > BELOW_MAX_HEIGHTS * label_row.height:
+            return None
+        for cell in below.cells:
+            overlap = min(cell.x1, x1) - max(cell.x0, x0)
+            if overlap > 0:
+                candidate = reader(cell.words)
+                if candidate is not None:
+                    candidate.page = below.page
+                    candidate.confidence = min(candidate.confidence, BELOW_CONFIDENCE)
+                    return candidate
+                return None
+    return None
+
+
+# --- value readers --------------------------------------------------------------------
+
+
+def read_identifier(words: list[Word]) -> Candidate | None:
+    """The first word holding a digit that is not a date: "SAJ/2017/002", "INV-100"."""
+    for word in words[:3]:
+        text = word.text.strip(_ID_STRIP)
+        if any(char.isdigit() for char in text) and not _DATE_LIKE.match(text) and not _TIME_RE.match(text) and len(text) <= 40:
+            return Candidate(text, [word], 0)
+    return None
+
+
+def make_date_reader(day_first: bool | None) -> Reader:
+    def read_date(words: list[Word]) -> Candidate | None:
+        for size in range(1, min(len(words), 5) + 1):
+            reading = find_date(" ".join(word.text for word in words[:size]), day_first=day_first)
+            if reading is None:
+                continue
+            used = words[:size]
+            if reading.value is None:
+                return Candidate(None, used, 0, 0.5, [FieldFlag.AMBIGUOUS.value], list(reading.alternatives))
+            confidence = 1.0 if reading.self_evident else 0.9
+            return Candidate(reading.value, used, 0, confidence)
+        return None
+
+    return read_date
+
+
+def read_name(words: list[Word]) -> Candidate | None:
+    text = " ".join(word.text for word in words).strip(" :,")
+    if sum(char.isalpha() for char in text) < 2 or len(text) > 120:
+        return None
+    if fold_phrase(text) in _ALL_LABELS:
+        return None
+    return Candidate(text, list(words), 0)
+
+
+def read_text(words: list[Word]) -> Candidate | None:
+    text = " ".join(word.text for word in words).strip(" :")
+    return Candidate(text, list(words), 0) if text else None
+
+
+_ALL_LABELS = {phrase for phrases in FIELD_LABELS.values() for phrase in phrases}
+
+
+# --- header fields --------------------------------------------------------------------
+
+
+def read_labelled_field(rows: list[Row], name: str, reader: Reader, *, skip: set[int]) -> Candidate | None:
+    """Return the first readable value of field `name` on the document."""
+    for hit in find_labels(rows, FIELD_LABELS[name], skip=skip):
+        candidate = value_beside(rows, hit, reader)
+        if candidate is not None:
+            return candidate
+    return None
+
+
+# --- amounts --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class AmountHit:
+    kind: str
+    reading: NumberReading
+    words: list[Word]
+    page: int
+    order: int
+
+
+def find_amounts(rows: list[Row], *, skip: set[int]) -> list[AmountHit]:
+    """Return every labelled net, tax and total amount outside the line-item table."""
+    labels = sorted(((kind, phrase) for kind, phrases in AMOUNT_LABELS.items() for phrase in phrases), key=lambda item: len(item[1]), reverse=True)
+    hits: list[AmountHit] = []
+    for order, row in enumerate(rows):
+        if id(row) in skip:
+            continue
+        found = _row_amount_label(row, labels)
+        if found is None:
+            continue
+        kind, end = found
+        amount = _last_amount(row.words[end:])
+        if amount is not None:
+            hits.append(AmountHit(kind, amount[1], amount[0], row.page, order))
+    return hits
+
+
+def _row_amount_label(row: Row, labels: list[tuple[str, tuple[str, ...]]]) -> tuple[str, int] | None:
+    for cell in row.cells:
+        start = row.words.index(cell.words[0])
+        for kind, phrase in labels:
+            if tuple(row.tokens[start : start + len(phrase)]) == phrase:
+                return kind, start + len(phrase)
+    return None
+
+
+def _last_amount(words: list[Word]) -> tuple[list[Word], NumberReading] | None:
+    for index in range(len(words) - 1, -1, -1):
+        text = words[index].text
+        if text.endswith("%"):
+            return None if index == len(words) - 1 else _last_amount(words[index + 1 :])
+        reading = parse_number(text)
+        if reading is None:
+            continue
+        # "1 234,50" printed with a space between the digit groups.
+        if index > 0 and re.fullmatch(r"\d{1,3}", words[index - 1].text) and re.fullmatch(r"\d{3}[.,]\d{2}\S{0,2}", text):
+            joined = parse_number(words[index - 1].text + " " + text)
+            if joined is not None and words[index].x0 - words[index - 1].x1 < 0.45 * (words[index].bottom - words[index].top):
+                return [words[index - 1], words[index]], joined
+        return [words[index]], reading
+    return None
+
+
+def choose_totals(hits: list[AmountHit]) -> dict[str, Candidate]:
+    """Pick net, tax and total so that net + tax = total when the printed amounts allow it."""
+    by_kind: dict[str, list[AmountHit]] = {"net": [], "tax": [], "total": []}
+    for hit in hits:
+        if hit.reading.value is not None:
+            by_kind[hit.kind].append(hit)
+    taxes = _tax_options(by_kind["tax"])
+    for total in reversed(by_kind["total"]):
+        for net in by_kind["net"]:
+            for tax_words, tax_value, page in taxes:
+                if abs(net.reading.value + tax_value - total.reading.value) <= AMOUNT_TOLERANCE:  # type: ignore[operator]
+                    chosen = {
+                        "net": Candidate(net.reading.value, net.words, net.page),
+                        "total": Candidate(total.reading.value, total.words, total.page),
+                    }
+                    if tax_words:
+                        chosen["tax"] = Candidate(round(tax_value, 2), tax_words, page)
+                    return chosen
+    return _unchecked_totals(by_kind, [hit for hit in hits if hit.reading.ambiguous])
+
+
+def _tax_options(taxes: list[AmountHit]) -> list[tuple[list[Word], float, int]]:
+    options = [(hit.words, hit.reading.value, hit.page) for hit in taxes]
+    distinct_rows = {id(hit.words[0]): hit for hit in taxes}
+    if len(distinct_rows) > 1:
+        summed = sum(hit.reading.value for hit in distinct_rows.values())  # type: ignore[misc]
+        words = [word for hit in distinct_rows.values() for word in hit.words]
+        options.append((words, summed, taxes[0].page))
+    options.append(([], 0.0, 0))
+    return options  # type: ignore[return-value]
+
+
+def _unchecked_totals(by_kind: dict[str, list[AmountHit]], ambiguous: list[AmountHit]) -> dict[str, Candidate]:
+    chosen: dict[str, Candidate] = {}
+    picks = {"net": by_kind["net"][:1], "tax": by_kind["tax"][:1], "total": by_kind["total"][-1:]}
+    for kind, hits in picks.items():
+        if hits:
+            hit = hits[0]
+            chosen[kind] = Candidate(hit.reading.value, hit.words, hit.page)
+    for hit in ambiguous:
+        if hit.kind not in chosen:
+            chosen[hit.kind] = Candidate(None, hit.words, hit.page, 0.5, [FieldFlag.AMBIGUOUS.value], list(hit.reading.alternatives))
+    if {"net", "tax", "total"} <= chosen.keys() and all(candidate.value is not None for candidate in chosen.values()):
+        for candidate in chosen.values():
+            candidate.flags.append(FieldFlag.ARITHMETIC_FAILED.value)
+    return chosen

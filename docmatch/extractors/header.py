@@ -1,0 +1,243 @@
+"""Read every header field of a document: identifiers, dates, parties, currency, totals."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+from statistics import median
+
+from docmatch.extractors.dates import numeric_order_evidence
+from docmatch.extractors.fields import (
+    Candidate,
+    choose_totals,
+    find_amounts,
+    find_labels,
+    make_date_reader,
+    read_identifier,
+    read_labelled_field,
+    read_name,
+    read_text,
+    value_beside,
+)
+from docmatch.extractors.rows import Row
+from docmatch.extractors.vocabulary import CURRENCY_LABELS, CURRENCY_SYMBOLS, DOC_TYPE_TITLES, FIELD_LABELS, ISO_CURRENCIES, fold_token
+from docmatch.extractors.words import Word
+from docmatch.models import ExtractedField, FieldFlag
+
+log = logging.getLogger(__name__)
+
+# Certainty of a vendor name taken from the letterhead rather than from a label.
+LETTERHEAD_CONFIDENCE = 0.5
+# Certainty of "$" read as US dollars: other dollars print "$" too.
+DOLLAR_SIGN_CONFIDENCE = 0.8
+
+_US_SIGNALS = re.compile(r"\b(USA|U\.S\.A\.|United States)\b|\b[A-Z]{2},?\s+\d{5}(?:-\d{4})?\b")
+_DAY_FIRST_SIGNALS = re.compile(r"\b(United Kingdom|UK|England|Scotland|Ireland|India|Australia|New Zealand|Singapore|Hong Kong|GST|VAT)\b|€|£")
+_VAT_RE = re.compile(r"\b(ATU\d{8}|BE[01]\d{9}|DE\d{9}|FR[0-9A-Z]{2}\d{9}|NL\d{9}B\d{2}|ES[0-9A-Z]\d{7}[0-9A-Z]|IT\d{11}|GB\d{9}(?:\d{3})?|LU\d{8}|PL\d{10}|DK\d{8}|SE\d{12}|CHE\d{9}(?:MWST|TVA|IVA)?)\b")
+_CUSTOMER_VAT_LABELS = {"customer vat", "your vat", "ihre ust", "kunden ust", "ust-idnr des kunden", "tva client", "btw klant", "buyer vat"}
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderHints:
+    """What is known about the sender before reading: from a vendor profile or the caller."""
+
+    day_first: bool | None = None
+    currency: str | None = None
+
+
+def read_header(rows: list[Row], *, table_rows: set[int], doc_type: str, language: str | None, hints: HeaderHints | None = None) -> dict[str, ExtractedField]:
+    """Return the header fields of the document made of `rows`."""
+    hints = hints or HeaderHints()
+    skip = table_rows
+    day_first = infer_day_first(rows, language, hints)
+    fields: dict[str, Candidate | None] = {}
+
+    # Identifiers and references.
+    for name in ("number", "po_reference", "order_reference", "delivery_note_reference", "customer_number", "tracking_number"):
+        fields[name] = read_labelled_field(rows, name, read_identifier, skip=skip)
+    fields["number"] = fields["number"] or _number_after_title(rows, doc_type)
+    _drop_echoes(fields)
+
+    # Dates.
+    read_date = make_date_reader(day_first)
+    for name in ("date", "due_date", "delivery_date"):
+        fields[name] = read_labelled_field(rows, name, read_date, skip=skip)
+
+    # Parties.
+    fields["vendor_name"] = read_labelled_field(rows, "vendor_name", read_name, skip=skip) or _letterhead_name(rows)
+    fields["customer_name"] = read_labelled_field(rows, "customer_name", read_name, skip=skip)
+    fields["carrier"] = read_labelled_field(rows, "carrier", read_name, skip=skip)
+    fields["remarks"] = read_labelled_field(rows, "remarks", read_text, skip=skip)
+    fields.update(_vat_numbers(rows))
+
+    # Money.
+    fields.update(choose_totals(find_amounts(rows, skip=skip)))
+    fields["currency"] = read_currency(rows, hints)
+
+    result = {name: candidate.to_field() for name, candidate in fields.items() if candidate is not None}
+    for name in ("number", "date", "vendor_name", "customer_name", "po_reference", "order_reference", "net", "tax", "total"):
+        result.setdefault(name, ExtractedField(value=None, confidence=0.0))
+    return result
+
+
+# --- locale ---------------------------------------------------------------------------
+
+
+def infer_day_first(rows: list[Row], language: str | None, hints: HeaderHints) -> bool | None:
+    """Decide whether slashed dates read day-first: hint, the document's own dates, its language, its country."""
+    if hints.day_first is not None:
+        return hints.day_first
+    text = "\n".join(row.text for row in rows)
+    evidence = numeric_order_evidence(text)
+    if evidence is not None:
+        return evidence
+    if language and language != "en":
+        return True
+    us = bool(_US_SIGNALS.search(text))
+    elsewhere = bool(_DAY_FIRST_SIGNALS.search(text))
+    if us != elsewhere:
+        return elsewhere
+    return None
+
+
+# --- identifiers ----------------------------------------------------------------------
+
+
+def _number_after_title(rows: list[Row], doc_type: str) -> Candidate | None:
+    """Read "Invoice SAJ/2017/002" or "RECHNUNG 4711": the document's title followed by its number."""
+    titles = DOC_TYPE_TITLES.get(doc_type, ())
+    for row in rows[:40]:
+        for phrase in titles:
+            for cell in row.cells:
+                start = row.words.index(cell.words[0])
+                if tuple(row.tokens[start : start + len(phrase)]) != phrase:
+                    continue
+                rest = [word for word in cell.words[len(phrase) :] if fold_token(word.text) not in {"no", ""}]
+                candidate = read_identifier(rest) if rest else None
+                if candidate is not None:
+                    candidate.page = row.page
+                    candidate.confidence = 0.9
+                    return candidate
+    return None
+
+
+def _drop_echoes(fields: dict[str, Candidate | None]) -> None:
+    """A reference equal to the document's own number was read from the number's label."""
+    number = fields.get("number")
+    for name in ("po_reference", "order_reference", "delivery_note_reference"):
+        candidate = fields.get(name)
+        if candidate is not None and number is not None and candidate.value == number.value and candidate.words == number.words:
+            fields[name] = None
+
+
+# --- parties --------------------------------------------------------------------------
+
+
+def _letterhead_name(rows: list[Row]) -> Candidate | None:
+    """The largest text near the top of page one that is not the document's title."""
+    first = [row for row in rows if row.page == rows[0].page] if rows else []
+    if not first:
+        return None
+    page_bottom = max(row.bottom for row in first)
+    titles = {phrase for phrases in DOC_TYPE_TITLES.values() for phrase in phrases}
+    body = median(word.bottom - word.top for row in first for word in row.words)
+    best: tuple[float, list[Word], int] | None = None
+    for row in first:
+        if row.top > page_bottom * 0.3:
+            break
+        for cell in row.cells:
+            tokens = tuple(fold_token(word.text) for word in cell.words)
+            text = cell.text
+            if tokens[:1] and any(tokens[: len(phrase)] == phrase for phrase in titles) or sum(char.isalpha() for char in text) < 3:
+                continue
+            size = median(word.bottom - word.top for word in cell.words)
+            if size > body * 1.15 and (best is None or size > best[0]):
+                best = (size, cell.words, row.page)
+    if best is None:
+        return None
+    return Candidate(" ".join(word.text for word in best[1]), best[1], best[2], LETTERHEAD_CONFIDENCE, [FieldFlag.LOW_CONFIDENCE.value])
+
+
+def _vat_numbers(rows: list[Row]) -> dict[str, Candidate]:
+    found: dict[str, Candidate] = {}
+    for row in rows:
+        compact_words = [(word, word.text.replace(".", "").replace(" ", "").upper()) for word in row.words]
+        joined = "".join(text for _, text in compact_words)
+        for match in _VAT_RE.finditer(joined):
+            words = _words_for_span(compact_words, match.start(), match.end())
+            label = " ".join(fold_token(word.text) for word in row.words)
+            name = "customer_vat" if any(marker in label for marker in _CUSTOMER_VAT_LABELS) else "vendor_vat"
+            if name not in found and not any(candidate.value == match[1] for candidate in found.values()):
+                found[name] = Candidate(match[1], words, row.page, 0.8)
+    return found
+
+
+def _words_for_span(compact_words: list[tuple[Word, str]], start: int, end: int) -> list[Word]:
+    words: list[Word] = []
+    position = 0
+    for word, text in compact_words:
+        if position < end and position + len(text) > start:
+            words.append(word)
+        position += len(text)
+    return words
+
+
+# --- currency -------------------------------------------------------------------------
+
+
+def read_currency(rows: list[Row], hints: HeaderHints) -> Candidate:
+    """Return the ISO 4217 currency the document states; null and flagged when it states none."""
+    labelled = _labelled_currency(rows)
+    if labelled is not None:
+        return labelled
+    codes: Counter[str] = Counter()
+    symbols: Counter[str] = Counter()
+    where: dict[str, tuple[list[Word], int]] = {}
+    for row in rows:
+        for word in row.words:
+            for code, kind in _currencies_in(word.text):
+                (codes if kind == "code" else symbols)[code] += 1
+                where.setdefault(code, ([word], row.page))
+    if codes:
+        code = codes.most_common(1)[0][0]
+        return Candidate(code, *where[code])
+    if symbols:
+        code = symbols.most_common(1)[0][0]
+        confidence = DOLLAR_SIGN_CONFIDENCE if code == "USD" else 1.0
+        return Candidate(code, where[code][0], where[code][1], confidence)
+    if hints.currency:
+        return Candidate(hints.currency, [], 1, 0.7, [FieldFlag.LOW_CONFIDENCE.value])
+    return Candidate(None, [], 1, 0.0, ["not_found"])
+
+
+def _labelled_currency(rows: list[Row]) -> Candidate | None:
+    def read(words: list[Word]) -> Candidate | None:
+        for word in words[:2]:
+            found = _currencies_in(word.text)
+            if found:
+                return Candidate(found[0][0], [word], 0)
+        return None
+
+    for hit in find_labels(rows, CURRENCY_LABELS):
+        candidate = value_beside(rows, hit, read)
+        if candidate is not None:
+            return candidate
+    return None
+
+
+def _currencies_in(text: str) -> list[tuple[str, str]]:
+    """Return (ISO code, "code" or "symbol") for each currency mark in one printed word."""
+    found: list[tuple[str, str]] = []
+    stripped = text.strip(" .,:;()*")
+    if stripped.upper() in ISO_CURRENCIES and (stripped.isupper() or len(stripped) == 3 and stripped.upper() == stripped):
+        return [(stripped.upper(), "code")]
+    letters = re.sub(r"[\d.,\s'+\-()]", "", stripped).lower()
+    if letters[:3].upper() in ISO_CURRENCIES and letters[:3].upper() == re.sub(r"[^A-Z]", "", stripped)[:3]:
+        return [(letters[:3].upper(), "code")]
+    if letters in CURRENCY_SYMBOLS and letters not in {"eur", "usd", "chf", "euro", "euros"}:
+        found.append((CURRENCY_SYMBOLS[letters], "symbol"))
+    elif letters in {"euro", "euros"}:
+        found.append(("EUR", "code"))
+    return found

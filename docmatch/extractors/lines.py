@@ -1,0 +1,369 @@
+"""Read line items by clustering words into the columns of the printed table.
+
+Tables of business documents rarely have ruling lines, so the columns come from the
+header row: each header cell ("Qty", "Einzelpreis", "Montant HT") names a role and
+spans an x-range, and the words of each following row go to the column they overlap.
+Arithmetic then checks and, where the header is missing or unclear, decides the roles:
+in a row where one number times another equals a third, those are quantity, unit
+price and amount. A table may continue on later pages under a repeated header;
+carried-forward and brought-forward rows are skipped, and the rows of totals end it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from docmatch.extractors.numbers import NumberReading, parse_number, settle_product
+from docmatch.extractors.rows import Row
+from docmatch.extractors.textlayer import has_replacement
+from docmatch.extractors.vocabulary import CARRY_ROWS, COLUMN_LABELS, TABLE_END_ROWS
+from docmatch.extractors.words import Word, merge_boxes, value_confidence
+from docmatch.models import ExtractedLine, FieldFlag
+
+log = logging.getLogger(__name__)
+
+# Roles that make a header row a line-item header when one of each group is present.
+_MEASURE_ROLES = {"quantity", "unit_price", "amount", "shipped_quantity", "received_quantity"}
+_ITEM_ROLES = {"description", "code", "position"}
+# A continuation row joins the item above when it lies within this many line heights.
+CONTINUATION_GAP_HEIGHTS = 1.9
+# Rule certainty of a row read by header columns alone, without arithmetic agreement.
+HEADER_ONLY_CONFIDENCE = 0.85
+_UOM_WORDS = {
+    "pc", "pcs", "pce", "piece", "pieces", "ea", "each", "unit", "units", "stk", "stk.", "st", "st.", "stück", "box", "boxes", "cs", "case", "cases", "ctn", "carton",
+    "kg", "g", "lb", "lbs", "t", "l", "ml", "m", "m2", "m²", "m3", "cm", "mm", "h", "hr", "hrs", "hour", "hours", "std", "std.", "day", "days", "pal", "pallet", "pallets",
+    "pair", "set", "roll", "dz", "dozen", "pack", "pk", "bag", "x", "stuks", "pièce", "pièces", "unité", "unités", "ud", "uds", "pz", "litre", "liter", "month", "months",
+    "c62", "h87", "kgm", "ltr", "mtr", "hur", "pce.", "unit(s)", "units(s)", "lot", "forfait", "pauschal", "pausch.",
+}
+_CODE_RE = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9./_-]{2,}$|^\d{5,14}$")
+
+
+@dataclass(slots=True)
+class Column:
+    role: str
+    x0: float
+    x1: float
+
+
+@dataclass(slots=True)
+class TableRead:
+    lines: list[ExtractedLine] = field(default_factory=list)
+    # Rows that belong to the table (header, items, continuations, carried rows).
+    table_rows: set[int] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Item:
+    rows: list[Row]
+    cells: dict[str, list[Word]]
+    numbers: dict[str, NumberReading]
+    confidence: float
+    flags: list[str]
+
+
+def read_lines(rows: list[Row]) -> TableRead:
+    """Return the line items printed in `rows` (every page, top to bottom)."""
+    result = TableRead()
+    columns: list[Column] | None = None
+    current_page: int | None = None
+    items: list[_Item] = []
+    in_table = False
+    for index, row in enumerate(rows):
+        if row.page != current_page:
+            current_page = row.page
+            in_table = columns is not None and in_table
+        header = header_columns(row)
+        if header:
+            columns, in_table = header, True
+            result.table_rows.add(id(row))
+            continue
+        if _is_carry_row(row):
+            result.table_rows.add(id(row))
+            continue
+        if in_table and _ends_table(row) and _arithmetic_triple(_numeric_words(row)) is None:
+            in_table = False
+            continue
+        item = _read_item_row(row, columns if in_table else None)
+        if item is not None:
+            items.append(item)
+            result.table_rows.add(id(row))
+            continue
+        if in_table and items and _continues(items[-1], row, columns):
+            items[-1].rows.append(row)
+            items[-1].cells.setdefault("description", []).extend(_continuation_words(row, columns))
+            result.table_rows.add(id(row))
+    result.lines = [_to_line(position, item) for position, item in enumerate(items, start=1)]
+    return result
+
+
+# --- header ---------------------------------------------------------------------------
+
+
+def header_columns(row: Row) -> list[Column] | None:
+    """Return the columns named by `row` if it is a line-item header, else None."""
+    if sum(1 for word in row.words if parse_number(word.text) is not None) > 1:
+        return None
+    columns: list[Column] = []
+    for cell in row.cells:
+        columns.extend(_cell_columns(row, cell))
+    roles = {column.role for column in columns}
+    if not (roles & _MEASURE_ROLES) or not (roles & (_ITEM_ROLES | {"quantity"})) or len(roles - {"other"}) < 3:
+        return None
+    return columns
+
+
+def _cell_columns(row: Row, cell) -> list[Column]:  # type: ignore[no-untyped-def]
+    start = row.words.index(cell.words[0])
+    tokens = row.tokens[start : start + len(cell.words)]
+    columns: list[Column] = []
+    position = 0
+    while position < len(tokens):
+        role, size = _match_role(tokens, position)
+        words = cell.words[position : position + max(size, 1)]
+        if role is None:
+            role = "other"
+        if columns and columns[-1].role == role == "other":
+            columns[-1].x1 = words[-1].x1
+        else:
+            columns.append(Column(role, words[0].x0, words[-1].x1))
+        position += max(size, 1)
+    return _merge_other_into_neighbour(columns)
+
+
+def _match_role(tokens: list[str], position: int) -> tuple[str | None, int]:
+    best: tuple[str | None, int] = (None, 0)
+    for role, phrases in COLUMN_LABELS.items():
+        for phrase in phrases:
+            if len(phrase) > best[1] and tuple(tokens[position : position + len(phrase)]) == phrase:
+                best = (role, len(phrase))
+    return best
+
+
+def _merge_other_into_neighbour(columns: list[Column]) -> list[Column]:
+    """Words like "excl." or "(EUR)" inside a header cell belong to the column before them."""
+    merged: list[Column] = []
+    for column in columns:
+        if column.role == "other" and merged:
+            merged[-1].x1 = max(merged[-1].x1, column.x1)
+            continue
+        merged.append(column)
+    return merged
+
+
+# --- item rows ------------------------------------------------------------------------
+
+
+def _read_item_row(row: Row, columns: list[Column] | None) -> _Item | None:
+    numbers = _numeric_words(row)
+    triple = _arithmetic_triple(numbers)
+    if columns:
+        cells = _assign_to_columns(row, columns)
+        readings = {role: reading for role in ("quantity", "unit_price", "amount", "shipped_quantity", "received_quantity", "damaged_quantity") if (reading := _cell_number(cells.get(role)))}
+        if triple:
+            _apply_triple(cells, readings, triple)
+            return _Item([row], cells, readings, 1.0, [])
+        if not _has_item_numbers(readings):
+            return None
+        return _Item([row], cells, readings, HEADER_ONLY_CONFIDENCE, [])
+    if triple is None:
+        return None
+    cells = _cells_without_header(row, triple)
+    readings: dict[str, NumberReading] = {}
+    _apply_triple(cells, readings, triple)
+    return _Item([row], cells, readings, 1.0, [])
+
+
+def _has_item_numbers(readings: dict[str, NumberReading]) -> bool:
+    return any(role in readings for role in ("amount", "quantity", "shipped_quantity", "received_quantity"))
+
+
+def _numeric_words(row: Row) -> list[tuple[list[Word], NumberReading]]:
+    """Return the numbers of `row`, joining digit groups split by a space ("2 500,00")."""
+    found: list[tuple[list[Word], NumberReading]] = []
+    words = row.words
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if index + 1 < len(words) and re.fullmatch(r"\d{1,3}", word.text) and re.fullmatch(r"\d{3}(?:[.,]\d+)?\S{0,2}", words[index + 1].text):
+            gap = words[index + 1].x0 - word.x1
+            if gap < 0.45 * max(word.bottom - word.top, 1.0):
+                joined = parse_number(word.text + " " + words[index + 1].text)
+                if joined is not None:
+                    found.append(([word, words[index + 1]], joined))
+                    index += 2
+                    continue
+        reading = parse_number(word.text)
+        if reading is not None and not word.text.endswith("%"):
+            found.append(([word], reading))
+        index += 1
+    return found
+
+
+def _arithmetic_triple(numbers: list[tuple[list[Word], NumberReading]]) -> tuple[tuple, tuple, tuple, tuple[float, float, float]] | None:
+    """Return the (quantity, price, amount) entries, left to right, whose product fits."""
+    for k in range(len(numbers) - 1, 1, -1):
+        for j in range(k - 1, 0, -1):
+            for i in range(j - 1, -1, -1):
+                quantity, price, amount = numbers[i], numbers[j], numbers[k]
+                if _is_zero(amount[1]):
+                    continue
+                settled = settle_product(quantity[1], price[1], amount[1])
+                if settled is not None:
+                    return quantity, price, amount, settled
+    return None
+
+
+def _is_zero(reading: NumberReading) -> bool:
+    return reading.value == 0
+
+
+def _apply_triple(cells: dict[str, list[Word]], readings: dict[str, NumberReading], triple) -> None:  # type: ignore[no-untyped-def]
+    (quantity_words, quantity), (price_words, price), (amount_words, amount), settled = triple
+    for role, words, reading, value in (("quantity", quantity_words, quantity, settled[0]), ("unit_price", price_words, price, settled[1]), ("amount", amount_words, amount, settled[2])):
+        for other in list(cells):
+            if other != role and other not in {"description"}:
+                cells[other] = [word for word in cells[other] if word not in words]
+        cells[role] = words
+        readings[role] = NumberReading(reading.text, value, (), reading.decimals)
+
+
+def _assign_to_columns(row: Row, columns: list[Column]) -> dict[str, list[Word]]:
+    cells: dict[str, list[Word]] = {}
+    for word in row.words:
+        column = _best_column(word, columns)
+        cells.setdefault(column.role, []).append(word)
+    return cells
+
+
+def _best_column(word: Word, columns: list[Column]) -> Column:
+    def distance(column: Column) -> float:
+        overlap = min(word.x1, column.x1) - max(word.x0, column.x0)
+        if overlap > 0:
+            return -overlap
+        return min(abs(word.x0 - column.x1), abs(column.x0 - word.x1))
+
+    return min(columns, key=distance)
+
+
+def _cells_without_header(row: Row, triple) -> dict[str, list[Word]]:  # type: ignore[no-untyped-def]
+    (quantity_words, _), _, _, _ = triple
+    left = [word for word in row.words if word.x1 <= quantity_words[0].x0]
+    cells: dict[str, list[Word]] = {}
+    after_quantity = [word for word in row.words if word.x0 >= quantity_words[-1].x1]
+    if after_quantity and after_quantity[0].text.lower().rstrip(".") in _UOM_WORDS | {w.rstrip(".") for w in _UOM_WORDS}:
+        cells["uom"] = [after_quantity[0]]
+    if left and re.fullmatch(r"\d{1,3}", left[0].text) and len(left) > 1:
+        cells["position"] = [left.pop(0)]
+    if left and _CODE_RE.match(left[0].text) and len(left) > 1:
+        cells["code"] = [left.pop(0)]
+    if left and left[-1].text.lower().rstrip(".") in _UOM_WORDS and len(left) > 1:
+        cells["uom"] = [left.pop()]
+    cells["description"] = left
+    return cells
+
+
+def _cell_number(words: list[Word] | None) -> NumberReading | None:
+    if not words:
+        return None
+    text = "".join(word.text for word in words) if len(words) > 1 else words[0].text
+    reading = parse_number(text) or parse_number(" ".join(word.text for word in words))
+    if reading is None:
+        readings = [parse_number(word.text) for word in words]
+        numeric = [reading for reading in readings if reading is not None]
+        return numeric[-1] if numeric else None
+    return reading
+
+
+# --- table boundaries -----------------------------------------------------------------
+
+
+def _is_carry_row(row: Row) -> bool:
+    """A running total between pages: a carry phrase starts a cell and a number follows."""
+    return _first_phrase_start(row, CARRY_ROWS) and bool(_numeric_words(row))
+
+
+def _first_phrase_start(row: Row, phrases: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether one of `phrases` starts a cell of `row`."""
+    for cell in row.cells:
+        start = row.words.index(cell.words[0])
+        for phrase in phrases:
+            if tuple(row.tokens[start : start + len(phrase)]) == phrase:
+                return True
+    return False
+
+
+def _ends_table(row: Row) -> bool:
+    return _first_phrase_start(row, TABLE_END_ROWS)
+
+
+def _continues(item: _Item, row: Row, columns: list[Column] | None) -> bool:
+    previous = item.rows[-1]
+    if row.page != previous.page or row.top - previous.bottom > CONTINUATION_GAP_HEIGHTS * previous.height:
+        return False
+    if _numeric_words(row) and columns is None:
+        return False
+    return bool(_continuation_words(row, columns))
+
+
+def _continuation_words(row: Row, columns: list[Column] | None) -> list[Word]:
+    if not columns:
+        return []
+    return [word for word in row.words if _best_column(word, columns).role in {"description", "code", "other"}]
+
+
+# --- conversion -----------------------------------------------------------------------
+
+
+def _to_line(position: int, item: _Item) -> ExtractedLine:
+    cells, numbers = item.cells, item.numbers
+    words = [word for row in item.rows for word in row.words]
+    text_of = lambda role: " ".join(word.text for word in cells.get(role, [])) or None  # noqa: E731
+    flags = list(item.flags)
+    line = ExtractedLine(
+        position=_position(cells.get("position")) or position,
+        code=_code(cells),
+        description=text_of("description"),
+        uom=text_of("uom"),
+        confidence=round(min(item.confidence, value_confidence(words)), 3),
+        page=item.rows[0].page,
+        bbox=merge_boxes(words),
+    )
+    for role in ("quantity", "unit_price", "amount", "shipped_quantity", "received_quantity", "damaged_quantity"):
+        reading = numbers.get(role)
+        if reading is None:
+            continue
+        if reading.ambiguous:
+            flags.append(FieldFlag.AMBIGUOUS.value)
+            setattr(line, f"{role}_alternatives", list(reading.alternatives))
+            continue
+        setattr(line, role, reading.value)
+    if line.remark is None and cells.get("remark"):
+        line.remark = text_of("remark")
+    if any(has_replacement(word.text) for word in words):
+        flags.append(FieldFlag.REPLACEMENT_CHARACTER.value)
+    if line.quantity is not None and line.unit_price is not None and line.amount is not None and item.confidence < 1.0:
+        if abs(abs(line.quantity * line.unit_price) - abs(line.amount)) > max(0.011, abs(line.amount) * 0.0005) and not _has_discount_columns(cells):
+            flags.append(FieldFlag.ARITHMETIC_FAILED.value)
+    line.flags = sorted(set(flags))
+    return line
+
+
+def _has_discount_columns(cells: dict[str, list[Word]]) -> bool:
+    return "other" in cells
+
+
+def _position(words: list[Word] | None) -> int | None:
+    if not words:
+        return None
+    text = words[0].text.rstrip(".")
+    return int(text) if text.isdigit() and len(text) <= 4 else None
+
+
+def _code(cells: dict[str, list[Word]]) -> str | None:
+    words = cells.get("code")
+    if not words:
+        return None
+    return " ".join(word.text for word in words)
