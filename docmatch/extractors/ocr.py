@@ -52,6 +52,12 @@ class OcrTuning:
     # `few_words`, is checked for a turned page with OSD.
     orientation_check_confidence: float = 0.7
     few_words: int = 6
+    # Two pieces of a code or number are joined again when the gap between them is
+    # narrower than this share of the word height, or, where digits meet digits,
+    # narrower than `split_gap_share` of the line's usual word gap (at most 1.5 times
+    # the first limit).
+    split_gap_heights: float = 0.28
+    split_gap_share: float = 0.75
     # OSD's orientation confidence below which its answer is ignored.
     min_osd_confidence: float = 1.5
     # Seconds before one Tesseract call is abandoned.
@@ -77,6 +83,12 @@ class PixelWord:
     width: int
     height: int
     confidence: float
+    # Tesseract's (block, paragraph, line) numbers: words sharing them sit on one line.
+    line: tuple[int, int, int] = (0, 0, 0)
+
+    @property
+    def right(self) -> int:
+        return self.left + self.width
 
 
 @dataclass(slots=True)
@@ -164,7 +176,9 @@ def ocr_prepared(prepared: PreparedPage, *, number: int, settings: Settings, mem
 def read_words(prepared: PreparedPage, workdir: Path, *, settings: Settings, tuning: OcrTuning) -> Reading:
     """Run Tesseract on the prepared page and return its words in pixels."""
     image_path = write_pgm(prepared.gray, workdir / "page.pgm")
-    return run_image_to_data(image_path, languages=settings.ocr_languages, psm=tuning.psm, dpi=prepared.dpi, timeout=tuning.timeout)
+    reading = run_image_to_data(image_path, languages=settings.ocr_languages, psm=tuning.psm, dpi=prepared.dpi, timeout=tuning.timeout)
+    reading.words = join_split_codes(reading.words, tuning=tuning)
+    return reading
 
 
 def run_image_to_data(image_path: Path, *, languages: str, psm: int, dpi: float, timeout: float) -> Reading:
@@ -193,9 +207,70 @@ def run_image_to_data(image_path: Path, *, languages: str, psm: int, dpi: float,
                 width=int(data["width"][index]),
                 height=int(data["height"][index]),
                 confidence=min(max(confidence / 100.0, 0.0), 1.0),
+                line=(int(data["block_num"][index]), int(data["par_num"][index]), int(data["line_num"][index])),
             )
         )
     return Reading(words=words)
+
+
+def join_split_codes(words: list[PixelWord], *, tuning: OcrTuning = DEFAULT_TUNING) -> list[PixelWord]:
+    """Join the pieces of a code or number that Tesseract split at a narrow gap.
+
+    Tesseract sometimes reads "INV-2024-004817" as "INV-2024-00481" and "7". The gap
+    inside such a split is narrower than the usual gap between words on that line.
+    Only pieces that touch with letters or digits, one of them holding a digit, are
+    joined, so prose and punctuated labels ("No:") stay apart.
+    """
+    lines: dict[tuple[int, int, int], list[PixelWord]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    joined: list[PixelWord] = []
+    for line_words in lines.values():
+        joined.extend(_join_line(sorted(line_words, key=lambda word: word.left), tuning))
+    return joined
+
+
+def _join_line(words: list[PixelWord], tuning: OcrTuning) -> list[PixelWord]:
+    if len(words) < 2:
+        return words
+    gaps = [right.left - left.right for left, right in zip(words, words[1:])]
+    result = [words[0]]
+    for index, word in enumerate(words[1:]):
+        previous = result[-1]
+        height = max(previous.height, word.height)
+        # Column gaps say nothing about the spacing of words, so only gaps below a few
+        # word heights count as the line's usual word gap.
+        word_gaps = [gap for position, gap in enumerate(gaps) if position != index and gap < 2 * height]
+        limit = tuning.split_gap_heights * height
+        if word_gaps and _digits_meet(previous.text, word.text):
+            limit = max(limit, min(tuning.split_gap_share * statistics.median(word_gaps), 1.5 * limit))
+        if gaps[index] < limit and _code_pieces(previous.text, word.text):
+            result[-1] = _merge(previous, word)
+        else:
+            result.append(word)
+    return result
+
+
+def _code_pieces(left: str, right: str) -> bool:
+    return left[-1].isalnum() and right[0].isalnum() and any(ch.isdigit() for ch in left + right)
+
+
+def _digits_meet(left: str, right: str) -> bool:
+    return left[-1].isdigit() and right[0].isdigit()
+
+
+def _merge(left: PixelWord, right: PixelWord) -> PixelWord:
+    top = min(left.top, right.top)
+    bottom = max(left.top + left.height, right.top + right.height)
+    return PixelWord(
+        text=left.text + right.text,
+        left=left.left,
+        top=top,
+        width=right.right - left.left,
+        height=bottom - top,
+        confidence=min(left.confidence, right.confidence),
+        line=left.line,
+    )
 
 
 def detect_rotation(image_path: Path, *, dpi: float, timeout: float) -> tuple[int, float]:
