@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     odoo_protocol: Literal["auto", "xmlrpc", "jsonrpc", "json2"] = "auto"
     odoo_timeout: float = Field(default=30.0, gt=0, description="Seconds per Odoo call.")
     odoo_snapshot: Path | None = Field(default=None, description="Snapshot folder used instead of a live Odoo.")
+    helpdesk_team: str | None = Field(default=None, description="Name of the Helpdesk team that gets docmatch's tickets; unset, Odoo's default team.")
+    helpdesk_tags: list[str] = Field(default=["docmatch"], description="Tag names put on every docmatch ticket, as a JSON list; missing tags are created.")
 
     # --- explanations ---------------------------------------------------------------
     llm_provider: Literal["none", "openai", "azure", "vllm", "ollama", "litellm"] = "none"

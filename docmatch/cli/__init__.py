@@ -16,7 +16,7 @@ import click
 from docmatch.errors import DocmatchError
 from docmatch.logs import configure_logging
 
-COMMAND_MODULES = ["extract", "process", "demo", "worker", "serve", "intake"]
+COMMAND_MODULES = ["extract", "process", "demo", "worker", "serve", "intake", "odoo"]
 
 log = logging.getLogger(__name__)
 

@@ -170,7 +170,7 @@ class OdooClient:
             result = self.call(model, "create", vals_list=[vals])
         except OdooOutcomeUnknown as exc:
             log.warning("create on %s has an unknown outcome (%s); reading back", model, exc.message)
-            found = self._read_back(find)
+            found = self.read_back(find)
             if found:
                 log.info("create on %s had been applied: record %d", model, found)
                 return found
@@ -193,13 +193,17 @@ class OdooClient:
             return
         except OdooOutcomeUnknown as exc:
             log.info("%s.%s gave no usable answer (%s); reading the record back", model, method, exc.message)
-            if self._read_back(verify):
+            if self.read_back(verify):
                 log.info("%s.%s on %s had been applied", model, method, ids)
                 return
             raise OdooOutcomeUnknown(f"{model}.{method} on {ids}: the change is not visible after the call; check the record in Odoo") from exc
 
-    def _read_back(self, check: Callable[[], Any]) -> Any:
-        # Odoo may still be committing the timed-out request, so look again after a pause.
+    def read_back(self, check: Callable[[], Any]) -> Any:
+        """Return the first truthy result of `check`, asked up to `attempts` times with backoff.
+
+        Odoo may still be committing a timed-out request, so an empty first answer is
+        not final.
+        """
         for attempt in range(1, self.attempts + 1):
             try:
                 found = check()
