@@ -1,0 +1,307 @@
+"""Pair document lines with order lines as one global assignment.
+
+Each document line first gets its product from the codes it prints, strongest first:
+a code a reviewer confirmed before for this partner, the partner's own code
+(`product.supplierinfo.product_code` of that vendor only), our internal reference, the
+barcode. A printed code that matches none of them is an unknown product: the line is
+never paired by its description instead, however alike the text is. A code whose
+look-alike key (0/O, 1/I) points at more than one product is ambiguous and goes to a
+person, unless the text layer of a born-digital PDF printed it (no OCR misreading).
+
+Lines without a code are scored on description similarity (rapidfuzz). Every pair
+then gains a little for a plausible quantity and price, and scipy's
+`linear_sum_assignment` picks the pairing with the best total score, so two similar
+lines cannot both take the same order line. A description pairing must lead the
+runner-up of another product by `AMBIGUITY_MARGIN` points, or the line is ambiguous.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz
+from scipy.optimize import linear_sum_assignment
+
+from docmatch.matchers.index import MatchIndex
+from docmatch.matchers.normalize import code_key, confusable_key, description_key
+from docmatch.matchers.uom import UnitResolution, line_factor
+from docmatch.models import ExtractedLine, LinePair, OdooRef
+from docmatch.odoo.catalog import Catalog
+from docmatch.odoo.records import Order, OrderLine, Product
+
+log = logging.getLogger(__name__)
+
+CODE_SCORE = 100.0
+# Description scores are scaled below any code match.
+DESCRIPTION_WEIGHT = 0.8
+DESCRIPTION_CUTOFF = 62.0
+AMBIGUITY_MARGIN = 8.0
+QUANTITY_BONUS = 6.0
+PRICE_BONUS = 4.0
+# A price within this share of the order price counts as plausible for scoring only.
+PLAUSIBLE_PRICE_SHARE = 0.02
+_FORBIDDEN = 1e9
+_CODE_TOKEN = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9\-./]{2,}$")
+
+
+@dataclass(slots=True)
+class ProductEvidence:
+    """What a document line's printed codes say about its product."""
+
+    product_ids: list[int] = field(default_factory=list)
+    method: str | None = None
+    issue: str | None = None
+    candidates: list[int] = field(default_factory=list)
+    code: str | None = None
+
+
+@dataclass(slots=True)
+class PairingInput:
+    """What pairing needs besides the lines: who the partner is and what was cited."""
+
+    partner_id: int | None
+    orders: list[Order]
+    trust_printed_codes: bool
+
+
+def identify_product(line: ExtractedLine, partner_id: int | None, index: MatchIndex, catalog: Catalog, *, trust_printed_codes: bool) -> ProductEvidence:
+    """Return the product(s) a line's printed code names, or why it names none."""
+    codes = [line.code] if line.code and line.code.strip() else _codes_in_description(line.description, partner_id, index)
+    if not codes:
+        return ProductEvidence()
+    code = codes[0]
+
+    exact, method = _exact_products(code, partner_id, index, catalog)
+    lookalikes = _lookalike_products(code, partner_id, index)
+
+    if exact:
+        others = [product_id for product_id in lookalikes if product_id not in exact]
+        if others and method != "learned" and not trust_printed_codes:
+            log.debug("code matches a product exactly but look-alike codes name %d other products; left for review", len(others))
+            return ProductEvidence(issue="ambiguous", candidates=exact + others, code=code, method=method)
+        return ProductEvidence(product_ids=exact, method=method, code=code)
+
+    if len(lookalikes) == 1:
+        log.debug("code resolved through look-alike characters to one product")
+        return ProductEvidence(product_ids=lookalikes, method="lookalike_code", code=code)
+    if len(lookalikes) > 1:
+        return ProductEvidence(issue="ambiguous", candidates=lookalikes, code=code)
+    log.debug("printed code is neither the partner's code, an internal reference nor a barcode")
+    return ProductEvidence(issue="unknown_product", code=code)
+
+
+def _codes_in_description(description: str | None, partner_id: int | None, index: MatchIndex) -> list[str]:
+    """Return a code-like first word of the description that the catalog knows exactly."""
+    if not description:
+        return []
+    words = description.split()
+    for word in words[:2]:
+        token = word.strip("[]():,;")
+        if not _CODE_TOKEN.match(token):
+            continue
+        key = code_key(token)
+        if (partner_id, key) in index.vendor_codes or key in index.products_by_code or key in index.products_by_barcode:
+            return [token]
+    return []
+
+
+def _exact_products(code: str, partner_id: int | None, index: MatchIndex, catalog: Catalog) -> tuple[list[int], str | None]:
+    key = code_key(code)
+    if partner_id is not None:
+        learned = catalog.learned_vendor_codes.get((partner_id, code)) or catalog.learned_vendor_codes.get((partner_id, key))
+        if learned is not None:
+            return [learned], "learned"
+        vendor = index.vendor_codes.get((partner_id, key))
+        if vendor:
+            return list(vendor), "vendor_code"
+    for table, method in ((index.products_by_code, "default_code"), (index.products_by_barcode, "barcode")):
+        found = table.get(key)
+        if found:
+            return list(found), method
+    return [], None
+
+
+def _lookalike_products(code: str, partner_id: int | None, index: MatchIndex) -> list[int]:
+    key = confusable_key(code)
+    found: list[int] = []
+    if partner_id is not None:
+        found.extend(index.vendor_codes_confusable.get((partner_id, key), []))
+    found.extend(product_id for product_id in index.products_by_code_confusable.get(key, []) if product_id not in found)
+    return found
+
+
+class LinePairer:
+    """Pairs the lines of one document with the lines of the orders it cites."""
+
+    def __init__(self, catalog: Catalog, index: MatchIndex, context: PairingInput) -> None:
+        self.catalog = catalog
+        self.index = index
+        self.context = context
+        self.order_lines: list[OrderLine] = [line for order in context.orders for line in catalog.lines_of(order)]
+        self.orders_by_id = {order.id: order for order in context.orders}
+
+    def pair(self, lines: list[ExtractedLine]) -> tuple[list[LinePair], list[int], list[OdooRef]]:
+        """Return the pairs, the unpaired document lines and the unpaired order lines."""
+        evidence = [identify_product(line, self.context.partner_id, self.index, self.catalog, trust_printed_codes=self.context.trust_printed_codes) for line in lines]
+        scores = self._score_matrix(lines, evidence)
+        assigned = self._assign(scores)
+
+        pairs: list[LinePair] = []
+        used_columns: set[int] = set()
+        for row, line in enumerate(lines):
+            column = assigned.get(row)
+            if column is None:
+                column = self._same_product_column(evidence[row])
+            pair = self._pair_for(row, line, evidence[row], scores, column)
+            if pair.odoo_line is not None and column is not None:
+                used_columns.add(column)
+            pairs.append(pair)
+
+        unpaired_document = [pair.document_line for pair in pairs if pair.odoo_line is None and pair.document_line is not None]
+        unpaired_odoo = [self._line_ref(line) for column, line in enumerate(self.order_lines) if column not in used_columns]
+        return pairs, unpaired_document, unpaired_odoo
+
+    # -- scoring ------------------------------------------------------------------------
+
+    def _score_matrix(self, lines: list[ExtractedLine], evidence: list[ProductEvidence]) -> np.ndarray:
+        scores = np.full((len(lines), len(self.order_lines)), -_FORBIDDEN)
+        for row, line in enumerate(lines):
+            for column, order_line in enumerate(self.order_lines):
+                base = self._identity_score(line, evidence[row], order_line)
+                if base is None:
+                    continue
+                scores[row, column] = base + self._plausibility(line, order_line)
+        return scores
+
+    def _identity_score(self, line: ExtractedLine, evidence: ProductEvidence, order_line: OrderLine) -> float | None:
+        if evidence.product_ids:
+            return CODE_SCORE if order_line.product_id in evidence.product_ids else None
+        if evidence.issue is not None:
+            return None
+        similarity = self._description_similarity(line.description, order_line)
+        return similarity * DESCRIPTION_WEIGHT if similarity >= DESCRIPTION_CUTOFF else None
+
+    def _description_similarity(self, description: str | None, order_line: OrderLine) -> float:
+        printed = description_key(description)
+        if not printed:
+            return 0.0
+        product = self.catalog.products.get(order_line.product_id or -1)
+        texts = [order_line.description]
+        if product is not None:
+            texts.append(product.name)
+            vendor_name = self.index.vendor_names.get(self.context.partner_id or -1, {}).get(product.id)
+            if vendor_name:
+                texts.append(vendor_name)
+        best = 0.0
+        for text in texts:
+            key = description_key(text)
+            if key:
+                # Sorted-token similarity keeps word order out; set similarity alone
+                # would call "Flange" identical to every flange.
+                best = max(best, (fuzz.token_sort_ratio(printed, key) + fuzz.token_set_ratio(printed, key)) / 2)
+        return best
+
+    def _plausibility(self, line: ExtractedLine, order_line: OrderLine) -> float:
+        product = self.catalog.products.get(order_line.product_id or -1)
+        if product is None or line.quantity is None:
+            return 0.0
+        resolution = self.resolve_unit(line, product, order_line)
+        ordered_factor = line_factor(self.catalog, order_line, product)
+        if resolution.factor is None or ordered_factor is None:
+            return 0.0
+        bonus = 0.0
+        document_base = abs(line.quantity) * resolution.factor
+        ordered_base = order_line.quantity * ordered_factor
+        if abs(document_base - ordered_base) <= 1e-6 * max(1.0, ordered_base) or abs(document_base - order_line.qty_moved * ordered_factor) <= 1e-6:
+            bonus += QUANTITY_BONUS
+        if line.unit_price and order_line.price_unit:
+            document_price = abs(line.unit_price) / resolution.factor
+            ordered_price = order_line.price_unit / ordered_factor
+            if abs(document_price - ordered_price) <= PLAUSIBLE_PRICE_SHARE * ordered_price:
+                bonus += PRICE_BONUS
+        return bonus
+
+    def _assign(self, scores: np.ndarray) -> dict[int, int]:
+        if scores.size == 0:
+            return {}
+        rows, columns = linear_sum_assignment(-np.maximum(scores, -_FORBIDDEN))
+        return {int(row): int(column) for row, column in zip(rows, columns) if scores[row, column] > -_FORBIDDEN / 2}
+
+    def _same_product_column(self, evidence: ProductEvidence) -> int | None:
+        """A second document line of a product already paired bills the same order line."""
+        if not evidence.product_ids:
+            return None
+        for column, order_line in enumerate(self.order_lines):
+            if order_line.product_id in evidence.product_ids:
+                return column
+        return None
+
+    # -- building pairs -----------------------------------------------------------------
+
+    def _pair_for(self, row: int, line: ExtractedLine, evidence: ProductEvidence, scores: np.ndarray, column: int | None) -> LinePair:
+        if evidence.issue is not None:
+            return LinePair(document_line=row, method=evidence.method, issue=evidence.issue, candidates=[self._product_ref(product_id) for product_id in evidence.candidates])
+
+        if column is None:
+            if evidence.product_ids:
+                return LinePair(document_line=row, method=evidence.method, product=self._product_ref(evidence.product_ids[0]), issue="not_on_order")
+            return LinePair(document_line=row, method="description", issue="not_on_order")
+
+        order_line = self.order_lines[column]
+        score = float(scores[row, column])
+        runner_up = self._runner_up(scores, row, column)
+        method = evidence.method or "description"
+        if method == "description" and runner_up is not None and score - runner_up < AMBIGUITY_MARGIN:
+            log.debug("line %d: description pairing leads the runner-up by %.1f points only; left for review", row + 1, score - runner_up)
+            close = [self._line_ref(self.order_lines[other]) for other in np.flatnonzero(scores[row] >= score - AMBIGUITY_MARGIN)]
+            return LinePair(document_line=row, method=method, score=score, runner_up_score=runner_up, issue="ambiguous", candidates=close)
+
+        log.debug("line %d paired with order line %d by %s (score %.1f)", row + 1, order_line.id, method, score)
+        return self._stand_pair(row, line, order_line, method, score, runner_up)
+
+    def _stand_pair(self, row: int, line: ExtractedLine, order_line: OrderLine, method: str, score: float, runner_up: float | None) -> LinePair:
+        order = self.orders_by_id[order_line.order_id]
+        product = self.catalog.products.get(order_line.product_id or -1)
+        pair = LinePair(
+            document_line=row,
+            odoo_line=self._line_ref(order_line),
+            order=OdooRef(model=order.model, id=order.id, name=order.name),
+            product=self._product_ref(product.id) if product else None,
+            method=method,
+            score=score,
+            runner_up_score=runner_up,
+        )
+        if product is None:
+            return pair
+        resolution = self.resolve_unit(line, product, order_line)
+        ordered_factor = line_factor(self.catalog, order_line, product)
+        pair.unit_factor = resolution.factor
+        pair.conversion = resolution.conversion
+        pair.issue = resolution.issue
+        if resolution.factor is not None and line.quantity is not None:
+            pair.document_quantity_base = abs(line.quantity) * resolution.factor
+        if ordered_factor is not None:
+            pair.odoo_quantity_base = order_line.quantity * ordered_factor
+        return pair
+
+    def _runner_up(self, scores: np.ndarray, row: int, column: int) -> float | None:
+        chosen_product = self.order_lines[column].product_id
+        others = [float(scores[row, other]) for other in range(scores.shape[1]) if other != column and scores[row, other] > -_FORBIDDEN / 2 and self.order_lines[other].product_id != chosen_product]
+        return max(others) if others else None
+
+    def resolve_unit(self, line: ExtractedLine, product: Product, order_line: OrderLine | None) -> UnitResolution:
+        assert self.index.units is not None
+        return self.index.units.resolve(line.uom, product, order_line=order_line, partner_id=self.context.partner_id)
+
+    def _line_ref(self, order_line: OrderLine) -> OdooRef:
+        order = self.orders_by_id.get(order_line.order_id)
+        model = f"{order.kind}.order.line" if order else "purchase.order.line"
+        return OdooRef(model=model, id=order_line.id, name=order_line.description[:80])
+
+    def _product_ref(self, product_id: int) -> OdooRef:
+        product = self.catalog.products.get(product_id)
+        name = f"[{product.default_code}] {product.name}" if product and product.default_code else (product.name if product else str(product_id))
+        return OdooRef(model="product.product", id=product_id, name=name)

@@ -1,0 +1,71 @@
+"""Normalise printed codes and names into keys that can be looked up.
+
+Three strengths of key, from strict to loose:
+
+    code_key        upper case, separators removed: "p 00017" and "P-00017" -> "P00017"
+    confusable_key  code_key with look-alike characters folded (0/O, 1/I/L, 5/S, 8/B, 2/Z),
+                    so an OCR misreading still finds its candidates
+    name_key        lower-case words without punctuation or legal forms, for partner names
+
+A confusable key only proposes candidates; deciding between them is the caller's job.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SEPARATORS = re.compile(r"[\s\-_./#:]+")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+# Characters OCR engines swap inside alphanumeric codes, folded to one representative.
+_CONFUSABLE = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1", "S": "5", "B": "8", "Z": "2", "G": "6"})
+
+# Legal forms carry no identity: "Acme GmbH" and "ACME" are the same partner.
+_LEGAL_FORMS = frozenset(
+    "gmbh ag kg ohg ug mbh co ltd limited inc llc plc corp corporation sa sarl sas bv nv spa srl ab as oy kft sro "
+    "the und and e k ek".split()
+)
+
+
+def code_key(text: str | None) -> str:
+    """Return `text` upper-cased with separators and accents removed; '' for None."""
+    if not text:
+        return ""
+    folded = unicodedata.normalize("NFKC", text).upper()
+    return _SEPARATORS.sub("", folded)
+
+
+def confusable_key(text: str | None) -> str:
+    """Return the code key with OCR look-alike characters folded together."""
+    key = code_key(text)
+    return key.translate(_CONFUSABLE) if key else ""
+
+
+def name_key(text: str | None) -> str:
+    """Return a partner or product name as lower-case words without legal forms."""
+    if not text:
+        return ""
+    folded = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(char for char in folded if not unicodedata.combining(char)).lower()
+    words = [word for word in _NON_WORD.split(ascii_text) if word and word not in _LEGAL_FORMS]
+    return " ".join(words)
+
+
+def description_key(text: str | None) -> str:
+    """Return a description as lower-case words; digits stay, so sizes keep counting."""
+    if not text:
+        return ""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return " ".join(word for word in _NON_WORD.split(folded) if word)
+
+
+def email_domain(text: str | None) -> str:
+    """Return the domain of an e-mail address or web address, lower-cased, without 'www.'."""
+    if not text:
+        return ""
+    value = text.strip().lower()
+    if "@" in value:
+        value = value.rsplit("@", 1)[1]
+    value = re.sub(r"^[a-z]+://", "", value).split("/", 1)[0]
+    return value.removeprefix("www.")

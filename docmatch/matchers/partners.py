@@ -1,0 +1,140 @@
+"""Find the Odoo partner a document comes from or is addressed to.
+
+Evidence, strongest first: a VAT number that passes its country's check digits
+(python-stdnum), the partner's name (exact after normalisation, then rapidfuzz), and
+the domain of an e-mail or web address. Our own company appears on every document too,
+so a name that is one of our companies never counts as the partner.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import ValidationError
+from stdnum.util import get_cc_module
+
+from docmatch.matchers.index import MatchIndex, vat_key
+from docmatch.matchers.normalize import email_domain, name_key
+from docmatch.models import Extraction
+
+log = logging.getLogger(__name__)
+
+# A fuzzy name match below this score is not evidence of a partner.
+NAME_SCORE_CUTOFF = 88.0
+
+# Which side of the document is the partner, per document type: a vendor invoice
+# comes from the vendor; a customer's purchase order and our delivery papers name the
+# customer. Unknown types try both sides.
+PARTNER_SIDES: dict[str, tuple[str, ...]] = {
+    "invoice": ("vendor", "customer"),
+    "credit_note": ("vendor", "customer"),
+    "receipt": ("vendor", "customer"),
+    "purchase_order": ("customer", "vendor"),
+    "bill_of_lading": ("customer", "vendor"),
+    "proof_of_delivery": ("customer", "vendor"),
+    "delivery_note": ("vendor", "customer"),
+    "unknown": ("vendor", "customer"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerMatch:
+    """The partner found, how, and the printed name it was found from."""
+
+    partner_id: int | None
+    method: str | None
+    printed_name: str | None = None
+    side: str | None = None
+
+
+def valid_vat(text: str | None) -> str | None:
+    """Return the compact VAT number when its country's check digits hold, else None."""
+    compact = vat_key(text)
+    if len(compact) < 4 or not compact[:2].isalpha():
+        return None
+    country = compact[:2].lower()
+    module = eu_vat if country in eu_vat.MEMBER_STATES or country == "el" else get_cc_module(country, "vat")
+    if module is None:
+        return None
+    try:
+        return compact if module.is_valid(compact) else None
+    except ValidationError:
+        return None
+
+
+def _side_values(extraction: Extraction, side: str) -> tuple[str | None, str | None, str | None]:
+    def first(*names: str) -> str | None:
+        for name in names:
+            value = extraction.value(name)
+            if value not in (None, ""):
+                return str(value)
+        return None
+
+    vat = first(f"{side}_vat", f"{side}_vat_id", f"{side}_tax_id")
+    name = first(f"{side}_name", side)
+    email = first(f"{side}_email", f"{side}_website")
+    return vat, name, email
+
+
+def resolve_partner(extraction: Extraction, index: MatchIndex) -> PartnerMatch:
+    """Return the partner the document names, trying each side in the type's order."""
+    sides = PARTNER_SIDES.get(extraction.doc_type, PARTNER_SIDES["unknown"])
+    for side in sides:
+        vat, name, email = _side_values(extraction, side)
+        found = _by_vat(vat, index) or _by_name(name, index) or _by_domain(email, index)
+        if found is not None:
+            partner_id, method = found
+            log.debug("partner %s found on the %s side by %s", partner_id, side, method)
+            return PartnerMatch(partner_id, method, name, side)
+    printed = next((value for value in (_side_values(extraction, side)[1] for side in sides) if value and name_key(value) not in index.company_name_keys), None)
+    log.debug("no partner found from the document's names, VAT numbers or addresses")
+    return PartnerMatch(None, None, printed, None)
+
+
+def _by_vat(vat: str | None, index: MatchIndex) -> tuple[int, str] | None:
+    compact = valid_vat(vat)
+    if compact is None:
+        if vat:
+            log.debug("VAT number on the document fails its check digits; not used")
+        return None
+    found = index.partners_by_vat.get(compact) or index.partners_by_vat.get(compact[2:])
+    if found and len(found) == 1:
+        return found[0], "vat"
+    return None
+
+
+def _by_name(name: str | None, index: MatchIndex) -> tuple[int, str] | None:
+    key = name_key(name)
+    if not key or key in index.company_name_keys:
+        return None
+    exact = index.partners_by_name.get(key)
+    if exact and len(exact) == 1:
+        return exact[0], "name"
+    if exact:
+        return None
+    best = process.extract(key, index.partner_name_choices, scorer=fuzz.token_sort_ratio, score_cutoff=NAME_SCORE_CUTOFF, limit=2)
+    if not best:
+        return None
+    if len(best) > 1 and best[0][1] - best[1][1] < 3.0:
+        log.debug("partner name is as close to two partners; not decided by name")
+        return None
+    return int(best[0][2]), "name"
+
+
+def _by_domain(email: str | None, index: MatchIndex) -> tuple[int, str] | None:
+    domain = email_domain(email)
+    found = index.partners_by_domain.get(domain) if domain else None
+    if found and len(found) == 1:
+        return found[0], "email_domain"
+    return None
+
+
+def name_similarity(printed: str | None, odoo_name: str | None) -> float:
+    """Score 0-100 of how alike a printed partner name and an Odoo name are."""
+    first, second = name_key(printed), name_key(odoo_name)
+    if not first or not second:
+        return 0.0
+    return float(fuzz.token_set_ratio(first, second))

@@ -1,0 +1,92 @@
+"""Document dates against the order and picking dates, in the company's time zone.
+
+Odoo stores datetimes in UTC; a purchase order confirmed at 2024-03-31 22:30 UTC was
+placed on 2024-04-01 in Berlin. Comparing calendar dates in the company's zone keeps an
+invoice dated 2024-04-01 from looking older than that order.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from docmatch.models import FindingKind
+from docmatch.rules.context import CheckContext
+
+VENDOR_DOCUMENTS = frozenset({"invoice", "credit_note", "receipt", "delivery_note"})
+DELIVERY_PAPERS = frozenset({"bill_of_lading", "proof_of_delivery"})
+
+
+def check_dates(context: CheckContext) -> None:
+    issued = context.document_date()
+    if issued is None:
+        context.passed("dates", "no readable document date")
+        return
+    doc_type = context.extraction.doc_type
+    if doc_type in VENDOR_DOCUMENTS:
+        _check_after_order(context, issued)
+    elif doc_type == "purchase_order":
+        _check_customer_order(context, issued)
+    elif doc_type in DELIVERY_PAPERS:
+        _check_delivery(context, issued)
+
+
+def _check_after_order(context: CheckContext, issued: date) -> None:
+    rules = context.rules()
+    for order in context.orders:
+        ordered = context.local_date(order.date_order)
+        if ordered is None:
+            continue
+        earliest = ordered - timedelta(days=rules.before_order_days)
+        latest = ordered + timedelta(days=rules.after_order_days)
+        window = f"from {rules.before_order_days} days before to {rules.after_order_days} days after the order date, in {context.timezone.key} ({rules.dates_rule})"
+        if earliest <= issued <= latest:
+            context.passed("document date", f"{issued} within {earliest}..{latest} of {order.name}")
+            continue
+        relation = "before" if issued < earliest else "long after"
+        context.add(
+            FindingKind.DATE_OUT_OF_WINDOW,
+            f"{rules.dates_rule}.{'before_order_days' if issued < earliest else 'after_order_days'}",
+            f"The document is dated {issued}, {relation} the order {order.name} of {ordered} ({context.timezone.key}).",
+            rules=rules,
+            tolerance=window,
+            document_value=issued.isoformat(),
+            odoo_value=ordered.isoformat(),
+            evidence={"order": order.name, "order_date_utc": order.date_order.isoformat() if order.date_order else None},
+        )
+
+
+def _check_customer_order(context: CheckContext, issued: date) -> None:
+    rules = context.rules()
+    for order in context.orders:
+        ordered = context.local_date(order.date_order)
+        if ordered is None or abs((issued - ordered).days) <= rules.customer_order_days:
+            continue
+        context.add(
+            FindingKind.DATE_OUT_OF_WINDOW,
+            f"{rules.dates_rule}.customer_order_days",
+            f"The customer's order is dated {issued}, {abs((issued - ordered).days)} days from the sale order {order.name} of {ordered}.",
+            rules=rules,
+            tolerance=f"±{rules.customer_order_days} days ({rules.dates_rule}.customer_order_days)",
+            document_value=issued.isoformat(),
+            odoo_value=ordered.isoformat(),
+        )
+
+
+def _check_delivery(context: CheckContext, issued: date) -> None:
+    rules = context.rules()
+    for record in context.match.records:
+        if record.model != "stock.picking":
+            continue
+        picking = context.catalog.pickings[record.id]
+        moved = context.local_date(picking.date_done or picking.scheduled_date)
+        if moved is None or abs((issued - moved).days) <= rules.delivery_days:
+            continue
+        context.add(
+            FindingKind.DATE_OUT_OF_WINDOW,
+            f"{rules.dates_rule}.delivery_days",
+            f"The document is dated {issued}, {abs((issued - moved).days)} days from {picking.name} ({moved}).",
+            rules=rules,
+            tolerance=f"±{rules.delivery_days} days ({rules.dates_rule}.delivery_days)",
+            document_value=issued.isoformat(),
+            odoo_value=moved.isoformat(),
+        )

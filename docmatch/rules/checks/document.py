@@ -1,0 +1,81 @@
+"""Is the document usable at all, and which of its values need a person's eye."""
+
+from __future__ import annotations
+
+from docmatch.models import FieldFlag, FindingKind
+from docmatch.rules.context import CheckContext
+
+# Header fields whose doubtful reading matters to a decision.
+REVIEWED_FIELDS = ("number", "date", "currency", "net", "tax", "total", "po_reference", "order_reference", "vendor_name", "customer_name", "due_date")
+REVIEW_FLAGS = frozenset(flag.value for flag in FieldFlag)
+
+
+def check_readable(context: CheckContext) -> bool:
+    """Add `extraction_failed` when nothing was read; return whether checks can go on."""
+    extraction = context.extraction
+    has_values = any(field.value not in (None, "") for field in extraction.fields.values())
+    if has_values or extraction.lines:
+        return True
+    reason = "; ".join(extraction.warnings) or "no header field and no line item was found"
+    context.add(
+        FindingKind.EXTRACTION_FAILED,
+        "extraction",
+        f"Nothing could be read from the document: {reason}.",
+        evidence={"warnings": extraction.warnings, "doc_type": extraction.doc_type},
+    )
+    return False
+
+
+def check_flagged_values(context: CheckContext) -> None:
+    """Add `needs_review` for each doubtful header value and line the extractor flagged."""
+    for name in REVIEWED_FIELDS:
+        field = context.extraction.fields.get(name)
+        if field is None:
+            continue
+        flags = sorted(set(field.flags) & REVIEW_FLAGS)
+        if not flags:
+            continue
+        context.add(
+            FindingKind.NEEDS_REVIEW,
+            f"review.{name}",
+            f"The document's {name.replace('_', ' ')} could not be read with certainty ({', '.join(flags)}); please confirm it.",
+            document_value=field.value,
+            evidence={"field": name, "flags": flags, "alternatives": list(field.alternatives), "page": field.page},
+        )
+
+    for position, line in enumerate(context.extraction.lines, start=1):
+        flags = sorted(set(line.flags) & REVIEW_FLAGS)
+        if flags:
+            context.add(
+                FindingKind.NEEDS_REVIEW,
+                "review.line",
+                f"Line {line.position or position} could not be read with certainty ({', '.join(flags)}); please confirm it.",
+                line=line.position or position,
+                document_value=line.code or line.description,
+                evidence={"flags": flags, "page": line.page},
+            )
+
+
+def check_signs(context: CheckContext) -> None:
+    """A document carries one sign: a credit note all negative or all positive, an invoice positive."""
+    values = [value for line in context.extraction.lines for value in (line.amount, line.quantity) if value]
+    values += [value for value in (context.extraction.value(name) for name in ("net", "total")) if isinstance(value, (int, float)) and value]
+    if not values:
+        return
+    negative = sum(1 for value in values if float(value) < 0)
+    if negative == 0 or negative == len(values):
+        if negative and context.extraction.doc_type not in ("credit_note",):
+            context.add(
+                FindingKind.NEEDS_REVIEW,
+                "review.sign",
+                "Every amount on the document is negative although it is not a credit note; please confirm the document type.",
+                document_value=context.extraction.doc_type,
+            )
+        return
+    if context.extraction.doc_type == "credit_note":
+        context.add(
+            FindingKind.NEEDS_REVIEW,
+            "review.sign",
+            "The credit note mixes positive and negative amounts; a credit note is matched with one sign for the whole document.",
+            evidence={"negative_values": negative, "values": len(values)},
+        )

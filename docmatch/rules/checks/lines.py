@@ -1,0 +1,308 @@
+"""Line checks: pairing outcomes, units, quantities and prices.
+
+Quantities are compared in the product's base unit, never more strictly than one
+rounding step of that unit (Odoo rounds conversions up to it). Every quantity finding
+says which conversion turned the printed quantity into base units.
+
+Vendor invoices are checked three ways: what is billed now against what was received
+(done receipts, with backorders and returns already netted into Odoo's received
+quantity) less what was billed before. Billing more than was ordered is a
+`quantity_mismatch`; more than was received but not more than ordered is
+`billed_exceeds_received`; less than is due is a `quantity_mismatch` too. With the
+policy's `bill_on: ordered`, the ordered quantity takes the place of the received one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from docmatch.matchers.uom import format_quantity, line_factor
+from docmatch.models import FindingKind, LinePair
+from docmatch.odoo.records import OrderLine, Product, Uom
+from docmatch.rules.context import CheckContext, money, quantity_text
+from docmatch.rules.policy import AppliedRules
+
+BILLING_TYPES = frozenset({"invoice", "receipt"})
+ORDER_TYPES = frozenset({"purchase_order"})
+
+
+@dataclass
+class LineGroup:
+    """The document lines paired with one order line (a line may be billed in parts)."""
+
+    order_line: OrderLine
+    product: Product
+    pairs: list[LinePair]
+    base: Uom
+    line_unit: Uom
+    factor: float
+
+    @property
+    def document_base(self) -> float:
+        return sum(pair.document_quantity_base or 0.0 for pair in self.pairs)
+
+    def base_of(self, quantity: float) -> float:
+        return quantity * self.factor
+
+    def in_line_unit(self, base_quantity: float) -> float:
+        return base_quantity / self.factor
+
+
+def check_pairing(context: CheckContext) -> None:
+    """Report document lines that did not pair, and why."""
+    for pair in context.match.pairs:
+        line = context.document_line(pair)
+        if line is None or pair.issue is None:
+            continue
+        number = context.line_number(pair)
+        printed = line.code or line.description
+        if pair.issue == "unknown_product":
+            context.add(
+                FindingKind.UNKNOWN_PRODUCT, "lines.product",
+                f"Line {number}: the code {line.code!r} is not this partner's product code, an internal reference or a barcode in Odoo; it was not matched by description.",
+                line=number, document_value=printed, evidence={"code": line.code, "description": line.description},
+            )
+        elif pair.issue == "ambiguous":
+            names = ", ".join(candidate.name for candidate in pair.candidates)
+            context.add(
+                FindingKind.NEEDS_REVIEW, "lines.ambiguous",
+                f"Line {number}: {printed!r} fits more than one Odoo record ({names}); docmatch did not choose.",
+                line=number, document_value=printed, odoo_value=names,
+                evidence={"candidates": [candidate.model_dump() for candidate in pair.candidates], "score": pair.score, "runner_up_score": pair.runner_up_score},
+            )
+        elif pair.issue == "not_on_order":
+            orders = ", ".join(record.name for record in context.match.records) or "the cited orders"
+            context.add(
+                FindingKind.LINE_NOT_ON_ORDER, "lines.order",
+                f"Line {number}: {printed!r} is not on {orders}.",
+                line=number, document_value=printed, odoo_value=pair.product.name if pair.product else None,
+                evidence={"product": pair.product.model_dump() if pair.product else None, "method": pair.method},
+            )
+        elif pair.issue in ("unknown_unit", "incompatible_unit"):
+            order_line = context.order_line(pair)
+            unit = context.catalog.uoms.get(order_line.uom_id) if order_line else None
+            context.add(
+                FindingKind.UOM_MISMATCH, "lines.unit",
+                f"Line {number}: the unit {line.uom!r} cannot be converted for {pair.product.name if pair.product else 'the product'}: {pair.conversion}.",
+                rules=context.rules(context.product(pair)),
+                line=number, document_value=line.uom, odoo_value=unit.name if unit else None, evidence={"conversion": pair.conversion},
+            )
+
+
+def line_groups(context: CheckContext) -> list[LineGroup]:
+    """Group the standing pairs by order line, with the units needed to compare them."""
+    grouped: dict[tuple[str, int], list[LinePair]] = defaultdict(list)
+    for pair in context.match.pairs:
+        if pair.odoo_line is not None and pair.issue is None and pair.unit_factor is not None:
+            grouped[(pair.odoo_line.model, pair.odoo_line.id)].append(pair)
+    groups = []
+    for pairs in grouped.values():
+        order_line = context.order_line(pairs[0])
+        product = context.product(pairs[0])
+        if order_line is None or product is None:
+            continue
+        factor = line_factor(context.catalog, order_line, product)
+        base = context.catalog.uoms.get(product.uom_id)
+        line_unit = context.catalog.uoms.get(order_line.uom_id)
+        if factor is None or base is None or line_unit is None:
+            continue
+        groups.append(LineGroup(order_line, product, pairs, base, line_unit, factor))
+    return groups
+
+
+def check_billed_quantities(context: CheckContext, groups: list[LineGroup]) -> None:
+    """Vendor invoices: billed against received (or ordered) less billed before."""
+    for group in groups:
+        rules = context.rules(group.product)
+        billed = group.document_base
+        ordered = group.base_of(group.order_line.quantity)
+        received = group.base_of(group.order_line.qty_moved)
+        billed_before = group.base_of(group.order_line.qty_invoiced)
+        basis = received if rules.bill_on == "received" else ordered
+        due = max(basis - billed_before, 0.0)
+        tolerance = rules.quantity
+        floor = group.base.rounding
+        if tolerance.accepts(billed, due, floor=floor):
+            context.passed(f"quantity of order line {group.order_line.id}", f"billed {billed} vs due {due} {group.base.name}")
+            continue
+
+        if billed > ordered - billed_before and not tolerance.accepts(billed, ordered - billed_before, floor=floor):
+            kind, relation = FindingKind.QUANTITY_MISMATCH, "more than ordered"
+        elif billed > due:
+            kind, relation = FindingKind.BILLED_EXCEEDS_RECEIVED, "more than received" if rules.bill_on == "received" else "more than ordered"
+        else:
+            kind, relation = FindingKind.QUANTITY_MISMATCH, "less than " + ("received" if rules.bill_on == "received" else "ordered")
+        _quantity_finding(context, group, rules, kind, relation, billed, due, floor, {
+            "ordered": ordered, "received": received, "billed_before": billed_before, "due": due, "bill_on": rules.bill_on,
+        })
+
+
+def check_credited_quantities(context: CheckContext, groups: list[LineGroup]) -> None:
+    """Credit notes: never credit more than was billed."""
+    for group in groups:
+        rules = context.rules(group.product)
+        credited = group.document_base
+        billed_before = group.base_of(group.order_line.qty_invoiced)
+        floor = group.base.rounding
+        if credited <= billed_before + rules.quantity.allowance(billed_before, floor=floor):
+            context.passed(f"credited quantity of order line {group.order_line.id}", f"{credited} within billed {billed_before}")
+            continue
+        _quantity_finding(context, group, rules, FindingKind.QUANTITY_MISMATCH, "more than was billed", credited, billed_before, floor, {"billed_before": billed_before})
+
+
+def check_ordered_quantities(context: CheckContext, groups: list[LineGroup]) -> None:
+    """A customer's purchase order against the sale order: same quantities."""
+    for group in groups:
+        rules = context.rules(group.product)
+        document = group.document_base
+        ordered = group.base_of(group.order_line.quantity)
+        floor = group.base.rounding
+        if rules.quantity.accepts(document, ordered, floor=floor):
+            context.passed(f"ordered quantity of order line {group.order_line.id}", f"{document} vs {ordered}")
+            continue
+        relation = "more than" if document > ordered else "less than"
+        _quantity_finding(context, group, rules, FindingKind.QUANTITY_MISMATCH, f"{relation} the sale order", document, ordered, floor, {"ordered": ordered})
+
+
+def _quantity_finding(context: CheckContext, group: LineGroup, rules: AppliedRules, kind: FindingKind, relation: str, document: float, expected: float, floor: float, figures: dict[str, float]) -> None:
+    first = group.pairs[0]
+    line = context.document_line(first)
+    printed = f"{format_quantity(abs(line.quantity))} {line.uom}" if line and line.quantity is not None and line.uom else None
+    base_name = group.base.name
+    in_line_unit = ""
+    if group.line_unit.id != group.base.id:
+        in_line_unit = f" ({format_quantity(group.in_line_unit(document))} {group.line_unit.name})"
+    summary = ", ".join(f"{name.replace('_', ' ')} {quantity_text(value, base_name)}" for name, value in figures.items() if isinstance(value, float))
+    ratio = f" ({document / expected:.0f}×)" if expected > 0 and document / expected >= 2 else ""
+    message = (
+        f"Line {context.line_number(first)}: {'billed' if kind != FindingKind.QUANTITY_MISMATCH or context.extraction.doc_type in BILLING_TYPES else 'quantity'} "
+        f"{quantity_text(document, base_name)}{in_line_unit}{f' (printed {printed})' if printed else ''} is {relation}: "
+        f"expected {quantity_text(expected, base_name)} on {group.order_line.description[:60]!r}{ratio}. Conversion: {first.conversion}."
+    )
+    context.add(
+        kind,
+        rules.quantity.rule,
+        message,
+        rules=rules,
+        tolerance=rules.quantity.describe(base_name, floor=floor, floor_reason=f"rounding of {base_name}"),
+        line=context.line_number(first),
+        document_value=round(document, 6),
+        odoo_value=round(expected, 6),
+        evidence={"unit": base_name, "conversion": first.conversion, "order_line": group.order_line.id, **{name: round(value, 6) for name, value in figures.items() if isinstance(value, float)}, "summary": summary},
+    )
+
+
+def check_prices(context: CheckContext, groups: list[LineGroup]) -> None:
+    """Unit prices against the order line's net price, per unit of the order line."""
+    currency = context.currency() or ""
+    for group in groups:
+        rules = context.rules(group.product)
+        expected = group.order_line.price_unit * (1 - group.order_line.discount / 100.0)
+        for pair in group.pairs:
+            line = context.document_line(pair)
+            if line is None or pair.unit_factor is None:
+                continue
+            printed_price = _document_unit_price(line.unit_price, line.quantity, line.amount, getattr(line, "discount", None))
+            if printed_price is None:
+                continue
+            # Price per base unit, then per unit of the order line.
+            document = printed_price / pair.unit_factor * group.factor
+            if rules.price.accepts(document, expected):
+                context.passed(f"price of line {context.line_number(pair)}", f"{document:.4f} vs {expected:.4f}")
+                continue
+            per = f" per {group.line_unit.name}"
+            converted = "" if abs(pair.unit_factor - group.factor) < 1e-9 else f" ({money(printed_price, currency)} per {line.uom or 'printed unit'} = {money(document, currency)}{per})"
+            context.add(
+                FindingKind.PRICE_MISMATCH,
+                rules.price.rule,
+                f"Line {context.line_number(pair)}: unit price {money(document, currency)}{per}{converted} differs from {money(expected, currency)}{per} on the order.",
+                rules=rules,
+                tolerance=rules.price.describe(currency),
+                line=context.line_number(pair),
+                document_value=round(document, 6),
+                odoo_value=round(expected, 6),
+                evidence={"printed_unit_price": printed_price, "printed_unit": line.uom, "order_unit": group.line_unit.name, "conversion": pair.conversion, "discount": group.order_line.discount},
+            )
+
+
+def _document_unit_price(unit_price: float | None, quantity: float | None, amount: float | None, discount: float | None) -> float | None:
+    """The net price per printed unit: the printed price less a printed discount, else amount ÷ quantity."""
+    if unit_price:
+        price = abs(unit_price)
+        return price * (1 - float(discount) / 100.0) if discount else price
+    if amount and quantity:
+        return abs(amount) / abs(quantity)
+    return None
+
+
+def check_missing_lines(context: CheckContext) -> None:
+    """Order lines the document should list but does not."""
+    doc_type = context.extraction.doc_type
+    if doc_type in ("credit_note",):
+        return
+    reserved = _lines_under_review(context)
+    for reference in context.match.unpaired_odoo_lines:
+        kind = "purchase" if reference.model.startswith("purchase") else "sale"
+        order_line = context.catalog.order_lines.get((kind, reference.id))
+        if order_line is None or order_line.id in reserved or order_line.product_id in reserved.products:
+            continue
+        product = context.catalog.products.get(order_line.product_id or -1)
+        rules = context.rules(product)
+        due, what = _due_on_document(context, order_line, rules.bill_on)
+        if due <= 0:
+            context.passed(f"order line {order_line.id} absent", f"nothing {what} is due on this {doc_type}")
+            continue
+        unit = context.catalog.uoms.get(order_line.uom_id)
+        order = context.catalog.orders.get(order_line.order_id)
+        context.add(
+            FindingKind.LINE_MISSING,
+            "lines.missing",
+            f"{order.name if order else 'The order'} line {order_line.description[:60]!r} ({format_quantity(due)} {unit.name if unit else ''} {what}) is not on the document.",
+            rules=rules,
+            odoo_value=order_line.description[:80],
+            evidence={"order_line": order_line.id, "due": due, "unit": unit.name if unit else None},
+        )
+
+
+class _Reserved(set):
+    products: set[int]
+
+
+def _lines_under_review(context: CheckContext) -> _Reserved:
+    """Order lines and products a document line may be (ambiguous, unit problem): never 'missing'."""
+    reserved = _Reserved()
+    reserved.products = set()
+    for pair in context.match.pairs:
+        if pair.issue is None:
+            continue
+        for candidate in pair.candidates:
+            if candidate.model == "product.product":
+                reserved.products.add(candidate.id)
+            else:
+                reserved.add(candidate.id)
+        if pair.odoo_line is not None:
+            reserved.add(pair.odoo_line.id)
+    return reserved
+
+
+def _due_on_document(context: CheckContext, order_line: OrderLine, bill_on: str) -> tuple[float, str]:
+    """What of the order line the document should list, in the line's unit, and why."""
+    doc_type = context.extraction.doc_type
+    if doc_type in BILLING_TYPES:
+        basis = order_line.qty_moved if bill_on == "received" else order_line.quantity
+        return basis - order_line.qty_invoiced, "received and not billed" if bill_on == "received" else "ordered and not billed"
+    if doc_type in ORDER_TYPES:
+        return order_line.quantity, "ordered"
+    pickings = [context.catalog.pickings[record.id] for record in context.match.records if record.model == "stock.picking"]
+    if pickings:
+        # Delivery papers cover one picking: only its moves are expected on them.
+        moved = sum(
+            (move.quantity_done if picking.state == "done" else move.demand)
+            for picking in pickings for move in (context.catalog.moves.get(move_id) for move_id in picking.move_ids)
+            if move is not None and order_line.id in (move.purchase_line_id, move.sale_line_id)
+        )
+        return moved, "moved in the picking"
+    if doc_type == "proof_of_delivery":
+        return order_line.qty_moved, "delivered"
+    return order_line.qty_moved or order_line.quantity, "to ship"

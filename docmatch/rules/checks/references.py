@@ -1,0 +1,148 @@
+"""Did the document's references find its order, of the same partner, only once?"""
+
+from __future__ import annotations
+
+from docmatch.matchers.index import get_index
+from docmatch.matchers.normalize import code_key, name_key
+from docmatch.matchers.partners import name_similarity
+from docmatch.models import FindingKind
+from docmatch.rules.context import CheckContext
+
+# Document types that must refer to an order or picking in Odoo.
+NEEDS_ORDER = frozenset({"invoice", "credit_note", "purchase_order", "bill_of_lading", "proof_of_delivery", "delivery_note", "receipt"})
+# Types whose number is the partner's own document number (a vendor bill number).
+NUMBERED_BY_PARTNER = frozenset({"invoice", "credit_note"})
+# A printed partner name this unlike the order's partner is a different partner.
+UNLIKE_NAME_SCORE = 50.0
+# The same partner is the same in earlier documents from this name similarity up.
+SAME_PARTNER_SCORE = 90.0
+BILL_TYPES = {"invoice": ("in_invoice",), "credit_note": ("in_refund",), "receipt": ("in_receipt", "in_invoice")}
+
+
+def check_order_found(context: CheckContext) -> bool:
+    """Add `partner_mismatch` or `order_not_found`; return whether an order was found."""
+    match = context.match
+    for record in match.foreign_records:
+        owner = _owner_name(context, record.model, record.id)
+        context.add(
+            FindingKind.PARTNER_MISMATCH,
+            "references.partner",
+            f"The document cites {record.name}, which belongs to {owner}, not to {match.partner.name if match.partner else 'the document partner'}; it was not matched.",
+            document_value=match.partner.name if match.partner else _printed_partner(context),
+            odoo_value=owner,
+            evidence={"record": record.model_dump(), "references": match.references_found},
+        )
+
+    if match.records:
+        _check_printed_partner(context)
+        return True
+    if match.foreign_records:
+        return False
+    if context.extraction.doc_type not in NEEDS_ORDER:
+        context.passed("order lookup", f"a {context.extraction.doc_type} document needs no order")
+        return False
+    printed = ", ".join(match.references_found) or "none"
+    context.add(
+        FindingKind.ORDER_NOT_FOUND,
+        "references.order",
+        f"No Odoo order or picking was found for the references printed on the document ({printed}).",
+        document_value=printed if match.references_found else None,
+        evidence={"references": match.references_found, "unresolved": match.unresolved_references, "partner": match.partner.name if match.partner else None},
+    )
+    return False
+
+
+def _check_printed_partner(context: CheckContext) -> None:
+    """When the partner came from the order, the printed name must still fit it."""
+    if context.match.partner_method != "reference" or context.match.partner is None:
+        return
+    printed = _printed_partner(context)
+    if not printed:
+        return
+    score = name_similarity(printed, context.match.partner.name)
+    if score >= UNLIKE_NAME_SCORE:
+        context.passed("printed partner", f"name similarity {score:.0f} with the order's partner")
+        return
+    context.add(
+        FindingKind.PARTNER_MISMATCH,
+        "references.partner",
+        f"The document is from {printed!r}, but the order it cites belongs to {context.match.partner.name}.",
+        tolerance=f"names at least {UNLIKE_NAME_SCORE:.0f} % alike (references.partner)",
+        document_value=printed,
+        odoo_value=context.match.partner.name,
+        evidence={"name_similarity": round(score, 1)},
+    )
+
+
+def check_duplicates(context: CheckContext) -> None:
+    """Add `duplicate_document` for a vendor number already billed or processed before."""
+    extraction = context.extraction
+    if extraction.doc_type not in NUMBERED_BY_PARTNER and extraction.doc_type != "receipt":
+        return
+    number = extraction.value("number")
+    total = context.amount("total")
+    issued = context.document_date()
+    partner = context.partner
+
+    if partner is not None:
+        index = get_index(context.catalog)
+        move_types = BILL_TYPES.get(extraction.doc_type, ("in_invoice",))
+        for bill_id in index.bills_by_partner.get(partner.commercial_id, []):
+            bill = context.catalog.bills[bill_id]
+            if bill.state == "cancel" or bill.move_type not in move_types:
+                continue
+            same_number = number and bill.ref and code_key(bill.ref) == code_key(str(number))
+            same_amount_date = total is not None and bill.amount_total is not None and abs(abs(bill.amount_total) - total) < 0.005 and issued and bill.invoice_date == issued
+            if same_number or same_amount_date:
+                reason = f"vendor number {number}" if same_number else f"the same amount {total:.2f} and date {issued}"
+                context.add(
+                    FindingKind.DUPLICATE_DOCUMENT,
+                    "duplicates.odoo",
+                    f"Odoo already holds {bill.name} from {partner.name} with {reason}.",
+                    document_value=str(number) if number else None,
+                    odoo_value=bill.name,
+                    evidence={"bill_id": bill.id, "bill_ref": bill.ref, "bill_state": bill.state, "matched_on": "number" if same_number else "amount_and_date"},
+                )
+                return
+
+    printed_partner = partner.name if partner else _printed_partner(context)
+    for prior in context.prior_documents:
+        if prior.doc_type != extraction.doc_type or not _same_partner(prior.partner_name, printed_partner):
+            continue
+        same_number = number and prior.number and code_key(prior.number) == code_key(str(number))
+        same_amount_date = total is not None and prior.total is not None and abs(abs(prior.total) - total) < 0.005 and issued and prior.issue_date == issued
+        if same_number or same_amount_date:
+            context.add(
+                FindingKind.DUPLICATE_DOCUMENT,
+                "duplicates.processed",
+                f"docmatch processed this {extraction.doc_type.replace('_', ' ')} before (document {prior.sha256[:12]}): "
+                + (f"same vendor number {number}." if same_number else f"same partner, amount {total:.2f} and date {issued}."),
+                document_value=str(number) if number else None,
+                odoo_value=prior.number,
+                evidence={"prior_sha256": prior.sha256, "matched_on": "number" if same_number else "amount_and_date"},
+            )
+            return
+
+
+def _same_partner(first: str | None, second: str | None) -> bool:
+    if not first or not second:
+        return False
+    return name_key(first) == name_key(second) or name_similarity(first, second) >= SAME_PARTNER_SCORE
+
+
+def _printed_partner(context: CheckContext) -> str | None:
+    side = "customer_name" if context.extraction.doc_type in ("purchase_order", "bill_of_lading", "proof_of_delivery") else "vendor_name"
+    value = context.extraction.value(side)
+    return str(value) if value else None
+
+
+def _owner_name(context: CheckContext, model: str, record_id: int) -> str:
+    catalog = context.catalog
+    if model.endswith(".order"):
+        partner_id = catalog.orders[record_id].partner_id
+    elif model == "stock.picking":
+        partner_id = catalog.pickings[record_id].partner_id
+    else:
+        partner_id = catalog.bills[record_id].partner_id
+    partner = catalog.partners.get(partner_id or -1)
+    return partner.name if partner else "another partner"

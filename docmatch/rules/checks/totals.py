@@ -1,0 +1,87 @@
+"""Totals and tax: the document's own arithmetic, then net and tax against Odoo.
+
+The comparison with Odoo is left out when a line finding already explains the
+difference (a quantity or price finding would otherwise be reported twice) or when
+some document line is not paired, because then the expected amount is not known.
+"""
+
+from __future__ import annotations
+
+from docmatch.models import FindingKind
+from docmatch.rules.checks.lines import LineGroup
+from docmatch.rules.context import CheckContext, money
+
+LINE_AMOUNT_KINDS = frozenset({FindingKind.QUANTITY_MISMATCH, FindingKind.PRICE_MISMATCH, FindingKind.BILLED_EXCEEDS_RECEIVED, FindingKind.UOM_MISMATCH,
+                               FindingKind.UNKNOWN_PRODUCT, FindingKind.LINE_NOT_ON_ORDER, FindingKind.NEEDS_REVIEW})
+PRICED_TYPES = frozenset({"invoice", "credit_note", "receipt"})
+
+
+def check_arithmetic(context: CheckContext) -> None:
+    """Net + tax = total, and the line amounts add up to the net."""
+    rules = context.rules()
+    currency = context.currency() or ""
+    net, tax, total = context.amount("net"), context.amount("tax"), context.amount("total")
+    if net is not None and tax is not None and total is not None and not rules.total.accepts(net + tax, total):
+        context.add(
+            FindingKind.TOTAL_MISMATCH, f"{rules.total.rule}.arithmetic",
+            f"The document's net {money(net, currency)} plus tax {money(tax, currency)} is {money(net + tax, currency)}, not the printed total {money(total, currency)}.",
+            rules=rules, tolerance=rules.total.describe(currency), document_value=total, odoo_value=round(net + tax, 2),
+            evidence={"net": net, "tax": tax, "total": total, "compared": "document arithmetic"},
+        )
+    amounts = [line.amount for line in context.extraction.lines if line.amount is not None]
+    if net is not None and amounts and len(amounts) == len(context.extraction.lines):
+        lines_sum = round(sum(abs(amount) if context.sign < 0 else amount for amount in amounts), 2)
+        if not rules.total.accepts(lines_sum, net):
+            context.add(
+                FindingKind.TOTAL_MISMATCH, f"{rules.total.rule}.lines",
+                f"The document's line amounts add up to {money(lines_sum, currency)}, not the printed net {money(net, currency)}.",
+                rules=rules, tolerance=rules.total.describe(currency), document_value=net, odoo_value=lines_sum,
+                evidence={"lines_sum": lines_sum, "net": net, "compared": "document arithmetic"},
+            )
+
+
+def check_against_orders(context: CheckContext, groups: list[LineGroup]) -> None:
+    """The document's net against the order prices of what it lists, and its tax against the orders' rate."""
+    if context.extraction.doc_type not in PRICED_TYPES or not groups:
+        return
+    if any(finding.kind in LINE_AMOUNT_KINDS for finding in context.findings):
+        context.passed("net against Odoo", "a line finding already explains any difference")
+        return
+    if context.match.unpaired_document_lines or any(pair.issue for pair in context.match.pairs):
+        context.passed("net against Odoo", "not every document line is paired")
+        return
+    rules = context.rules()
+    currency = context.currency() or ""
+    net = context.amount("net")
+    expected = round(sum(group.in_line_unit(group.document_base) * group.order_line.price_unit * (1 - group.order_line.discount / 100.0) for group in groups), 2)
+    if net is not None and not rules.total.accepts(net, expected):
+        context.add(
+            FindingKind.TOTAL_MISMATCH, rules.total.rule,
+            f"The document's net {money(net, currency)} differs from {money(expected, currency)}, the order prices of the listed quantities.",
+            rules=rules, tolerance=rules.total.describe(currency), document_value=net, odoo_value=expected,
+            evidence={"orders": [order.name for order in context.orders], "compared": "order prices"},
+        )
+        return
+    _check_tax(context, net if net is not None else expected)
+
+
+def _check_tax(context: CheckContext, net: float) -> None:
+    tax = context.amount("tax")
+    orders = context.orders
+    untaxed = sum(order.amount_untaxed or 0.0 for order in orders)
+    order_tax = sum(order.amount_tax or 0.0 for order in orders)
+    if tax is None or untaxed <= 0 or any(order.amount_tax is None for order in orders):
+        return
+    rules = context.rules()
+    currency = context.currency() or ""
+    expected = round(net * order_tax / untaxed, 2)
+    if rules.tax.accepts(tax, expected):
+        context.passed("tax", f"{tax} vs {expected}")
+        return
+    rate = 100.0 * order_tax / untaxed
+    context.add(
+        FindingKind.TAX_MISMATCH, rules.tax.rule,
+        f"The document's tax {money(tax, currency)} differs from {money(expected, currency)}, the orders' tax rate of {rate:.2f} % on the net {money(net, currency)}.",
+        rules=rules, tolerance=rules.tax.describe(currency), document_value=tax, odoo_value=expected,
+        evidence={"rate_percent": round(rate, 4), "net": net},
+    )
