@@ -204,6 +204,7 @@ def connect(account: ImapAccount) -> Iterator[imaplib.IMAP4]:
             client.login(account.user, account.password.get_secret_value())
         except imaplib.IMAP4.error as exc:
             raise IntakeError(f"mailbox {account.name}: login refused", hint="check user and password in the intake file") from exc
+        _refresh_capabilities(client)
         yield client
     except (imaplib.IMAP4.abort, socket.timeout, OSError) as exc:
         raise IntakeError(f"mailbox {account.name}: connection lost: {_reason(exc)}", hint="the next poll tries again") from exc
@@ -212,6 +213,13 @@ def connect(account: ImapAccount) -> Iterator[imaplib.IMAP4]:
             client.logout()
         except (imaplib.IMAP4.error, OSError):
             pass
+
+
+def _refresh_capabilities(client: imaplib.IMAP4) -> None:
+    # Servers announce MOVE and UIDPLUS only after login; imaplib keeps the list from before.
+    typ, data = client.capability()
+    if typ == "OK" and data and data[0]:
+        client.capabilities = tuple(data[0].decode("ascii", "replace").upper().split())
 
 
 def select_folder(client: imaplib.IMAP4, folder: str) -> int:
