@@ -34,7 +34,10 @@ LETTERHEAD_CONFIDENCE = 0.5
 DOLLAR_SIGN_CONFIDENCE = 0.8
 
 _US_SIGNALS = re.compile(r"\b(USA|U\.S\.A\.|United States)\b|\b[A-Z]{2},?\s+\d{5}(?:-\d{4})?\b")
-_DAY_FIRST_SIGNALS = re.compile(r"\b(United Kingdom|UK|England|Scotland|Ireland|India|Australia|New Zealand|Singapore|Hong Kong|GST|VAT)\b|€|£")
+_DAY_FIRST_SIGNALS = re.compile(
+    r"\b(United Kingdom|UK|England|Scotland|Ireland|India|Australia|New Zealand|Singapore|Hong Kong|GST|VAT|EUR|"
+    r"Netherlands|Nederland|Germany|Deutschland|France|Belgium|Belgique|Austria|Spain|Italy|Portugal|Luxembourg|Denmark|Sweden|Norway|Finland|Poland|Switzerland)\b|€|£"
+)
 _VAT_RE = re.compile(r"\b(ATU\d{8}|BE[01]\d{9}|DE\d{9}|FR[0-9A-Z]{2}\d{9}|NL\d{9}B\d{2}|ES[0-9A-Z]\d{7}[0-9A-Z]|IT\d{11}|GB\d{9}(?:\d{3})?|LU\d{8}|PL\d{10}|DK\d{8}|SE\d{12}|CHE\d{9}(?:MWST|TVA|IVA)?)\b")
 _CUSTOMER_VAT_LABELS = {"customer vat", "your vat", "ihre ust", "kunden ust", "ust-idnr des kunden", "tva client", "btw klant", "buyer vat"}
 

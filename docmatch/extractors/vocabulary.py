@@ -121,10 +121,10 @@ AMOUNT_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
         "summe ust", "summe mwst", "gesamt ust", "tva", "montant tva", "total tva", "btw", "totaal btw", "iva", "total iva", "importe iva", "imposta", "totale iva",
     ),
     "total": _phrases(
-        "total", "grand total", "total due", "amount due", "balance due", "total amount", "total amount due", "invoice total", "total incl vat", "total incl. vat", "total for this invoice",
+        "total", "grand total", "gross", "gross total", "gross amount", "total gross", "total due", "amount due", "balance due", "total amount", "total amount due", "invoice total", "total incl vat", "total incl. vat", "total for this invoice",
         "gesamtbetrag", "gesamtsumme", "rechnungsbetrag", "endbetrag", "summe", "brutto", "gesamt brutto", "rechnungssumme brutto", "zahlbetrag", "zu zahlen", "bruttobetrag", "total brutto",
         "total ttc", "montant ttc", "net a payer", "montant total", "a payer", "totaal", "totaal incl btw", "totaal incl. btw", "te betalen", "totaalbedrag",
-        "importe total", "total factura", "total a pagar", "totale", "totale fattura", "totale documento", "da pagare",
+        "importe total", "total factura", "total a pagar", "totale", "totale fattura", "totale documento", "da pagare", "kokku", "kokku tasuda",
     ),
 }
 
