@@ -52,8 +52,11 @@ ANALYSIS_WIDTH_PX = 800
 LOW_CONTRAST_SPREAD = 120
 # Standard deviation of the estimated background under which the light counts as even.
 EVEN_BACKGROUND_STD = 12.0
-# Colour saturation (max - min channel) above which a pixel counts as coloured ink.
-COLOURED_INK_SATURATION = 60
+# A pixel counts as coloured ink when its channels spread by more than this many grey
+# levels and its brightest channel is above `COLOURED_INK_BRIGHTEST` (black print is dark
+# in every channel, whatever its colour noise).
+COLOURED_INK_SATURATION = 35
+COLOURED_INK_BRIGHTEST = 110
 
 
 @dataclass(slots=True)
@@ -219,8 +222,17 @@ def to_gray(image: Image.Image) -> np.ndarray:
     if not _saturation_mask(_analysis_copy(rgb, interpolation=cv2.INTER_NEAREST)).any():
         return gray
     high = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV_FULL)[:, :, 2]
-    np.copyto(gray, high, where=_saturation_mask(rgb))
-    return gray
+    # JPEG keeps colour at half resolution, so the rims of coloured strokes look grey:
+    # the mask grows by a pixel to take them in.
+    coloured = cv2.dilate(_saturation_mask(rgb).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    np.copyto(gray, high, where=coloured)
+    # What is left of the ink is lighter than any print; it goes to white.
+    return cv2.LUT(gray, _FADE_LIGHT_LEVELS)
+
+
+# Grey levels from COLOURED_INK_FADE_LEVEL upwards become white; darker ones are stretched.
+COLOURED_INK_FADE_LEVEL = 175
+_FADE_LIGHT_LEVELS = np.clip(np.arange(256) * 255.0 / COLOURED_INK_FADE_LEVEL, 0, 255).astype(np.uint8)
 
 
 def _saturation_mask(rgb: np.ndarray) -> np.ndarray:
@@ -229,7 +241,7 @@ def _saturation_mask(rgb: np.ndarray) -> np.ndarray:
     channels = cv2.split(rgb)
     high = cv2.max(cv2.max(channels[0], channels[1]), channels[2])
     low = cv2.min(cv2.min(channels[0], channels[1]), channels[2])
-    return cv2.subtract(high, low) > COLOURED_INK_SATURATION
+    return (cv2.subtract(high, low) > COLOURED_INK_SATURATION) & (high > COLOURED_INK_BRIGHTEST)
 
 
 def resample_factor(gray: np.ndarray, *, dpi: float | None, working_dpi: int) -> tuple[float, float]:

@@ -46,8 +46,10 @@ log = logging.getLogger(__name__)
 class OcrTuning:
     """Thresholds of the OCR step; the defaults suit A4 business documents."""
 
-    # Tesseract page segmentation mode: 3 = automatic layout without OSD.
-    psm: int = 3
+    # Tesseract page segmentation mode 6 reads the page as one block of text. Mode 3
+    # (automatic layout) drops columns of short numbers such as quantities, and the
+    # layout is rebuilt from word boxes anyway.
+    psm: int = 6
     # A first reading with a median word confidence below this, or fewer words than
     # `few_words`, is checked for a turned page with OSD.
     orientation_check_confidence: float = 0.7
