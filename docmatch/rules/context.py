@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from docmatch.matchers.uom import format_quantity
+from docmatch.matchers.uom import format_quantity, odoo_round
 from docmatch.models import ExtractedLine, Extraction, Finding, FindingKind, LinePair, MatchResult, Scalar
 from docmatch.odoo.catalog import Catalog
 from docmatch.odoo.records import Order, OrderLine, Partner, Product
@@ -45,6 +45,8 @@ class CheckContext:
     timezone: ZoneInfo
     prior_documents: list[PriorDocument] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Order lines whose difference one finding already explains; later checks skip them.
+    settled_lines: set[int] = field(default_factory=set)
 
     # -- who and what -------------------------------------------------------------------
 
@@ -152,8 +154,12 @@ class CheckContext:
         log.debug("passed %s: %s", what, reason)
 
 
-def quantity_text(value: float | None, unit: str) -> str:
-    return "?" if value is None else f"{format_quantity(value)} {unit}"
+def quantity_text(value: float | None, unit: str, rounding: float | None = None) -> str:
+    """A quantity with its unit, rounded to the unit's rounding when it is given."""
+    if value is None:
+        return "?"
+    shown = odoo_round(value, min(rounding, 0.01), "HALF-UP") if rounding else value
+    return f"{format_quantity(shown)} {unit}"
 
 
 def money(value: float | None, currency: str | None) -> str:

@@ -48,6 +48,13 @@ class LineGroup:
     def in_line_unit(self, base_quantity: float) -> float:
         return base_quantity / self.factor
 
+    def text(self, base_quantity: float) -> str:
+        """'288 Units' in the base unit, rounded as Odoo shows it."""
+        return quantity_text(base_quantity, self.base.name, self.base.rounding)
+
+    def text_in_line_unit(self, base_quantity: float) -> str:
+        return quantity_text(self.in_line_unit(base_quantity), self.line_unit.name, self.line_unit.rounding)
+
 
 def check_pairing(context: CheckContext) -> None:
     """Report document lines that did not pair, and why."""
@@ -127,6 +134,8 @@ def check_billed_quantities(context: CheckContext, groups: list[LineGroup]) -> N
             context.passed(f"quantity of order line {group.order_line.id}", f"billed {billed} vs due {due} {group.base.name}")
             continue
 
+        if _unit_slip(context, group, rules, due):
+            continue
         if billed > ordered - billed_before and not tolerance.accepts(billed, ordered - billed_before, floor=floor):
             kind, relation = FindingKind.QUANTITY_MISMATCH, "more than ordered"
         elif billed > due:
@@ -161,8 +170,52 @@ def check_ordered_quantities(context: CheckContext, groups: list[LineGroup]) -> 
         if rules.quantity.accepts(document, ordered, floor=floor):
             context.passed(f"ordered quantity of order line {group.order_line.id}", f"{document} vs {ordered}")
             continue
+        if _unit_slip(context, group, rules, ordered):
+            continue
         relation = "more than" if document > ordered else "less than"
         _quantity_finding(context, group, rules, FindingKind.QUANTITY_MISMATCH, f"{relation} the sale order", document, ordered, floor, {"ordered": ordered})
+
+
+def _unit_slip(context: CheckContext, group: LineGroup, rules: AppliedRules, expected_base: float) -> bool:
+    """Report a wrong printed unit when the line's amount still fits the order.
+
+    "100 KG @ 1.10 = 110.00" against "100 lb @ 1.10": the quantity and the unit price
+    both look wrong once converted, but the amount is what the order expects, so the
+    one fault is the unit. It is reported once, as `uom_mismatch`, instead of as a
+    quantity and a price difference.
+    """
+    expected_amount = group.in_line_unit(expected_base) * group.order_line.price_unit * (1 - group.order_line.discount / 100.0)
+    document_amount = 0.0
+    for pair in group.pairs:
+        line = context.document_line(pair)
+        if line is None or not line.uom or line.quantity is None or pair.unit_factor is None or abs(pair.unit_factor - group.factor) < 1e-9:
+            return False
+        price = _document_unit_price(line.unit_price, line.quantity, line.amount, getattr(line, "discount", None))
+        if price is None:
+            return False
+        document_amount += abs(line.quantity) * price
+    if expected_amount <= 0 or not rules.total.accepts(document_amount, expected_amount):
+        return False
+    first = group.pairs[0]
+    line = context.document_line(first)
+    document_base = group.document_base
+    context.settled_lines.add(group.order_line.id)
+    context.add(
+        FindingKind.UOM_MISMATCH,
+        "lines.unit",
+        f"Line {context.line_number(first)}: the amount fits the order but the unit does not: {format_quantity(abs(line.quantity))} {line.uom} "
+        f"is {group.text(document_base)} ({group.text_in_line_unit(document_base)}), "
+        f"the order expects {group.text(expected_base)} ({group.text_in_line_unit(expected_base)}). "
+        f"Conversion: {first.conversion}.",
+        rules=rules,
+        tolerance=rules.total.describe(context.currency() or "") + " on the line amount",
+        line=context.line_number(first),
+        document_value=f"{format_quantity(abs(line.quantity))} {line.uom}",
+        odoo_value=group.text_in_line_unit(expected_base),
+        evidence={"unit": group.base.name, "document_base": round(document_base, 6), "expected_base": round(expected_base, 6), "conversion": first.conversion,
+                  "document_amount": round(document_amount, 2), "expected_amount": round(expected_amount, 2)},
+    )
+    return True
 
 
 def _quantity_finding(context: CheckContext, group: LineGroup, rules: AppliedRules, kind: FindingKind, relation: str, document: float, expected: float, floor: float, figures: dict[str, float]) -> None:
@@ -172,20 +225,20 @@ def _quantity_finding(context: CheckContext, group: LineGroup, rules: AppliedRul
     base_name = group.base.name
     in_line_unit = ""
     if group.line_unit.id != group.base.id:
-        in_line_unit = f" ({format_quantity(group.in_line_unit(document))} {group.line_unit.name})"
-    summary = ", ".join(f"{name.replace('_', ' ')} {quantity_text(value, base_name)}" for name, value in figures.items() if isinstance(value, float))
+        in_line_unit = f" ({group.text_in_line_unit(document)})"
+    summary = ", ".join(f"{name.replace('_', ' ')} {group.text(value)}" for name, value in figures.items() if isinstance(value, float))
     ratio = f" ({document / expected:.0f}×)" if expected > 0 and document / expected >= 2 else ""
     message = (
         f"Line {context.line_number(first)}: {'billed' if kind != FindingKind.QUANTITY_MISMATCH or context.extraction.doc_type in BILLING_TYPES else 'quantity'} "
-        f"{quantity_text(document, base_name)}{in_line_unit}{f' (printed {printed})' if printed else ''} is {relation}: "
-        f"expected {quantity_text(expected, base_name)} on {group.order_line.description[:60]!r}{ratio}. Conversion: {first.conversion}."
+        f"{group.text(document)}{in_line_unit}{f' (printed {printed})' if printed else ''} is {relation}: "
+        f"expected {group.text(expected)}{f' ({group.text_in_line_unit(expected)})' if in_line_unit else ''} on {group.order_line.description[:60]!r}{ratio}; {summary}. Conversion: {first.conversion}."
     )
     context.add(
         kind,
         rules.quantity.rule,
         message,
         rules=rules,
-        tolerance=rules.quantity.describe(base_name, floor=floor, floor_reason=f"rounding of {base_name}"),
+        tolerance=rules.quantity.describe(base_name, floor=floor, floor_reason=f"one rounding step of {base_name}"),
         line=context.line_number(first),
         document_value=round(document, 6),
         odoo_value=round(expected, 6),
@@ -201,7 +254,7 @@ def check_prices(context: CheckContext, groups: list[LineGroup]) -> None:
         expected = group.order_line.price_unit * (1 - group.order_line.discount / 100.0)
         for pair in group.pairs:
             line = context.document_line(pair)
-            if line is None or pair.unit_factor is None:
+            if line is None or pair.unit_factor is None or group.order_line.id in context.settled_lines:
                 continue
             printed_price = _document_unit_price(line.unit_price, line.quantity, line.amount, getattr(line, "discount", None))
             if printed_price is None:

@@ -134,7 +134,7 @@ def _add_quantity(context: CheckContext, group: LineGroup, rules, document: floa
         f"Line {number}: {quantity_text(document, group.base.name)} is {relation} ({quantity_text(expected, group.base.name)}) for "
         f"{group.order_line.description[:60]!r}. Conversion: {first.conversion}.",
         rules=rules,
-        tolerance=rules.quantity.describe(group.base.name, floor=group.base.rounding, floor_reason=f"rounding of {group.base.name}"),
+        tolerance=rules.quantity.describe(group.base.name, floor=group.base.rounding, floor_reason=f"one rounding step of {group.base.name}"),
         line=number,
         document_value=round(document, 6),
         odoo_value=round(expected, 6),

@@ -1,0 +1,134 @@
+"""Document lines pair with order lines by vendor code, internal code or description."""
+
+from __future__ import annotations
+
+import pytest
+
+from docmatch.matchers import match_document
+
+from .builders import CatalogBuilder, extraction
+
+VENDOR_A, VENDOR_B = 10, 20
+
+
+@pytest.fixture(scope="module")
+def flanges():
+    builder = CatalogBuilder()
+    builder.partner(VENDOR_A, "Acme Industrial Supply Ltd").partner(VENDOR_B, "Beta Parts GmbH")
+    builder.product(1, "FLG-DN50", "Flange DN50 PN16").product(2, "FLG-DN65", "Flange DN65 PN16")
+    builder.vendor_code(VENDOR_A, 1, "VND-7781").vendor_code(VENDOR_A, 2, "VND-7782")
+    builder.order(1, "P00101", VENDOR_A, [dict(product=1, qty=10, price=12.0), dict(product=2, qty=5, price=14.0)])
+    builder.order(2, "P00102", VENDOR_B, [dict(product=1, qty=10, price=12.0)])
+    return builder.build()
+
+
+def test_vendor_code_resolves_through_that_vendors_supplier_info(flanges):
+    document = extraction(po_reference="P00101", vendor_name="Acme Industrial Supply Ltd", lines=[
+        dict(code="VND-7781", description="Flange DN 50", quantity=10, unit_price=12.0),
+        dict(code="VND-9999", description="Flange DN50 PN16 galv.", quantity=5, unit_price=14.0),
+    ])
+    result = match_document(document, flanges)
+
+    first, second = result.pairs
+    assert (first.product.id, first.method, first.issue) == (1, "vendor_code", None)
+    assert second.issue == "unknown_product"
+    assert second.odoo_line is None and second.product is None
+
+
+def test_another_vendors_code_does_not_count(flanges):
+    document = extraction(po_reference="P00102", vendor_name="Beta Parts GmbH", lines=[dict(code="VND-7781", description="Flange DN 50", quantity=10)])
+    result = match_document(document, flanges)
+    assert result.pairs[0].issue == "unknown_product"
+
+
+def test_lines_without_codes_pair_by_description_as_one_assignment(flanges):
+    document = extraction(po_reference="P00101", vendor_name="Acme Industrial Supply Ltd", lines=[
+        dict(description="Flange DN65 PN16", quantity=5, unit_price=14.0),
+        dict(description="Flange DN50 PN16", quantity=10, unit_price=12.0),
+    ])
+    result = match_document(document, flanges)
+    assert [pair.product.id for pair in result.pairs] == [2, 1]
+    assert all(pair.method == "description" for pair in result.pairs)
+
+
+def test_description_too_close_to_two_products_is_ambiguous(flanges):
+    document = extraction(po_reference="P00101", vendor_name="Acme Industrial Supply Ltd", lines=[dict(description="Flange PN16", quantity=7)])
+    result = match_document(document, flanges)
+    assert result.pairs[0].issue == "ambiguous"
+    assert result.pairs[0].odoo_line is None
+    assert len(result.pairs[0].candidates) == 2
+
+
+def test_quantity_and_price_break_a_tie_between_lines_of_one_product():
+    builder = CatalogBuilder()
+    builder.partner(VENDOR_A, "Acme").product(1, "FLG-DN50", "Flange DN50 PN16")
+    builder.order(1, "P00017", VENDOR_A, [dict(product=1, qty=10, price=12.0)]).order(2, "P00018", VENDOR_A, [dict(product=1, qty=4, price=11.0)])
+    document = extraction(po_reference="P00017, P00018", vendor_name="Acme", lines=[
+        dict(code="FLG-DN50", quantity=4, unit_price=11.0), dict(code="FLG-DN50", quantity=10, unit_price=12.0),
+    ])
+    result = match_document(document, builder.build())
+    assert [pair.order.name for pair in result.pairs] == ["P00018", "P00017"]
+
+
+@pytest.fixture(scope="module")
+def lookalikes():
+    builder = CatalogBuilder()
+    builder.partner(VENDOR_A, "Acme Industrial Supply Ltd")
+    for product_id, code in enumerate(["B0O-10L1", "PN-0O1I-57", "AB-100", "AB-10O"], start=1):
+        builder.product(product_id, code, f"Part {code}")
+    builder.order(1, "P00200", VENDOR_A, [dict(product=product_id, qty=1, price=1.0) for product_id in range(1, 5)])
+    return builder.build()
+
+
+def packing_list(method: str):
+    return extraction(po_reference="P00200", vendor_name="Acme Industrial Supply Ltd", method=method,
+                      lines=[dict(code=code, quantity=1) for code in ["B0O-10L1", "PN-0O1I-57", "AB-100", "AB-10O"]])
+
+
+def test_scanned_codes_that_differ_only_by_lookalikes_go_to_review(lookalikes):
+    result = match_document(packing_list("ocr"), lookalikes)
+
+    resolved = [(pair.product.name if pair.product else None, pair.issue) for pair in result.pairs]
+    assert resolved[0] == ("[B0O-10L1] Part B0O-10L1", None)
+    assert resolved[1] == ("[PN-0O1I-57] Part PN-0O1I-57", None)
+    assert resolved[2] == (None, "ambiguous")
+    assert resolved[3] == (None, "ambiguous")
+    assert {candidate.id for candidate in result.pairs[2].candidates} == {3, 4}
+
+
+def test_text_layer_codes_are_trusted_exactly(lookalikes):
+    result = match_document(packing_list("text"), lookalikes)
+    assert [pair.product.id for pair in result.pairs] == [1, 2, 3, 4]
+
+
+def test_misread_code_with_a_single_lookalike_resolves(lookalikes):
+    document = extraction(po_reference="P00200", vendor_name="Acme Industrial Supply Ltd", method="ocr", lines=[dict(code="PN-001I-57", quantity=1)])
+    result = match_document(document, lookalikes)
+    assert (result.pairs[0].product.id, result.pairs[0].method) == (2, "lookalike_code")
+
+
+def test_code_confirmed_by_a_reviewer_before_is_used(flanges):
+    flanges.learned_vendor_codes[(VENDOR_B, "BP-50")] = 1
+    try:
+        document = extraction(po_reference="P00102", vendor_name="Beta Parts GmbH", lines=[dict(code="BP-50", quantity=10)])
+        result = match_document(document, flanges)
+        assert (result.pairs[0].product.id, result.pairs[0].method) == (1, "learned")
+    finally:
+        del flanges.learned_vendor_codes[(VENDOR_B, "BP-50")]
+
+
+def test_product_known_but_not_on_the_order_is_reported(flanges):
+    document = extraction(po_reference="P00102", vendor_name="Beta Parts GmbH", lines=[dict(code="FLG-DN65", quantity=1)])
+    result = match_document(document, flanges)
+    assert result.pairs[0].issue == "not_on_order"
+    assert result.pairs[0].product.id == 2
+
+
+def test_converted_quantities_are_kept_on_the_pair():
+    builder = CatalogBuilder()
+    builder.partner(VENDOR_A, "Acme").product(1, "GLV", "Gloves", packagings=[("Case", 12.0)])
+    builder.order(1, "P1", VENDOR_A, [dict(product=1, qty=24, price=1.0)])
+    result = match_document(extraction(po_reference="P1", vendor_name="Acme", lines=[dict(code="GLV", quantity=2, uom="CS")]), builder.build())
+    pair = result.pairs[0]
+    assert (pair.unit_factor, pair.document_quantity_base, pair.odoo_quantity_base) == (12, 24, 24)
+    assert "Case" in pair.conversion
