@@ -21,6 +21,7 @@ from docmatch.extractors.fields import (
     read_text,
     value_beside,
 )
+from docmatch.extractors.patterns import find_order_references
 from docmatch.extractors.rows import Row
 from docmatch.extractors.vocabulary import CURRENCY_LABELS, CURRENCY_SYMBOLS, DOC_TYPE_TITLES, FIELD_LABELS, ISO_CURRENCIES, fold_token
 from docmatch.extractors.words import Word
@@ -62,6 +63,7 @@ def read_header(rows: list[Row], *, table_rows: set[int], doc_type: str, languag
         fields[name] = read_labelled_field(rows, name, read_identifier, skip=skip)
     fields["number"] = fields["number"] or _number_after_title(rows, doc_type)
     _drop_echoes(fields)
+    fields["po_reference"] = _order_references(rows, fields["po_reference"], skip=skip, number=fields["number"])
 
     # Dates.
     read_date = make_date_reader(day_first)
@@ -133,6 +135,24 @@ def _drop_echoes(fields: dict[str, Candidate | None]) -> None:
         candidate = fields.get(name)
         if candidate is not None and number is not None and candidate.value == number.value and candidate.words == number.words:
             fields[name] = None
+
+
+def _order_references(rows: list[Row], labelled: Candidate | None, *, skip: set[int], number: Candidate | None) -> Candidate | None:
+    """Complete a labelled PO reference to the whole list printed ("P00017, P00018"), or find one in free text."""
+    for row in rows:
+        if id(row) in skip or (labelled is not None and row.page == labelled.page and labelled.words[0] not in row.words):
+            continue
+        references = [reference for reference in find_order_references([word.text for word in row.words]) if number is None or reference != number.value]
+        if not references:
+            continue
+        if labelled is None:
+            words = [word for word in row.words if any(reference in word.text for reference in references)]
+            return Candidate(", ".join(references), words, row.page, 0.9)
+        if labelled.value in references and len(references) > 1:
+            words = [word for word in row.words if any(reference in word.text for reference in references)]
+            return Candidate(", ".join(references), words, row.page, labelled.confidence)
+        return labelled
+    return labelled
 
 
 # --- parties --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from docmatch.extractors.numbers import NumberReading, parse_number, settle_product
+from docmatch.extractors.patterns import find_quantities_with_units
 from docmatch.extractors.rows import Row
 from docmatch.extractors.textlayer import has_replacement
 from docmatch.extractors.vocabulary import CARRY_ROWS, COLUMN_LABELS, TABLE_END_ROWS
@@ -340,6 +341,8 @@ def _to_line(position: int, item: _Item) -> ExtractedLine:
             setattr(line, f"{role}_alternatives", list(reading.alternatives))
             continue
         setattr(line, role, reading.value)
+    if line.uom is None and line.quantity is not None:
+        line.uom = _unit_after_quantity(item.rows[0], numbers["quantity"])
     if line.remark is None and cells.get("remark"):
         line.remark = text_of("remark")
     if any(has_replacement(word.text) for word in words):
@@ -349,6 +352,14 @@ def _to_line(position: int, item: _Item) -> ExtractedLine:
             flags.append(FieldFlag.ARITHMETIC_FAILED.value)
     line.flags = sorted(set(flags))
     return line
+
+
+def _unit_after_quantity(row: Row, quantity: NumberReading) -> str | None:
+    """The unit printed right after the quantity ("20 Stk."), found by token pattern."""
+    for pair in find_quantities_with_units([word.text for word in row.words]):
+        if pair.quantity == quantity.text:
+            return pair.unit
+    return None
 
 
 def _has_discount_columns(cells: dict[str, list[Word]]) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from docmatch.extractors.vocabulary import ISO_CURRENCIES
+
 # A run of digits with optional grouping and decimal separators, an optional sign or
 # parentheses, and currency signs or codes glued on either side.
 _NUMBER_RE = re.compile(
@@ -58,7 +60,8 @@ def parse_number(text: str) -> NumberReading | None:
     if affixes not in _CURRENCY_AFFIXES and not _is_currency_code(affixes):
         return None
 
-    negative = bool(match["lead"] or match["sign"] or match["trail"]) or bool(match["open"] and match["close"])
+    trailing_minus = (match["post"] or "").endswith("-") or bool(match["trail"])
+    negative = bool(match["lead"] or match["sign"]) or trailing_minus or bool(match["open"] and match["close"])
     if (match["lead"] or "") == "+" or (match["sign"] or "") == "+":
         negative = False
     readings = _read_body(match["body"])
@@ -73,7 +76,7 @@ def parse_number(text: str) -> NumberReading | None:
 
 
 def _is_currency_code(affixes: str) -> bool:
-    return len(affixes) == 3 and affixes.isalpha()
+    return affixes.upper() in ISO_CURRENCIES
 
 
 def _read_body(body: str) -> tuple[tuple[float, ...], int] | None:

@@ -1,0 +1,95 @@
+"""Locale-independent reading of printed numbers and dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from docmatch.extractors.dates import find_date
+from docmatch.extractors.numbers import parse_number, settle_product
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1.234,56", 1234.56),
+        ("1,234.56", 1234.56),
+        ("1 234,50", 1234.50),
+        ("1'234.50", 1234.50),
+        ("27,80", 27.80),
+        ("27.80", 27.80),
+        ("$4.11", 4.11),
+        ("€12,00", 12.0),
+        ("12,00€", 12.0),
+        ("-5,00", -5.0),
+        ("5,00-", -5.0),
+        ("(12.00)", -12.0),
+        ("1100", 1100.0),
+        ("0,250", 0.25),
+        ("1.234.567", 1234567.0),
+        ("12.3456", 12.3456),
+        ("19%", 19.0),
+    ],
+)
+def test_numbers_read_the_same_in_every_locale(text: str, value: float) -> None:
+    reading = parse_number(text)
+
+    assert reading is not None
+    assert reading.value == value
+
+
+@pytest.mark.parametrize("text", ["1,250", "3.000", "12,345"])
+def test_single_separator_before_three_digits_is_ambiguous(text: str) -> None:
+    reading = parse_number(text)
+
+    assert reading is not None and reading.ambiguous
+    assert reading.value is None
+    assert len(reading.alternatives) == 2
+
+
+@pytest.mark.parametrize("text", ["AA-1100", "05.03.2013", "12/15/2019", "INV-100", "1.2.3", "abc", ""])
+def test_codes_and_dates_are_not_numbers(text: str) -> None:
+    assert parse_number(text) is None
+
+
+def test_arithmetic_settles_an_ambiguous_quantity() -> None:
+    settled = settle_product(parse_number("1,250"), parse_number("2,00"), parse_number("2 500,00"))
+
+    assert settled == (1250.0, 2.0, 2500.0)
+
+
+def test_arithmetic_that_fits_no_reading_settles_nothing() -> None:
+    assert settle_product(parse_number("1,250"), parse_number("2,00"), parse_number("7,00")) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day_first", "value"),
+    [
+        ("2003-02-01", True, "2003-02-01"),
+        ("2003-02-01", False, "2003-02-01"),
+        ("2024/04/07", None, "2024-04-07"),
+        ("05.04.2024", None, "2024-04-05"),
+        ("05.04.24", None, "2024-04-05"),
+        ("05/04/2024", True, "2024-04-05"),
+        ("04/05/2024", False, "2024-04-05"),
+        ("12/15/2019", None, "2019-12-15"),
+        ("15/12/2019", None, "2019-12-15"),
+        ("04/04/2024", None, "2024-04-04"),
+        ("August 3 , 2014", None, "2014-08-03"),
+        ("7. Mai 2014", None, "2014-05-07"),
+        ("29 maart 2014", None, "2014-03-29"),
+        ("28 novembre 2022", None, "2022-11-28"),
+        ("3 de marzo de 2021", None, "2021-03-03"),
+    ],
+)
+def test_dates_read_in_the_printed_order(text: str, day_first: bool | None, value: str) -> None:
+    reading = find_date(text, day_first=day_first)
+
+    assert reading is not None
+    assert reading.value == value
+
+
+def test_slashed_date_without_a_hint_keeps_both_readings() -> None:
+    reading = find_date("05/04/2024", day_first=None)
+
+    assert reading is not None and reading.ambiguous
+    assert set(reading.alternatives) == {"2024-04-05", "2024-05-04"}
