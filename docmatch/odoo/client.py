@@ -57,6 +57,8 @@ class OdooClient:
         self.attempts = attempts
         self.backoff = backoff
         self.sleep = sleep
+        if company_ids and hasattr(transport, "context"):
+            transport.context = {"allowed_company_ids": list(company_ids)}
         self.uid = transport.authenticate()
         self.company_ids = list(company_ids or []) or self._default_company_ids()
         log.info("connected to Odoo %s over %s as uid %d, companies %s", server_version, transport.name, self.uid, self.company_ids)

@@ -238,6 +238,8 @@ class _HttpxTransport:
         self.timeout = timeout
         self.http = httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": "docmatch"})
         self.uid: int | None = None
+        # Sent with the JSON-2 login call; the client sets it before authenticating.
+        self.context: dict[str, Any] = {}
 
     def _post(self, path: str, body: Any, where: str, headers: dict[str, str] | None = None) -> httpx.Response:
         try:
@@ -318,7 +320,7 @@ class Json2Transport(_HttpxTransport):
         return {"server_version": data.get("version"), "server_version_info": data.get("version_info")}
 
     def authenticate(self) -> int:
-        context = self.execute("res.users", "context_get", None, {})
+        context = self.execute("res.users", "context_get", None, {"context": dict(self.context)})
         self.uid = int(context["uid"])
         return self.uid
 

@@ -127,7 +127,8 @@ class OdooTestServer:
         handler = type("BoundHandler", (_Handler,), {"server_state": self})
         self._httpd = ThreadingHTTPServer((self.host, self.port), handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="odoo-testserver", daemon=True)
+        # A short poll interval lets stop() return at once; tests start many servers.
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="odoo-testserver", daemon=True)
         self._thread.start()
         log.info("Odoo %d test server (%s helpdesk) listening on %s", self.version, self.helpdesk, self.url)
         return self
