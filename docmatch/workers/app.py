@@ -29,8 +29,12 @@ from docmatch.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 
 WORKER_LOG_FORMAT = "%(asctime)s %(levelname)s %(processName)s %(name)s [doc %(document_id)s task %(task_id)s] %(message)s"
-# Retried tasks wait at most this long between attempts; it counts against the visibility timeout.
+# Retried tasks wait at most this long between attempts.
 RETRY_BACKOFF_MAX = 300
+# A task stays unacknowledged while it waits for its countdown and while it runs. One that
+# found its document busy waits up to the other claim's lease (a time limit) plus a few
+# seconds, so the visibility timeout must cover two time limits and this margin.
+VISIBILITY_MARGIN = 10
 
 
 def queue_names(settings: Settings) -> dict[str, str]:
@@ -57,13 +61,28 @@ def configure(app: Celery, settings: Settings) -> Celery:
         worker_send_task_events=True,
         task_send_sent_event=True,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": settings.visibility_timeout},
+        broker_transport_options={
+            "visibility_timeout": settings.visibility_timeout,
+            # Look for tasks of dead workers every 10 s (the default scans every 100 s).
+            "unacked_restore_interval": 10,
+            "unacked_restore_throttle": 1,
+            # A publish to a Redis that vanished without closing the socket fails instead of hanging.
+            "socket_timeout": 30,
+            "socket_connect_timeout": 5,
+        },
         task_default_queue=queues["io"],
         task_routes={"docmatch.extract": {"queue": queues["ocr"]}, "docmatch.*": {"queue": queues["io"]}},
         beat_schedule=beat_schedule(settings),
     )
     app.docmatch_settings = settings  # type: ignore[attr-defined]
+    _drop_connections(app)
     return app
+
+
+def _drop_connections(app: Celery) -> None:
+    # Connections opened for an earlier broker URL would keep being used; forget them
+    # as Celery does after a fork (closing them could break a producer still held).
+    app._after_fork()
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict]:
@@ -76,8 +95,18 @@ def beat_schedule(settings: Settings) -> dict[str, dict]:
     }
 
 
+def retry_backoff_max(settings: Settings) -> int:
+    """The longest wait between two retries; a waiting retry must not outlast the visibility timeout."""
+    longest = max(settings.extract_time_limit, settings.task_time_limit)
+    return max(1, min(RETRY_BACKOFF_MAX, settings.visibility_timeout - longest - VISIBILITY_MARGIN))
+
+
 def check_visibility_timeout(app: Celery) -> None:
-    """Refuse a visibility timeout that a running or waiting task could outlast.
+    """Reject a visibility timeout that a running task could outlast.
+
+    A task held longer than the timeout is handed to a second worker while the first
+    still runs it. Tasks waiting for a retry are bounded by `retry_backoff_max`, and
+    those waiting for a busy document by one time limit.
 
     Raises:
         ConfigurationError: naming the task and both numbers.
@@ -85,12 +114,12 @@ def check_visibility_timeout(app: Celery) -> None:
     settings: Settings = app.docmatch_settings  # type: ignore[attr-defined]
     limits = {name: task.time_limit or 0 for name, task in app.tasks.items() if name.startswith("docmatch.")}
     longest_name, longest = max(limits.items(), key=lambda item: item[1])
-    needed = max(longest, RETRY_BACKOFF_MAX)
-    if settings.visibility_timeout <= needed:
+    needed = 2 * longest + VISIBILITY_MARGIN
+    if settings.visibility_timeout < needed:
         raise ConfigurationError(
-            f"DOCMATCH_VISIBILITY_TIMEOUT is {settings.visibility_timeout} s, not above the {needed} s that "
-            f"{longest_name if needed == longest else 'a retry wait'} may take: Redis would hand the task to a second worker",
-            hint=f"set DOCMATCH_VISIBILITY_TIMEOUT above {needed}, or lower the task time limits",
+            f"DOCMATCH_VISIBILITY_TIMEOUT is {settings.visibility_timeout} s, but {longest_name} may run for {longest} s: "
+            "Redis would hand the task to a second worker while the first still runs it",
+            hint=f"set DOCMATCH_VISIBILITY_TIMEOUT to at least {needed} (twice the longest time limit plus {VISIBILITY_MARGIN} s), or lower the time limits",
         )
 
 

@@ -30,7 +30,7 @@ from celery import Task, signals
 from celery.utils.time import get_exponential_backoff_interval
 
 from docmatch import metrics
-from docmatch.workers.app import RETRY_BACKOFF_MAX, app
+from docmatch.workers.app import app, retry_backoff_max
 from docmatch.workers.runtime import ODOO_MARKER, odoo_change_marker, optional_hook, reset_runtime, runtime
 from docmatch.workers.stages import TRANSIENT_ERRORS, StageRunner, stuck_documents
 
@@ -85,7 +85,7 @@ def run_stage(task: Task, stage: str, document_id: int, *, generation: str | Non
         raise AssertionError("unreachable") from exc
     if outcome.outcome == "busy":
         # Another execution holds the document; come back when its claim runs out.
-        task.apply_async(args=task.request.args, kwargs=task.request.kwargs, countdown=outcome.retry_in + random.uniform(1, 5))
+        task.apply_async(args=task.request.args, kwargs=task.request.kwargs, countdown=outcome.retry_in + random.uniform(1, 5))  # within VISIBILITY_MARGIN
     if outcome.next_stage:
         STAGE_TASKS[outcome.next_stage].delay(document_id)
     return outcome.outcome
@@ -101,7 +101,7 @@ def retry_or_fail(task: Task, document_id: int, exc: Exception) -> None:
         except TRANSIENT_ERRORS:
             log.error("could not record the failure; the sweeper will queue the document again")
         raise exc
-    countdown = get_exponential_backoff_interval(RETRY_BACKOFF_FACTOR, task.request.retries, RETRY_BACKOFF_MAX, full_jitter=True)
+    countdown = get_exponential_backoff_interval(RETRY_BACKOFF_FACTOR, task.request.retries, retry_backoff_max(runtime().settings), full_jitter=True)
     metrics.RETRIES.labels(task.name).inc()
     log.warning("retrying %s in %d s after a transient error: %s", task.name, countdown, exc)
     raise task.retry(exc=exc, countdown=countdown)
