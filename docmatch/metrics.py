@@ -37,6 +37,14 @@ RETRIES = Counter("docmatch_task_retries_total", "Tasks retried after a transien
 TICKETS_OPENED = Counter("docmatch_tickets_opened_total", "Helpdesk tickets opened.")
 DOCUMENTS_REQUEUED = Counter("docmatch_documents_requeued_total", "Documents the sweeper queued again after they were stuck.", ["state"])
 CASES_RESOLVED = Counter("docmatch_cases_resolved_total", "Open cases closed by a re-match after a change in Odoo.")
+EXPLANATIONS = Counter("docmatch_explanations_total", "Case explanations written, by provider (none for the template) and outcome (template, accepted, cached, rejected, fallback).", ["provider", "outcome"])
+LLM_TOKENS = Counter("docmatch_llm_tokens_total", "Tokens the LLM provider reported for explanation requests, by provider and kind (prompt, completion).", ["provider", "kind"])
+LLM_SECONDS = Histogram(
+    "docmatch_llm_request_duration_seconds",
+    "Seconds one explanation spent waiting for the LLM provider, retries included.",
+    ["provider"],
+    buckets=(0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120),
+)
 
 
 class DocumentCollector(Collector):

@@ -262,6 +262,11 @@ class ExplanationRecord(BaseModel):
     completion_tokens: int | None = None
     latency_ms: float | None = None
     reason: str | None = None
+    # Optional, so that cases stored before these fields existed still validate.
+    cached: bool = Field(default=False, description="The reply came from the explanation cache: no request was sent.")
+    attempts: int | None = Field(default=None, description="Requests sent for this explanation, retries included.")
+    finish_reason: str | None = None
+    redactions: int | None = Field(default=None, description="Personal data items replaced before the request left the machine.")
 
 
 class Case(BaseModel):
@@ -269,6 +274,7 @@ class Case(BaseModel):
 
     document: CaseDocument
     matched: list[OdooRef] = []
+    partner: OdooRef | None = Field(default=None, description="The Odoo partner the document was matched to, as context for the explanation.")
     findings: list[Finding] = []
     explanation: str = ""
     explanation_record: ExplanationRecord = ExplanationRecord()

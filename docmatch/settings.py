@@ -71,6 +71,14 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_model: str | None = None
     llm_timeout: float = Field(default=20.0, gt=0, description="Seconds per LLM request.")
+    llm_retries: int = Field(default=1, ge=0, le=5, description="Extra attempts after a timeout, a 429 or a 5xx; the SDK's own retries are off.")
+    llm_deadline: float = Field(default=60.0, gt=0, description="Seconds one explanation may spend on the provider, retries and waits included.")
+    llm_max_tokens: int = Field(default=400, ge=64, le=4096, description="Completion tokens allowed per request.")
+    llm_response_format: Literal["json_schema", "json_object"] = Field(default="json_schema", description="json_object for endpoints that reject json_schema (llama-cpp-python's server, Azure api-versions before 2024-08-01-preview).")
+    llm_azure_api_version: str = Field(default="2024-10-21", description="Azure OpenAI api-version query parameter.")
+    llm_azure_deployment: str | None = Field(default=None, description="Azure OpenAI deployment name; defaults to DOCMATCH_LLM_MODEL.")
+    llm_redact: list[Literal["email", "phone", "iban", "name"]] = Field(default=["email", "phone", "iban", "name"], description="Personal data replaced by placeholders before a request leaves the machine; a JSON list.")
+    llm_cache_dir: Path | None = Field(default=None, description="Explanation cache and audit log; defaults to data_dir/explanations.")
 
     # --- web interface --------------------------------------------------------------
     web_base_url: str = Field(default="http://127.0.0.1:8080", description="Public address of `docmatch serve`, used in the evidence links placed in tickets.")
