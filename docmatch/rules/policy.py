@@ -234,7 +234,8 @@ def _line_of(root: yaml.Node | None, location: tuple[Any, ...]) -> int | None:
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     merged = dict(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict) and key not in ("partners", "categories"):
+        # A tolerance is replaced whole: "price: {percent: 2}" means 2 %, nothing else.
+        if isinstance(value, dict) and isinstance(merged.get(key), dict) and key not in ("partners", "categories", *TOLERANCE_NAMES):
             merged[key] = _deep_merge(merged[key], value)
         else:
             merged[key] = value

@@ -1,0 +1,185 @@
+"""Customer orders against sale orders, delivery papers against pickings, credit notes, totals."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import CatalogBuilder, extraction, findings_for, kinds
+
+CUSTOMER, VENDOR = 30, 10
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    builder = CatalogBuilder()
+    builder.partner(CUSTOMER, "Harbour Street Catering Ltd").partner(VENDOR, "Acme Industrial Supply Ltd")
+    builder.product(1, "OIL-5L", "Olive oil 5 L tin", packagings=[("Case", 4.0)]).product(2, "RICE-10", "Basmati rice 10 kg")
+    builder.order(1, "S00031", CUSTOMER, [dict(id=301, product=1, qty=8, price=20.0, moved=8), dict(id=302, product=2, qty=5, price=15.0, moved=5)],
+                  kind="sale", partner_ref="HSC-PO-881", date_order="2024-04-02 10:00:00")
+    builder.picking(501, "WH/OUT/00012", CUSTOMER, 1, [(301, 8), (302, 5)], date_done="2024-04-04 08:00:00")
+    builder.order(2, "P00300", VENDOR, [dict(id=401, product=1, qty=10, price=18.0, moved=10, invoiced=10)])
+    return builder.build()
+
+
+def customer_po(**line_changes):
+    first = dict(code="OIL-5L", quantity=2, uom="CS", unit_price=80.0)
+    first.update(line_changes)
+    return extraction("purchase_order", number="HSC-PO-881", date="2024-04-01", customer_name="Harbour Street Catering Ltd", currency="EUR",
+                      lines=[first, dict(code="RICE-10", quantity=5, unit_price=15.0)])
+
+
+def test_customer_order_in_cases_matches_the_sale_order(catalog):
+    assert findings_for(customer_po(), catalog) == []
+
+
+def test_customer_order_with_another_price_and_quantity(catalog):
+    findings = findings_for(customer_po(quantity=3, unit_price=84.0), catalog)
+    assert sorted(kinds(findings)) == ["price_mismatch", "quantity_mismatch"]
+    price = next(finding for finding in findings if finding.kind == "price_mismatch")
+    assert (price.document_value, price.odoo_value) == (21.0, 20.0)
+    assert "84.00 EUR per CS" in price.message
+
+
+def test_customer_order_dated_far_from_the_sale_order(catalog):
+    document = customer_po()
+    document.fields["date"].value = "2024-01-15"
+    assert kinds(findings_for(document, catalog)) == ["date_out_of_window"]
+
+
+def test_sale_order_line_missing_from_the_customer_order(catalog):
+    document = customer_po()
+    document.lines.pop()
+    findings = findings_for(document, catalog)
+    assert kinds(findings) == ["line_missing"]
+    assert "Basmati" in findings[0].message
+
+
+def bill_of_lading(oil_shipped: float):
+    return extraction("bill_of_lading", number="BOL-55120", date="2024-04-04", customer_name="Harbour Street Catering Ltd", picking_reference="WH/OUT/00012",
+                      lines=[dict(code="OIL-5L", quantity=oil_shipped, uom="EA"), dict(code="RICE-10", quantity=5)])
+
+
+def test_bill_of_lading_agrees_with_the_picking(catalog):
+    assert findings_for(bill_of_lading(8), catalog) == []
+
+
+def test_bill_of_lading_with_another_quantity_than_the_picking(catalog):
+    findings = findings_for(bill_of_lading(6), catalog)
+    assert kinds(findings) == ["quantity_mismatch"]
+    assert (findings[0].document_value, findings[0].odoo_value) == (6, 8)
+
+
+def proof_of_delivery(**oil):
+    line = dict(code="OIL-5L", quantity=8, received_quantity=8)
+    line.update(oil)
+    return extraction("proof_of_delivery", number="POD-77", date="2024-04-05", customer_name="Harbour Street Catering Ltd", delivery_note_reference="WH/OUT/00012",
+                      lines=[line, dict(code="RICE-10", quantity=5, received_quantity=5)])
+
+
+def test_clean_proof_of_delivery(catalog):
+    assert findings_for(proof_of_delivery(), catalog) == []
+
+
+def test_damaged_goods_on_the_proof_of_delivery(catalog):
+    findings = findings_for(proof_of_delivery(damaged_quantity=2, remark="2 tins dented"), catalog)
+    assert kinds(findings) == ["damaged_goods"]
+    assert findings[0].document_value == 2 and findings[0].line == 1
+
+
+def test_shortage_on_the_proof_of_delivery(catalog):
+    findings = findings_for(proof_of_delivery(received_quantity=7), catalog)
+    assert kinds(findings) == ["quantity_mismatch"]
+    assert "shortage" in findings[0].message
+
+
+def test_damage_remark_on_the_document(catalog):
+    document = proof_of_delivery()
+    document.fields["remarks"] = document.fields["number"].model_copy(update={"value": "Pallet wrap torn, goods wet"})
+    assert kinds(findings_for(document, catalog)) == ["damaged_goods"]
+
+
+def credit_note(quantity: float, price: float, sign: float = -1.0):
+    amount = sign * quantity * price
+    return extraction("credit_note", number="CN-12", date="2024-04-10", po_reference="P00300", vendor_name="Acme Industrial Supply Ltd", currency="EUR",
+                      net=amount, tax=round(amount * 0.19, 2), total=round(amount * 1.19, 2),
+                      lines=[dict(code="OIL-5L", quantity=sign * quantity, unit_price=price, amount=amount)])
+
+
+@pytest.mark.parametrize("sign", [-1.0, 1.0])
+def test_credit_note_is_matched_with_one_sign(catalog, sign):
+    assert findings_for(credit_note(2, 18.0, sign), catalog) == []
+
+
+def test_credit_note_crediting_more_than_was_billed(catalog):
+    assert kinds(findings_for(credit_note(12, 18.0), catalog)) == ["quantity_mismatch"]
+
+
+def test_credit_note_with_mixed_signs_goes_to_review(catalog):
+    document = credit_note(2, 18.0)
+    document.lines[0].amount = 36.0
+    assert "needs_review" in kinds(findings_for(document, catalog))
+
+
+@pytest.fixture(scope="module")
+def priced():
+    builder = CatalogBuilder()
+    builder.partner(VENDOR, "Acme Industrial Supply Ltd").product(1, "OIL-5L", "Olive oil 5 L tin").product(2, "RICE-10", "Basmati rice 10 kg")
+    builder.order(1, "P00500", VENDOR, [dict(product=1, qty=10, price=18.0), dict(product=2, qty=4, price=12.5)], amount_tax=43.7)
+    return builder.build()
+
+
+def vendor_invoice(**fields):
+    values = dict(number="INV-500", date="2024-04-02", po_reference="P00500", vendor_name="Acme Industrial Supply Ltd", currency="EUR",
+                  net=230.0, tax=43.7, total=273.7)
+    values.update(fields)
+    return extraction(lines=[dict(code="OIL-5L", quantity=10, unit_price=18.0, amount=180.0), dict(code="RICE-10", quantity=4, unit_price=12.5, amount=50.0)], **values)
+
+
+def test_clean_vendor_invoice(priced):
+    assert findings_for(vendor_invoice(), priced) == []
+
+
+def test_price_within_the_default_tolerance_passes(priced):
+    document = vendor_invoice(net=230.05, total=273.75)
+    document.lines[0].unit_price = 18.005
+    document.lines[0].amount = 180.05
+    assert findings_for(document, priced) == []
+
+
+def test_higher_price_is_one_price_finding_with_both_values(priced):
+    document = vendor_invoice(net=235.0, tax=44.65, total=279.65)
+    document.lines[0].unit_price = 18.5
+    document.lines[0].amount = 185.0
+    findings = findings_for(document, priced)
+    assert kinds(findings) == ["price_mismatch"]
+    assert (findings[0].document_value, findings[0].odoo_value) == (18.5, 18.0)
+    assert findings[0].rule == "defaults.price"
+    assert findings[0].tolerance == "±0.5 % or ±0.01 EUR, whichever is larger (defaults.price)"
+
+
+def test_wrong_tax(priced):
+    findings = findings_for(vendor_invoice(tax=16.1, total=246.1), priced)
+    assert kinds(findings) == ["tax_mismatch"]
+    assert findings[0].odoo_value == 43.7
+
+
+def test_totals_that_do_not_add_up(priced):
+    findings = findings_for(vendor_invoice(total=283.7), priced)
+    assert kinds(findings) == ["total_mismatch"]
+    assert findings[0].evidence["compared"] == "document arithmetic"
+
+
+def test_extra_line_not_on_the_order(priced):
+    document = vendor_invoice(net=255.0, tax=48.45, total=303.45)
+    document.lines.append(document.lines[0].model_copy(update={"code": None, "description": "Freight and insurance", "amount": 25.0}))
+    assert kinds(findings_for(document, priced)) == ["line_not_on_order"]
+
+
+def test_decimal_comma_amounts_compare_as_numbers(priced):
+    # "1.250" read as 1250 because 1250 × 2,00 = 2 500,00: the rules see plain numbers.
+    builder = CatalogBuilder()
+    builder.partner(VENDOR, "Acme Industrial Supply Ltd").product(9, "WSH-10", "Washer M10")
+    builder.order(9, "P00900", VENDOR, [dict(product=9, qty=1250, price=2.0)], amount_tax=475.0)
+    document = extraction(number="R-1", date="2024-04-02", po_reference="P00900", vendor_name="Acme Industrial Supply Ltd", currency="EUR",
+                          net=2500.0, tax=475.0, total=2975.0, lines=[dict(code="WSH-10", quantity=1250, unit_price=2.0, amount=2500.0)])
+    assert findings_for(document, builder.build()) == []
