@@ -8,8 +8,8 @@ picks one of two possible codes by itself.
 Functions for the matchers and extractors:
 
 - `confusable_key(code)`: the code with each look-alike replaced by one representative
-  (O, o -> 0; I, l, | -> 1; S, s -> 5; B -> 8), upper-cased, spaces removed and dashes
-  unified. Two codes with the same key differ only by look-alikes.
+  (O, o -> 0; I, l, | -> 1; S, s -> 5; B -> 8), upper-cased, without spaces and
+  dashes. Two codes with the same key differ only by look-alikes and separators.
 - `resolve_code(read, catalog_codes)` -> `CodeResolution(code, candidates)`: `code` is
   the one catalog code the read can stand for, else None; `candidates` lists every
   catalog code with the same key, the exact read first. `needs_review` is True when
@@ -69,7 +69,8 @@ def confusable_key(code: str) -> str:
     """Return the key under which all look-alike spellings of `code` coincide."""
     # Look-alikes are mapped before upper-casing (so "l" joins "1", not "L") and again
     # after it (so "b" joins "B" and "8").
-    mapped = "".join(LOOKALIKES.get(char, char) for char in normalise_code(code)).upper()
+    # Dashes go too: OCR drops them or reads them as spaces.
+    mapped = "".join(LOOKALIKES.get(char, char) for char in normalise_code(code).replace("-", "")).upper()
     return "".join(LOOKALIKES.get(char, char) for char in mapped)
 
 

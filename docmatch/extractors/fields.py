@@ -30,6 +30,10 @@ RIGHT_CELL_CONFIDENCE = 1.0
 BELOW_CONFIDENCE = 0.9
 # A value below its label must start within this many line heights.
 BELOW_MAX_HEIGHTS = 2.6
+# A labelled amount sits within this many cells after its label, with at most this
+# many words between them ("VAT 19 % on 400,00: 76,00").
+AMOUNT_MAX_CELLS = 3
+AMOUNT_MAX_WORDS = 4
 # Total amounts agree when they differ by at most this much.
 AMOUNT_TOLERANCE = 0.011
 
@@ -223,7 +227,7 @@ def find_amounts(rows: list[Row], *, skip: set[int]) -> list[AmountHit]:
         if found is None:
             continue
         kind, end = found
-        amount = _last_amount(row.words[end:])
+        amount = _last_amount(_amount_window(row, end))
         if amount is not None:
             hits.append(AmountHit(kind, amount[1], amount[0], row.page, order))
     return hits
@@ -236,6 +240,27 @@ def _row_amount_label(row: Row, labels: list[tuple[str, tuple[str, ...]]]) -> tu
             if tuple(row.tokens[start : start + len(phrase)]) == phrase:
                 return kind, start + len(phrase)
     return None
+
+
+def _amount_window(row: Row, end: int) -> list[Word]:
+    """The words where a labelled amount may sit: the label's cell and the next cells, few words apart."""
+    label_word = row.words[end - 1]
+    cells_seen, window = 0, []
+    for cell in row.cells:
+        if cell.x1 <= label_word.x0:
+            continue
+        words = [word for word in cell.words if word.x0 > label_word.x0]
+        if not words:
+            continue
+        if words[0] is not cell.words[0] or label_word in cell.words:
+            window.extend(words)
+            continue
+        cells_seen += 1
+        if cells_seen > AMOUNT_MAX_CELLS:
+            break
+        window.extend(words)
+    wordy = [word for word in window if sum(char.isalpha() for char in word.text) > 1]
+    return [] if len(wordy) > AMOUNT_MAX_WORDS else window
 
 
 def _last_amount(words: list[Word]) -> tuple[list[Word], NumberReading] | None:

@@ -257,8 +257,10 @@ def _currencies_in(text: str) -> list[tuple[str, str]]:
     if stripped.upper() in ISO_CURRENCIES and (stripped.isupper() or len(stripped) == 3 and stripped.upper() == stripped):
         return [(stripped.upper(), "code")]
     letters = re.sub(r"[\d.,\s'+\-()]", "", stripped).lower()
-    if letters[:3].upper() in ISO_CURRENCIES and letters[:3].upper() == re.sub(r"[^A-Z]", "", stripped)[:3]:
-        return [(letters[:3].upper(), "code")]
+    glued_to_amount = any(char.isdigit() for char in stripped)
+    if glued_to_amount and letters.upper() in ISO_CURRENCIES:
+        # "EUR12,00" or "12,00EUR".
+        return [(letters.upper(), "code")]
     if letters in CURRENCY_SYMBOLS and letters not in {"eur", "usd", "chf", "euro", "euros"}:
         found.append((CURRENCY_SYMBOLS[letters], "symbol"))
     elif letters in {"euro", "euros"}:

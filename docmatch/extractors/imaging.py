@@ -147,8 +147,9 @@ def _image_dpi(image: Image.Image) -> float | None:
         value = float(dpi[0])
     except (TypeError, ValueError, IndexError):
         return None
-    # Many writers store 72 or 96 as a placeholder (screens, phones); treat those as unknown.
-    if value < 100 and math.isclose(value, round(value)) and round(value) in {72, 96}:
+    # Many writers store 72 or 96 as a placeholder (screens, phones); treat those as
+    # unknown. PNG stores dots per metre, so 72 comes back as 71.98.
+    if any(abs(value - placeholder) < 0.5 for placeholder in (72, 96)):
         return None
     return value if value >= 30 else None
 

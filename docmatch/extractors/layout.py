@@ -30,7 +30,7 @@ LINE_CENTRE_SHARE = 0.5
 # A gap wider than this many word heights separates two cells of a line.
 CELL_GAP_HEIGHTS = 1.2
 # Lines further apart than this many line heights start a new block.
-BLOCK_GAP_HEIGHTS = 0.9
+BLOCK_GAP_HEIGHTS = 1.5
 # Cells whose x ranges overlap by this share of the narrower one fall in one column.
 COLUMN_OVERLAP_SHARE = 0.3
 

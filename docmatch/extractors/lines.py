@@ -166,7 +166,7 @@ def _read_item_row(row: Row, columns: list[Column] | None) -> _Item | None:
         if triple:
             _apply_triple(cells, readings, triple)
             return _Item([row], cells, readings, 1.0, [])
-        if not _has_item_numbers(readings):
+        if not _has_item_numbers(readings, columns):
             return None
         return _Item([row], cells, readings, HEADER_ONLY_CONFIDENCE, [])
     if triple is None:
@@ -177,8 +177,13 @@ def _read_item_row(row: Row, columns: list[Column] | None) -> _Item | None:
     return _Item([row], cells, readings, 1.0, [])
 
 
-def _has_item_numbers(readings: dict[str, NumberReading]) -> bool:
-    return any(role in readings for role in ("amount", "quantity", "shipped_quantity", "received_quantity"))
+def _has_item_numbers(readings: dict[str, NumberReading], columns: list[Column]) -> bool:
+    """An item row shows a quantity; only tables without a quantity column may show an amount alone."""
+    quantity_roles = ("quantity", "shipped_quantity", "received_quantity")
+    if any(role in readings for role in quantity_roles):
+        return True
+    has_quantity_column = any(column.role in quantity_roles for column in columns)
+    return not has_quantity_column and "amount" in readings
 
 
 def _numeric_words(row: Row) -> list[tuple[list[Word], NumberReading]]:

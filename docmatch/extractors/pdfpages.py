@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 # Margin in points around a line re-read by OCR.
 REREAD_MARGIN = 2.0
+# Above this many lines with unmapped glyphs the whole page is OCR'd once.
+WHOLE_PAGE_LINES = 4
 
 
 def read_pdf_pages(path: Path, *, settings: Settings) -> tuple[list[PageWords], list[str]]:
@@ -103,10 +105,16 @@ def _ocr(path: Path, number: int, *, settings: Settings, warnings: list[str], re
 
 
 def _reread_replaced_lines(path: Path, page: PageWords, *, settings: Settings, warnings: list[str]) -> None:
-    """Replace each line holding U+FFFD by its OCR reading, when OCR can read it."""
-    for row in build_rows(page):
-        if not any(has_replacement(word.text) for word in row.words):
-            continue
+    """Replace each line holding U+FFFD by its OCR reading, when OCR can read it.
+
+    When many lines are affected, the whole page is read once instead: rendering the
+    page costs more than reading a line, so line by line would render it many times.
+    """
+    damaged = [row for row in build_rows(page) if any(has_replacement(word.text) for word in row.words)]
+    if len(damaged) > WHOLE_PAGE_LINES:
+        _reread_whole_page(path, page, settings=settings, warnings=warnings)
+        return
+    for row in damaged:
         box = merge_boxes(row.words)
         assert box is not None
         crop = (max(0.0, box[0] - REREAD_MARGIN), max(0.0, box[1] - REREAD_MARGIN), box[2] + REREAD_MARGIN, box[3] + REREAD_MARGIN)
@@ -119,3 +127,13 @@ def _reread_replaced_lines(path: Path, page: PageWords, *, settings: Settings, w
     if any(has_replacement(word.text) for word in page.words):
         warnings.append(f"page {page.number} has characters without a Unicode mapping; values holding them are flagged")
 
+
+
+def _reread_whole_page(path: Path, page: PageWords, *, settings: Settings, warnings: list[str]) -> None:
+    reread = _ocr(path, page.number, settings=settings, warnings=warnings, reason="many unmapped glyphs")
+    if reread is None or not reread.words:
+        warnings.append(f"page {page.number} has characters without a Unicode mapping; values holding them are flagged")
+        return
+    page.words, page.source = reread.words, "ocr"
+    page.triage_reason = "many unmapped glyphs"
+    log.info("page %d: text layer had many unmapped glyphs; the page was read by OCR", page.number)

@@ -15,6 +15,8 @@ from docmatch.extractors.words import PageWords, Word, merge_boxes, value_confid
 
 # A gap wider than this many word heights separates two cells of a row.
 CELL_GAP_HEIGHTS = 0.9
+# A run of at least this many single letters is a letter-spaced word.
+LETTER_SPACED_MIN = 4
 # Words whose centres differ by less than this share of a line height share a row.
 ROW_CENTRE_SHARE = 0.5
 
@@ -73,6 +75,7 @@ def build_rows(page: PageWords) -> list[Row]:
     rows: list[Row] = []
     for line in _group_lines(page.words):
         line.sort(key=lambda word: word.x0)
+        line = _join_letter_spacing(line)
         row = Row(page=page.number, words=line)
         row.cells = _split_cells(line)
         row.tokens = [fold_token(word.text) for word in line]
@@ -93,6 +96,27 @@ def _group_lines(words: list[Word]) -> list[list[Word]]:
         lines.append([word])
         centre = word.y_center
     return lines
+
+
+def _join_letter_spacing(line: list[Word]) -> list[Word]:
+    """Join titles set with spaced letters ("R E C H N U N G") into one word."""
+    joined: list[Word] = []
+    run: list[Word] = []
+    for word in [*line, None]:
+        if word is not None and len(word.text) == 1 and word.text.isalpha() and (not run or word.x0 - run[-1].x1 < (word.bottom - word.top)):
+            run.append(word)
+            continue
+        if len(run) >= LETTER_SPACED_MIN:
+            joined.append(Word("".join(letter.text for letter in run), run[0].x0, min(w.top for w in run), run[-1].x1, max(w.bottom for w in run), min(w.confidence for w in run), run[0].font, run[0].size))
+        else:
+            joined.extend(run)
+        run = []
+        if word is not None:
+            if len(word.text) == 1 and word.text.isalpha():
+                run.append(word)
+            else:
+                joined.append(word)
+    return joined
 
 
 def _split_cells(line: list[Word]) -> list[Cell]:
