@@ -1,0 +1,151 @@
+"""Helpdesk tickets opened by `report_case`, in both Helpdesk variants and every dialect."""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+
+import pytest
+
+from docmatch.errors import OdooOutcomeUnknown
+from docmatch.models import Finding, FindingKind, Severity
+from docmatch.odoo.client import OdooClient
+from docmatch.odoo.helpdesk import detect_helpdesk, report_case
+from docmatch.odoo.testserver import OdooTestServer
+
+from .conftest import connect, sample_case, settings_for
+
+
+def tickets(server: OdooTestServer) -> list[dict]:
+    return list(server.database.rows["helpdesk.ticket"].values())
+
+
+def test_helpdesk_variant_detected(odoo_server: OdooTestServer, client: OdooClient) -> None:
+    assert detect_helpdesk(client).name == odoo_server.helpdesk
+
+
+def test_ticket_fields(odoo_server: OdooTestServer, client: OdooClient, document_file: Path) -> None:
+    """GIVEN a case with two findings WHEN reported THEN one ticket names document, order and count, with team, tag, partner and priority."""
+    ref = report_case(sample_case(), document_file, client, settings_for(odoo_server))
+
+    [ticket] = tickets(odoo_server)
+    assert ref.id == ticket["id"]
+    assert ticket["name"] == "INV-2024-0417.pdf: P00702, 2 findings"
+    assert ticket["team_id"] == 1
+    assert ticket["partner_id"] == 7
+    # The worst finding is high: '2' is "High priority" in Enterprise and "High" in OCA.
+    assert ticket["priority"] == "2"
+    tag_model = "helpdesk.tag" if odoo_server.helpdesk == "enterprise" else "helpdesk.ticket.tag"
+    tag_names = {odoo_server.database.rows[tag_model][tag]["name"] for tag in ticket["tag_ids"]}
+    assert tag_names == {"docmatch"}
+
+
+def test_ticket_description_table_and_links(odoo_server: OdooTestServer, client: OdooClient, document_file: Path) -> None:
+    report_case(sample_case(), document_file, client, settings_for(odoo_server))
+
+    [ticket] = tickets(odoo_server)
+    description = ticket["description"]
+    for header in ("Document value", "Odoo value", "Rule", "Tolerance"):
+        assert f"<th>{header}</th>" in description
+    assert "<td>13.1</td><td>12.5</td><td>unit_price</td><td>0.5 %</td>" in description
+    assert "&lt;by 4.8 %&gt;" in description
+    assert "model=purchase.order" in description and ">P00702</a>" in description
+    assert "model=stock.picking" in description and ">WH/IN/00021</a>" in description
+    assert f"docmatch key: docmatch:{'ab' * 32}" in description
+
+
+def test_attachment_and_internal_note(odoo_server: OdooTestServer, client: OdooClient, document_file: Path) -> None:
+    """GIVEN a reported case THEN the PDF is attached to the ticket and the explanation is an internal HTML note."""
+    ref = report_case(sample_case(), document_file, client, settings_for(odoo_server))
+
+    attachments = [row for row in odoo_server.database.rows["ir.attachment"].values() if row["res_model"] == "helpdesk.ticket" and row["res_id"] == ref.id]
+    assert len(attachments) == 1
+    assert attachments[0]["name"] == "INV-2024-0417.pdf"
+    assert base64.b64decode(attachments[0]["datas"]) == document_file.read_bytes()
+    assert attachments[0]["mimetype"] == "application/pdf"
+
+    notes = [row for row in odoo_server.database.rows["mail.message"].values() if row["res_id"] == ref.id]
+    assert len(notes) == 1
+    assert notes[0]["subtype_id"] == 2  # mail.mt_note: internal, no mail to the customer
+    assert notes[0]["body"].startswith("<p>The invoice bills 13.10 per flange")
+    [post] = odoo_server.calls_of("message_post")
+    assert ("body_is_html" in post.kwargs) == (odoo_server.version >= 17)
+
+
+def test_reprocessing_updates_same_ticket(odoo_server: OdooTestServer, client: OdooClient, document_file: Path) -> None:
+    """GIVEN a ticket for a document WHEN the document is processed again with other findings THEN the same ticket is updated."""
+    settings = settings_for(odoo_server)
+    first = report_case(sample_case(), document_file, client, settings)
+    fewer = [Finding(kind=FindingKind.QUANTITY_MISMATCH, severity=Severity.LOW, rule="quantity", document_value=11, odoo_value=10, message="Quantity 11 instead of 10")]
+    second = report_case(sample_case(findings=fewer), document_file, client, settings)
+
+    assert second.id == first.id
+    [ticket] = tickets(odoo_server)
+    assert ticket["name"] == "INV-2024-0417.pdf: P00702, 1 finding"
+    assert ticket["priority"] == "0"
+    assert len([row for row in odoo_server.database.rows["ir.attachment"].values() if row["res_id"] == first.id]) == 1
+    assert len(odoo_server.calls_of("create", "helpdesk.ticket")) == 1
+
+
+def test_same_report_twice_posts_one_note(odoo_server: OdooTestServer, client: OdooClient, document_file: Path) -> None:
+    settings = settings_for(odoo_server)
+    report_case(sample_case(), document_file, client, settings)
+    report_case(sample_case(), document_file, client, settings)
+    assert len(odoo_server.database.rows["mail.message"]) == 1
+
+
+def test_ticket_created_once_when_create_times_out(odoo_server: OdooTestServer, document_file: Path) -> None:
+    """GIVEN Odoo creates the ticket but answers after the client's timeout WHEN reporting THEN the client finds it by key and creates no second one."""
+    client = connect(odoo_server, odoo_timeout=0.4)
+    odoo_server.inject("create", model="helpdesk.ticket", action="delay_after", seconds=1.0)
+
+    ref = report_case(sample_case(), document_file, client, settings_for(odoo_server))
+
+    assert [ticket["id"] for ticket in tickets(odoo_server)] == [ref.id]
+    assert len(odoo_server.calls_of("create", "helpdesk.ticket")) == 1
+
+
+def test_ticket_found_when_server_commits_late(odoo_server: OdooTestServer, document_file: Path) -> None:
+    """GIVEN Odoo is still busy with the create when the client times out THEN read-backs wait for it instead of creating again."""
+    client = OdooClient.from_settings(settings_for(odoo_server, odoo_timeout=0.3), backoff=0.2)
+    odoo_server.inject("create", model="helpdesk.ticket", action="delay_before", seconds=0.6)
+
+    ref = report_case(sample_case(), document_file, client, settings_for(odoo_server))
+
+    assert [ticket["id"] for ticket in tickets(odoo_server)] == [ref.id]
+    assert len(odoo_server.calls_of("create", "helpdesk.ticket")) == 1
+
+
+def test_lost_create_reported_then_retried_safely(odoo_server: OdooTestServer, document_file: Path) -> None:
+    """GIVEN the create never shows up WHEN reporting THEN OdooOutcomeUnknown; a later retry searches the key first and creates once."""
+    client = connect(odoo_server, odoo_timeout=0.3)
+    odoo_server.inject("create", model="helpdesk.ticket", action="status", status=504)
+    settings = settings_for(odoo_server)
+
+    with pytest.raises(OdooOutcomeUnknown):
+        report_case(sample_case(), document_file, client, settings)
+    ref = report_case(sample_case(), document_file, client, settings)
+
+    assert [ticket["id"] for ticket in tickets(odoo_server)] == [ref.id]
+
+
+def test_unresolved_partner_sends_false(odoo_server: OdooTestServer, client: OdooClient, document_file: Path) -> None:
+    """GIVEN a case matched to no order (vendor unresolved) THEN the ticket is created with partner False and no None on the wire."""
+    case = sample_case()
+    case.matched = []
+    report_case(case, document_file, client, settings_for(odoo_server))
+
+    [ticket] = tickets(odoo_server)
+    assert ticket["partner_id"] is False
+    assert ticket["name"] == "INV-2024-0417.pdf: no order found, 2 findings"
+    assert odoo_server.none_values == 0
+
+
+def test_note_body_escaped_without_flag_on_17(odoo_server: OdooTestServer, client: OdooClient) -> None:
+    """The server escapes a body sent without body_is_html on 17+, as Odoo does; docmatch always sends the flag there."""
+    if odoo_server.version < 17:
+        pytest.skip("16.0 stores bodies as HTML and has no body_is_html")
+    ticket_id = client.create_once("helpdesk.ticket", {"name": "t", "description": "<p>x</p>"}, find=lambda: None)
+    message_id = client.call("helpdesk.ticket", "message_post", [ticket_id], body="<p>bold</p>", message_type="comment", subtype_xmlid="mail.mt_note")
+    assert odoo_server.database.rows["mail.message"][message_id]["body"] == html.escape("<p>bold</p>")
