@@ -62,7 +62,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "de": {
         "title.invoice": "RECHNUNG", "title.credit_note": "GUTSCHRIFT", "title.purchase_order": "BESTELLUNG",
-        "title.bill_of_lading": "FRACHTBRIEF", "title.proof_of_delivery": "ABLIEFERNACHWEIS", "title.delivery_note": "LIEFERSCHEIN",
+        "title.bill_of_lading": "FRACHTBRIEF", "title.proof_of_delivery": "ABLIEFERBELEG", "title.delivery_note": "LIEFERSCHEIN",
         "number.invoice": "Rechnungsnr.", "number.credit_note": "Gutschrift-Nr.", "number.purchase_order": "Bestellnummer",
         "number.bill_of_lading": "Frachtbrief-Nr.", "number.proof_of_delivery": "Beleg-Nr.", "number.delivery_note": "Lieferschein-Nr.",
         "date.invoice": "Rechnungsdatum", "date.credit_note": "Datum", "date.purchase_order": "Bestelldatum",
