@@ -92,8 +92,7 @@ def rules_stage(extraction: Extraction, match: MatchResult, context: PipelineCon
                 evidence={"reason": reason},
             )
         ]
-    prior = [doc for doc in context.prior_documents if doc.sha256 != sha256]
-    return evaluate(extraction, match, context.catalog, context.policy, prior_documents=prior)
+    return evaluate(extraction, match, context.catalog, context.policy, prior_documents=context.prior_documents, document_sha256=sha256)
 
 
 def report_stage(document: Document, extraction: Extraction, match: MatchResult, findings: list[Finding], context: PipelineContext) -> Case:

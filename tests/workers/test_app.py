@@ -1,0 +1,116 @@
+"""The Celery app's delivery settings, routing, start-up check, logging and the Odoo watch."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from click.testing import CliRunner
+
+from docmatch.errors import ConfigurationError
+from docmatch.logs import DocumentIdFilter, document_context
+from docmatch.settings import load_settings
+from docmatch.workers import runtime as worker_runtime
+from docmatch.workers import tasks
+from docmatch.workers.app import TaskIdFilter, WORKER_LOG_FORMAT, app, check_visibility_timeout, configure
+
+
+@pytest.fixture(autouse=True)
+def _restore_app():  # type: ignore[no-untyped-def]
+    yield
+    configure(app, load_settings())
+    worker_runtime.reset_runtime()
+
+
+def test_tasks_are_acknowledged_late_and_returned_when_a_worker_dies() -> None:
+    configure(app, load_settings(queue_prefix="acme"))
+
+    assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
+    assert app.conf.worker_prefetch_multiplier == 1
+    assert tasks.extract.acks_late and tasks.extract.reject_on_worker_lost
+    assert app.amqp.router.route({}, "docmatch.extract")["queue"].name == "acme.ocr"
+    assert app.amqp.router.route({}, "docmatch.report")["queue"].name == "acme.io"
+    assert {entry["task"] for entry in app.conf.beat_schedule.values()} == {
+        "docmatch.poll_channels", "docmatch.watch_odoo", "docmatch.sync_reviewer_decisions", "docmatch.sweep",
+    }
+
+
+def test_a_visibility_timeout_shorter_than_the_longest_task_is_rejected() -> None:
+    configure(app, load_settings(visibility_timeout=60))
+    with pytest.raises(ConfigurationError) as raised:
+        check_visibility_timeout(app)
+    assert "DOCMATCH_VISIBILITY_TIMEOUT" in raised.value.message and "docmatch.extract" in raised.value.message
+
+    configure(app, load_settings(visibility_timeout=2 * 600 + 10))
+    check_visibility_timeout(app)
+
+
+def test_worker_log_records_carry_document_and_task_ids(caplog: pytest.LogCaptureFixture) -> None:
+    handler = logging.StreamHandler()
+    records: list[str] = []
+    handler.emit = lambda record: records.append(handler.format(record))  # type: ignore[method-assign]
+    handler.setFormatter(logging.Formatter(WORKER_LOG_FORMAT))
+    handler.addFilter(DocumentIdFilter())
+    handler.addFilter(TaskIdFilter())
+    logger = logging.getLogger("docmatch.test_worker_logs")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+    @app.task(name="docmatch.test_log_task", bind=True)
+    def log_something(self) -> None:  # type: ignore[no-untyped-def]
+        with document_context("a" * 64):
+            logger.info("stage done")
+
+    log_something.apply(task_id="task-1234")
+    logger.removeHandler(handler)
+
+    assert "[doc aaaaaaaaaaaa task task-1234] stage done" in records[-1]
+
+
+def test_watch_odoo_rematches_open_cases_when_the_snapshot_changes(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from docmatch.storage.store import OpenCase
+
+    snapshot = tmp_path / "snapshot"
+    snapshot.mkdir()
+    (snapshot / "version.json").write_text('{"server_version": "17.0"}')
+    settings = load_settings(odoo_snapshot=snapshot, database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    worker_runtime.reset_runtime()
+    worker_runtime._runtime = worker_runtime.WorkerRuntime(settings)
+    worker_runtime._runtime.store.migrate()
+    sent: list[tuple] = []
+    monkeypatch.setattr(tasks.rematch, "delay", lambda *args: sent.append(args))
+    monkeypatch.setattr(type(worker_runtime._runtime.store), "open_cases", lambda self: [OpenCase(1, 7, None)])  # type: ignore[arg-type]
+
+    assert tasks.watch_odoo.run() == 0  # the first look only remembers the marker
+    assert tasks.watch_odoo.run() == 0  # nothing changed
+    (snapshot / "stock.picking.json").write_text("[]")
+    assert tasks.watch_odoo.run() == 1
+
+    assert sent and sent[0][0] == 7
+
+
+def test_status_shows_states_queues_and_the_oldest_waiting(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from docmatch.cli import cli
+    from docmatch.ingest import register_file
+    from docmatch.settings import get_settings
+    from docmatch.storage.store import Store
+
+    database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    monkeypatch.setenv("DOCMATCH_DATABASE_URL", database)
+    monkeypatch.setenv("DOCMATCH_BROKER_URL", "redis://127.0.0.1:1/0")  # nothing listens: queues read as unreachable
+    get_settings.cache_clear()
+    store = Store(database)
+    store.migrate()
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4 a")
+    store.add_arrival(register_file(tmp_path / "a.pdf"))
+
+    result = CliRunner().invoke(cli, ["status", "--json"])
+    get_settings.cache_clear()
+
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["documents"] == {"received": 1}
+    assert set(report["queues"].values()) == {None}
+    assert report["oldest_waiting"]["state"] == "received"

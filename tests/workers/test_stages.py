@@ -1,0 +1,166 @@
+"""StageRunner without a broker: one run per key, transient errors, failures, and re-matching."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from docmatch.errors import OdooTransientError
+from docmatch.ingest import register_file
+from docmatch.models import Case, OdooRef
+from docmatch.pipeline import PipelineContext
+from docmatch.rules import load_policy
+from docmatch.settings import load_settings
+from docmatch.storage.store import Store
+from docmatch.storage.tables import DocumentState
+from docmatch.workers.stages import STAGE_FOR_STATE, StageRunner, stuck_documents
+from tests.db_schema import fresh_schema
+
+pytestmark = pytest.mark.services
+
+ACME = 10
+
+
+def _builders():
+    # Test folders cannot import each other by name under --import-mode=importlib.
+    name = "docmatch_test_builders"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[1] / "matchers" / "builders.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return sys.modules[name]
+
+
+def catalog(received_cases: float):  # type: ignore[no-untyped-def]
+    """P00410: 2 cases of cable ties ordered, `received_cases` received so far."""
+    builders = _builders()
+    builder = builders.CatalogBuilder()
+    builder.partner(ACME, "Acme Industrial Supply Ltd").product(1, "TIE-200", "Cable tie 200 mm", purchase_uom=builders.CASE12)
+    builder.order(1, "P00410", ACME, [dict(product=1, qty=2, uom=builders.CASE12, price=30.0, moved=received_cases)], amount_tax=11.40)
+    return builder.build()
+
+
+def invoice(path, *, settings=None):  # type: ignore[no-untyped-def]
+    return _builders().extraction(
+        number="INV-410", date="2024-04-02", po_reference="P00410", vendor_name="Acme Industrial Supply Ltd", currency="EUR", net=60.0, tax=11.40, total=71.40,
+        lines=[dict(code="TIE-200", description="Cable tie 200 mm", quantity=2, uom="CS", unit_price=30.0, amount=60.0)],
+    )
+
+
+class Tickets:
+    def __init__(self) -> None:
+        self.opened: list[str] = []
+
+    def __call__(self, case: Case, key: str) -> OdooRef:
+        self.opened.append(key)
+        return OdooRef(model="helpdesk.ticket", id=len(self.opened), name=f"#{len(self.opened)}")
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    with fresh_schema("stages") as url:
+        store = Store(url)
+        store.migrate()
+        yield store
+        store.dispose()
+
+
+@pytest.fixture
+def world(store: Store, tmp_path: Path):  # type: ignore[no-untyped-def]
+    tickets = Tickets()
+    context = PipelineContext(settings=load_settings(company_timezone="Europe/Berlin"), catalog=catalog(0), policy=load_policy(), extractor=invoice, ticket_opener=tickets, store=store)
+    path = tmp_path / "inv-410.pdf"
+    path.write_bytes(b"%PDF-1.4 " + uuid.uuid4().hex.encode())
+    doc_id = store.add_arrival(register_file(path, channel="folder")).id
+    return context, tickets, doc_id
+
+
+def runner(store: Store, context, name: str = "w1") -> StageRunner:  # type: ignore[no-untyped-def]
+    return StageRunner(store, lambda: context, claimant=name, lease_seconds=30, max_attempts=3)
+
+
+def run_all(store: Store, context, doc_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+    outcomes = []
+    stage: str | None = "extract"
+    while stage:
+        outcome = runner(store, context).run(stage, doc_id)
+        outcomes.append(outcome.outcome)
+        stage = outcome.next_stage
+    return outcomes
+
+
+def test_stages_run_in_order_and_a_replay_does_nothing(store: Store, world) -> None:  # type: ignore[no-untyped-def]
+    context, tickets, doc_id = world
+
+    assert run_all(store, context, doc_id) == ["done", "done", "done"]
+    assert [runner(store, context, "late").run(stage, doc_id).outcome for stage in ("extract", "match", "report")] == ["duplicate"] * 3
+
+    case = store.latest_case(doc_id)
+    assert case is not None and [finding.kind.value for finding in case.findings] == ["billed_exceeds_received"]
+    assert case.ticket is not None and len(tickets.opened) == 1
+    assert store.ticket_link(doc_id) is not None
+
+
+def test_a_new_receipt_in_odoo_resolves_the_open_case(store: Store, world) -> None:  # type: ignore[no-untyped-def]
+    context, tickets, doc_id = world
+    run_all(store, context, doc_id)
+    assert store.case_status(doc_id) == "open"
+
+    # The receipt is validated in Odoo; the re-match after the change closes the case.
+    context.catalog = catalog(2)
+    outcome = runner(store, context).run("rematch", doc_id, generation="marker-2")
+
+    assert outcome.outcome == "done"
+    assert store.case_status(doc_id) == "clean"
+    assert store.open_cases() == []
+    assert store.state_of(doc_id) == (DocumentState.REPORTED, None)
+    assert runner(store, context).run("rematch", doc_id, generation="marker-2").outcome == "duplicate"
+    assert len(tickets.opened) == 1
+
+
+def test_a_transient_error_gives_the_document_back(store: Store, world) -> None:  # type: ignore[no-untyped-def]
+    context, _tickets, doc_id = world
+    runner(store, context).run("extract", doc_id)
+
+    def odoo_away() -> PipelineContext:
+        raise OdooTransientError("Odoo did not answer within 30 s")
+
+    with pytest.raises(OdooTransientError):
+        StageRunner(store, odoo_away, claimant="w1", lease_seconds=30, max_attempts=3).run("match", doc_id)
+
+    assert store.state_of(doc_id)[0] == DocumentState.EXTRACTED
+    assert runner(store, context, "w2").run("match", doc_id).outcome == "done"
+
+
+def test_any_other_error_fails_the_document_with_the_reason(store: Store, world) -> None:  # type: ignore[no-untyped-def]
+    context, _tickets, doc_id = world
+
+    def broken_extractor(path, *, settings=None):  # type: ignore[no-untyped-def]
+        raise ValueError("page tree is cyclic")
+
+    context.extractor = broken_extractor
+    outcome = runner(store, context).run("extract", doc_id)
+
+    assert outcome.outcome == "failed" and outcome.next_stage is None
+    state, reason = store.state_of(doc_id)
+    assert state == DocumentState.FAILED
+    assert reason == "extract failed: ValueError: page tree is cyclic"
+    assert runner(store, context).run("extract", doc_id).outcome == "gone"
+
+
+def test_the_sweeper_knows_which_stage_moves_each_state_on(store: Store, world) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    context, _tickets, doc_id = world
+    runner(store, context).run("extract", doc_id)
+
+    assert stuck_documents(store, older_than=timedelta(seconds=0)) == [(doc_id, "match")]
+    assert STAGE_FOR_STATE == {
+        "received": "extract", "extracting": "extract", "extracted": "match", "matching": "match", "matched": "report", "reporting": "report",
+    }
