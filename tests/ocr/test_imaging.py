@@ -1,0 +1,122 @@
+"""Image preparation before Tesseract: no OCR runs here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from docmatch.extractors import imaging
+from docmatch.extractors.ocr import PixelWord, join_split_codes
+from tests.ocr.ocr_documents import build_pdf, draw_invoice, render_page
+
+
+@pytest.fixture(scope="module")
+def invoice_200dpi(built: Path) -> Image.Image:
+    return render_page(build_pdf(built / "imaging-invoice.pdf", draw_invoice), dpi=200)
+
+
+@pytest.mark.parametrize("angle", [-3.0, -1.2, 0.0, 2.0])
+def test_skew_estimate_straightens_page(invoice_200dpi: Image.Image, angle: float) -> None:
+    turned = np.asarray(invoice_200dpi.rotate(angle, resample=Image.BICUBIC, fillcolor=255))
+    estimate = imaging.estimate_skew(turned)
+    assert estimate == pytest.approx(-angle, abs=0.25)
+
+
+def test_prepare_page_deskews_and_keeps_size(invoice_200dpi: Image.Image) -> None:
+    turned = invoice_200dpi.rotate(2.0, resample=Image.BICUBIC, fillcolor=255)
+    prepared = imaging.prepare_page(turned, dpi=300, working_dpi=300)
+    assert prepared.gray.shape == (turned.height, turned.width)
+    assert prepared.skew_degrees == pytest.approx(-2.0, abs=0.25)
+    assert prepared.points_per_pixel == pytest.approx(72 / 300)
+
+
+def test_low_resolution_is_resampled_to_working_dpi(invoice_200dpi: Image.Image) -> None:
+    small = invoice_200dpi.resize((invoice_200dpi.width * 3 // 4, invoice_200dpi.height * 3 // 4))
+    prepared = imaging.prepare_page(small, dpi=150, working_dpi=300)
+    assert prepared.dpi == pytest.approx(300)
+    assert prepared.gray.shape[1] == pytest.approx(small.width * 2, abs=2)
+    # Boxes still map to the page's physical size: 150 dpi pixels are 0.48 pt.
+    assert prepared.gray.shape[1] * prepared.points_per_pixel == pytest.approx(small.width * 72 / 150, rel=0.01)
+
+
+def test_missing_dpi_is_worked_out_from_text_height(invoice_200dpi: Image.Image) -> None:
+    """GIVEN a 200 dpi page without DPI metadata THEN the measured DPI is near 200, never 70."""
+    factor, physical_dpi = imaging.resample_factor(np.asarray(invoice_200dpi), dpi=None, working_dpi=300)
+    assert 150 <= physical_dpi <= 260
+    assert factor >= 1.0
+
+
+def test_placeholder_dpi_counts_as_unknown(tmp_path: Path) -> None:
+    path = tmp_path / "screen.png"
+    Image.new("L", (50, 50), 255).save(path, dpi=(72, 72))
+    frames = list(imaging.iter_image_frames(path))
+    assert frames[0][1] is None
+
+
+def test_multipage_tiff_yields_each_frame(tmp_path: Path) -> None:
+    path = tmp_path / "two.tiff"
+    first = Image.new("L", (40, 30), 255)
+    second = Image.new("L", (30, 40), 0)
+    first.save(path, save_all=True, append_images=[second], dpi=(300, 300))
+    frames = list(imaging.iter_image_frames(path))
+    assert [frame.size for frame, _ in frames] == [(40, 30), (30, 40)]
+    assert frames[0][1] == pytest.approx(300)
+
+
+def test_unreadable_image_raises_input_error(tmp_path: Path) -> None:
+    from docmatch.errors import UnreadableDocument
+
+    path = tmp_path / "broken.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+    with pytest.raises(UnreadableDocument):
+        list(imaging.iter_image_frames(path))
+
+
+def test_transparent_margin_becomes_white() -> None:
+    image = Image.new("RGBA", (20, 20), (0, 0, 0, 0))
+    image.paste((0, 0, 0, 255), (5, 5, 15, 15))
+    gray = imaging.to_gray(imaging.flatten_onto_white(image))
+    assert gray[0, 0] == 255
+    assert gray[10, 10] == 0
+
+
+def test_coloured_stamp_fades_but_black_print_stays() -> None:
+    image = Image.new("RGB", (40, 40), (255, 255, 255))
+    image.paste((200, 40, 50), (0, 0, 20, 40))  # red stamp ink
+    image.paste((20, 20, 20), (25, 0, 30, 40))  # black print
+    gray = imaging.to_gray(image)
+    assert gray[20, 5] == 255
+    assert gray[20, 27] < 60
+
+
+def test_pgm_round_trip(tmp_path: Path) -> None:
+    gray = (np.arange(12 * 7, dtype=np.uint8) * 3).reshape(7, 12)
+    path = imaging.write_pgm(gray, tmp_path / "page.pgm")
+    with Image.open(path) as image:
+        assert np.array_equal(np.asarray(image), gray)
+
+
+def _word(text: str, left: int, width: int, *, line: tuple[int, int, int] = (1, 1, 1)) -> PixelWord:
+    return PixelWord(text=text, left=left, top=100, width=width, height=30, confidence=0.9, line=line)
+
+
+def test_split_code_is_joined_again() -> None:
+    """GIVEN "INV-2024-00481" and "7" 10 px apart on a line whose word gaps are 16 px THEN one word."""
+    words = [_word("Invoice", 0, 100), _word("No:", 116, 40), _word("INV-2024-00481", 172, 260), _word("7", 442, 18)]
+    joined = join_split_codes(words)
+    assert [word.text for word in joined] == ["Invoice", "No:", "INV-2024-004817"]
+    assert joined[-1].left == 172
+    assert joined[-1].width == 460 - 172
+
+
+def test_words_at_normal_spacing_stay_apart() -> None:
+    words = [_word("Cable", 0, 90), _word("tie", 106, 40), _word("200", 162, 50), _word("mm", 228, 45)]
+    assert [word.text for word in join_split_codes(words)] == ["Cable", "tie", "200", "mm"]
+
+
+def test_words_on_different_lines_never_join() -> None:
+    words = [_word("12", 0, 30, line=(1, 1, 1)), _word("34", 32, 30, line=(1, 1, 2))]
+    assert len(join_split_codes(words)) == 2

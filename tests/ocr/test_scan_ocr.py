@@ -1,0 +1,191 @@
+"""Tesseract on small generated scans: words, boxes, look-alike codes and image inputs.
+
+Each page is read once per module, and the pages are kept few and small so that the
+suite stays fast; `docmatch eval scans` runs the full evaluation.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from PIL import Image
+
+from docmatch.eval.scans import VARIANTS, scan_pdf
+from docmatch.extractors.confusions import resolve_code
+from docmatch.extractors.layout import page_layout, table_grid
+from docmatch.extractors.ocr import OrientationMemo, iter_image_pages, ocr_image_file, ocr_pdf_page
+from docmatch.extractors.words import PageWords
+from docmatch.settings import Settings
+from tests.ocr.ocr_documents import (
+    DELIVERY_NOTE_NUMBER,
+    HEIGHT,
+    INVOICE_NUMBER,
+    INVOICE_TOTAL,
+    PACKING_CODES,
+    WIDTH,
+    build_packing_list_scan,
+    build_pdf,
+    build_triage_pdf,
+    draw_invoice,
+    render_page,
+)
+
+pytestmark = pytest.mark.ocr
+
+
+@pytest.fixture(scope="module")
+def three_pages(built: Path) -> Path:
+    folder = built / "scan-ocr"
+    folder.mkdir(exist_ok=True)
+    return build_triage_pdf(folder)
+
+
+@pytest.fixture(scope="module")
+def scanned_delivery_note(three_pages: Path, ocr_settings: Settings) -> PageWords:
+    return ocr_pdf_page(three_pages, 1, settings=ocr_settings)
+
+
+@pytest.fixture(scope="module")
+def outlined_invoice(three_pages: Path, ocr_settings: Settings) -> PageWords:
+    return ocr_pdf_page(three_pages, 3, settings=ocr_settings)
+
+
+@pytest.fixture(scope="module")
+def packing_list(built: Path, ocr_settings: Settings) -> PageWords:
+    folder = built / "packing"
+    folder.mkdir(exist_ok=True)
+    return ocr_image_file(build_packing_list_scan(folder), settings=ocr_settings)[0]
+
+
+def _texts(page: PageWords) -> list[str]:
+    return [word.text for word in page.words]
+
+
+def _text_layer_words(pdf: Path, page_number: int) -> list[str]:
+    with pdfplumber.open(pdf) as document:
+        return [word["text"] for word in document.pages[page_number - 1].extract_words()]
+
+
+def test_delivery_note_number_read_from_scan(scanned_delivery_note: PageWords) -> None:
+    assert DELIVERY_NOTE_NUMBER in _texts(scanned_delivery_note)
+    assert scanned_delivery_note.source == "ocr"
+
+
+def test_ocr_boxes_are_points_from_top_left(scanned_delivery_note: PageWords) -> None:
+    """The number is printed at x = 120 mm + label, 55 mm below the top edge (baseline)."""
+    word = next(word for word in scanned_delivery_note.words if word.text == DELIVERY_NOTE_NUMBER)
+    assert scanned_delivery_note.width == pytest.approx(WIDTH, abs=0.5)
+    assert scanned_delivery_note.height == pytest.approx(HEIGHT, abs=0.5)
+    assert 340 < word.x0 < word.x1 < 560
+    assert word.bottom == pytest.approx(55 * 72 / 25.4, abs=3)
+    assert 0.5 < word.confidence <= 1.0
+
+
+def test_outlined_page_reads_like_text_layer(three_pages: Path, outlined_invoice: PageWords) -> None:
+    """GIVEN an invoice and its copy drawn as outlines THEN the copy gives the same number and total."""
+    text_layer = _text_layer_words(three_pages, 2)
+    assert INVOICE_NUMBER in text_layer
+    assert INVOICE_TOTAL in text_layer
+    assert INVOICE_NUMBER in _texts(outlined_invoice)
+    assert INVOICE_TOTAL in _texts(outlined_invoice)
+
+
+def test_outlined_page_amounts_line_up_in_rows(outlined_invoice: PageWords) -> None:
+    lines = [line.text for line in page_layout(outlined_invoice).lines]
+    assert any(line.endswith("| 12 | 45.20 | 542.40") for line in lines)
+    assert any(line.startswith("Total Due (EUR)") and line.endswith(INVOICE_TOTAL) for line in lines)
+
+
+def test_packing_list_codes_resolve_or_go_to_review(packing_list: PageWords) -> None:
+    """GIVEN the four look-alike codes in the catalog THEN two resolve exactly and the AB pair is flagged."""
+    grid = table_grid(list(page_layout(packing_list).lines))
+    rows = [row for row in grid.rows if re.match(r"^[A-Z0-9]{2,3}-", row[0].text)]
+    assert len(rows) == 4
+    resolutions = [resolve_code(row[0].text, PACKING_CODES) for row in rows]
+
+    assert resolutions[0].code == "B0O-10L1"
+    assert resolutions[1].code == "PN-0O1I-57"
+    for resolution in resolutions[2:]:
+        assert resolution.code is None
+        assert resolution.needs_review
+        assert sorted(resolution.candidates) == ["AB-100", "AB-10O"]
+
+
+def test_packing_list_quantities_survive(packing_list: PageWords) -> None:
+    """A column of one- and two-digit quantities must not be dropped as noise."""
+    grid = table_grid(list(page_layout(packing_list).lines))
+    quantities = [row[-1].text for row in grid.rows[1:]]
+    assert quantities == ["4", "10", "25", "8"]
+
+
+@pytest.fixture(scope="module")
+def invoice_pdf(built: Path) -> Path:
+    return build_pdf(built / "ocr-invoice.pdf", draw_invoice)
+
+
+def _top_half(image: Image.Image) -> Image.Image:
+    return image.crop((0, 0, image.width, image.height * 2 // 5))
+
+
+def test_skewed_150dpi_scan_reads_numbers(invoice_pdf: Path, built: Path, ocr_settings: Settings) -> None:
+    scan = scan_pdf(invoice_pdf, VARIANTS["150dpi-2deg"], built / "invoice-150dpi.pdf", seed=3)
+    texts = _texts(ocr_pdf_page(scan, 1, settings=ocr_settings))
+    assert INVOICE_NUMBER in texts
+    assert INVOICE_TOTAL in texts
+    assert "542.40" in texts
+
+
+def test_stamp_and_signature_do_not_hide_text(invoice_pdf: Path, built: Path, ocr_settings: Settings) -> None:
+    scan = scan_pdf(invoice_pdf, VARIANTS["stamped"], built / "invoice-stamped.pdf", seed=1)
+    texts = _texts(ocr_pdf_page(scan, 1, settings=ocr_settings))
+    assert INVOICE_NUMBER in texts
+    assert INVOICE_TOTAL in texts
+
+
+def test_fax_tiff_pages_are_read_in_turn(invoice_pdf: Path, built: Path, ocr_settings: Settings) -> None:
+    """GIVEN a two-page group 4 TIFF THEN each frame becomes one page of words."""
+    two_pages = build_pdf(built / "two-invoices.pdf", draw_invoice, draw_invoice)
+    tiff = scan_pdf(two_pages, VARIANTS["fax"], built / "fax.tiff", output="tiff")
+    pages = list(iter_image_pages(tiff, settings=ocr_settings))
+    assert [page.number for page in pages] == [1, 2]
+    for page in pages:
+        assert INVOICE_NUMBER in _texts(page)
+        assert page.width == pytest.approx(WIDTH, abs=2)
+
+
+def test_jpeg_without_dpi_and_transparent_png(invoice_pdf: Path, built: Path, ocr_settings: Settings) -> None:
+    """Neither a JPEG without DPI nor a PNG with a transparent margin may lose the header."""
+    clean = _top_half(render_page(invoice_pdf, dpi=150, grayscale=False))
+    jpeg = built / "no-dpi.jpg"
+    clean.save(jpeg, quality=80)
+    transparent = Image.new("RGBA", (clean.width + 200, clean.height + 200), (0, 0, 0, 0))
+    transparent.paste(clean.convert("RGBA"), (100, 100))
+    png = built / "transparent.png"
+    transparent.save(png, dpi=(150, 150))
+
+    for path in (jpeg, png):
+        page = ocr_image_file(path, settings=ocr_settings)[0]
+        assert INVOICE_NUMBER in _texts(page), path.name
+        assert "14/03/2024" in _texts(page), path.name
+
+
+def test_upside_down_page_is_turned(invoice_pdf: Path, built: Path, ocr_settings: Settings) -> None:
+    """GIVEN a page scanned upside down THEN OSD turns it, and the next page reuses the rotation."""
+    image = _top_half(render_page(invoice_pdf, dpi=300)).rotate(180)
+    path = built / "upside-down.png"
+    image.save(path, dpi=(300, 300))
+    pages = list(iter_image_pages(path, settings=ocr_settings))
+    assert INVOICE_NUMBER in _texts(pages[0])
+
+
+def test_memo_carries_rotation_to_next_page(invoice_pdf: Path, built: Path, ocr_settings: Settings) -> None:
+    memo = OrientationMemo(rotation=180)
+    upside = built / "upside-down-page.pdf"
+    image = render_page(invoice_pdf, dpi=150).rotate(180)
+    image.save(upside, format="PDF", resolution=150.0)
+    page = ocr_pdf_page(upside, 1, settings=ocr_settings, memo=memo)
+    assert INVOICE_NUMBER in _texts(page)
+    assert memo.osd_runs == 0
