@@ -27,7 +27,7 @@ def make_pdf(title: str, *, pages: int = 1, padding: int = 0) -> bytes:
     content = buffer.getvalue()
     if padding:
         # A comment after %%EOF keeps the file valid and makes it as large as a scan.
-        content += b"\n%" + bytes(random.Random(title).choice(b"abcdefghij") for _ in range(padding)) + b"\n"
+        content += b"\n%" + random.Random(title).randbytes((padding + 1) // 2).hex().encode("ascii")[:padding] + b"\n"
     return content
 
 

@@ -206,7 +206,11 @@ ForceCommand internal-sftp
         return f"[127.0.0.1]:{self.port} ssh-ed25519 {self.host_public_key}\n"
 
     def stop(self) -> None:
-        _stop(self.root / "sshd.pid")
+        # sshd is this process's child: signal it by the PID in its pid file, then reap it.
+        try:
+            os.kill(int((self.root / "sshd.pid").read_text().split()[0]), signal.SIGTERM)
+        except (OSError, ValueError, IndexError):
+            pass
         if getattr(self, "_process", None) is not None:
             self._process.wait(timeout=10)
         if self.created_user:
