@@ -168,7 +168,8 @@ def record_decision(store: Any, decision: ReviewerDecision, *, helpdesk_variant:
     if outcome == last:
         return None
     data = {"ticket_id": decision.ticket_id, "pairings": [pairing.__dict__ for pairing in decision.pairings]}
-    if not store.add_reviewer_outcome(document_id, decision.source_ref, outcome, reviewer=decision.reviewer, decided_at=decision.changed_at, data=data):
+    # The outcome is part of the reference: a reopening can share the closing's write date.
+    if not store.add_reviewer_outcome(document_id, f"{decision.source_ref}:{outcome}", outcome, reviewer=decision.reviewer, decided_at=decision.changed_at, data=data):
         return None
     log.info("ticket %d: reviewer outcome %s", decision.ticket_id, outcome)
 
