@@ -1,0 +1,86 @@
+"""Local folder intake and the `docmatch intake` command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from tests.intake.builders import make_pdf
+
+from docmatch.cli import cli
+from docmatch.ingest.config import FolderDrop
+from docmatch.ingest.folder import poll_folder_drop
+
+
+def folder_drop(path: Path, **overrides) -> FolderDrop:  # type: ignore[no-untyped-def]
+    return FolderDrop(**{"name": "share", "folders": [path], "stable_polls": 2, **overrides})
+
+
+def test_growing_file_waits_until_its_size_and_time_settle(tmp_path: Path, intake) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a file on a share that grows between polls
+    WHEN the folder is polled while it grows and after it stopped
+    THEN it is taken only on the second poll that sees it unchanged, whole, and moved to done/."""
+    inbound = tmp_path / "inbound"
+    inbound.mkdir()
+    content = make_pdf("DN-4711", padding=4096)
+    target = inbound / "DN-4711.pdf"
+    drop = folder_drop(inbound)
+
+    target.write_bytes(content[:1000])
+    assert poll_folder_drop(drop, intake).waiting == 1
+    target.write_bytes(content[:3000])
+    assert poll_folder_drop(drop, intake).waiting == 1
+    target.write_bytes(content)
+    assert poll_folder_drop(drop, intake).waiting == 1
+    report = poll_folder_drop(drop, intake)
+
+    assert report.new == 1
+    [document] = intake.documents()
+    assert document.size == len(content)
+    assert (inbound / "done" / "DN-4711.pdf").read_bytes() == content
+
+
+def test_a_new_upload_under_a_taken_name_is_taken_again(tmp_path: Path, intake) -> None:  # type: ignore[no-untyped-def]
+    inbound = tmp_path / "inbound"
+    inbound.mkdir()
+    drop = folder_drop(inbound)
+    for title in ("first", "second"):
+        (inbound / "scan.pdf").write_bytes(make_pdf(title))
+        poll_folder_drop(drop, intake)
+        poll_folder_drop(drop, intake)
+
+    assert len(intake.documents()) == 2
+    assert sorted(path.name for path in (inbound / "done").iterdir()) == ["scan-2.pdf", "scan.pdf"]
+
+
+def test_intake_command_polls_the_folders_of_the_intake_file(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    inbound = tmp_path / "inbound"
+    inbound.mkdir()
+    (inbound / "PO-1.pdf").write_bytes(make_pdf("PO-1"))
+    (inbound / "bad.pdf").write_bytes(b"")
+    intake_file = tmp_path / "intake.yaml"
+    intake_file.write_text(f"folders:\n  - name: share\n    folders: [{inbound}]\n    stable_polls: 2\n")
+    monkeypatch.setenv("DOCMATCH_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    runner = CliRunner()
+
+    first = runner.invoke(cli, ["intake", "folder", "--once", "--dispatch", "store", "--intake-file", str(intake_file)])
+    second = runner.invoke(cli, ["intake", "folder", "--once", "--dispatch", "store", "--intake-file", str(intake_file)])
+
+    assert first.exit_code == 0, first.output
+    assert "0 new" in first.output and "2 waiting" in first.output
+    assert second.exit_code == 0, second.output
+    assert "1 new" in second.output and "1 quarantined" in second.output
+    assert (inbound / "error" / "bad.pdf.reason.txt").read_text().strip().endswith("empty file")
+
+
+def test_intake_file_secrets_come_from_the_environment_and_stay_hidden(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from docmatch.ingest.config import load_channels
+
+    path = tmp_path / "intake.yaml"
+    path.write_text("imap:\n  - name: ap\n    host: mail.example.com\n    user: ap\n    password: ${AP_MAIL_PASSWORD}\n")
+    monkeypatch.setenv("AP_MAIL_PASSWORD", "s3cret-value")
+
+    [account] = load_channels(path).imap
+
+    assert account.password.get_secret_value() == "s3cret-value"
+    assert "s3cret-value" not in repr(account)
