@@ -24,14 +24,14 @@ def intake_command(kind: str, once: bool, interval: float, only: str | None, int
     Each new document is stored under its content hash and processed; a file that
     arrives again, by any channel, only gains an arrival.
     """
-    from docmatch.ingest.poll import channels_from_settings, open_intake, poll_channels
+    from docmatch.ingest.poll import channels_from_settings, open_intake, poll_kind
     from docmatch.settings import load_settings
 
     settings = load_settings(intake_file=intake_file)
     channels = channels_from_settings(settings)
     intake = open_intake(settings, dispatch=dispatch)  # type: ignore[arg-type]
     while True:
-        report, failures = poll_channels(kind, channels, intake, only=only)  # type: ignore[arg-type]
+        report, failures = poll_kind(kind, channels, intake, only=only)  # type: ignore[arg-type]
         click.echo(f"{kind}: {report.summary()}")
         for failure in failures:
             click.echo(f"error: {failure}", err=True)

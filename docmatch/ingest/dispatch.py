@@ -44,10 +44,10 @@ def _keep_only(document: Document, document_id: int) -> None:
 
 def _queue_extract_task(document: Document, document_id: int) -> None:
     try:
-        from docmatch.workers.tasks import extract_document
+        from docmatch.workers.tasks import submit
     except ImportError as exc:
         raise ConfigurationError("the Celery tasks are not available", hint="start intake with --dispatch inline or store") from exc
-    extract_document.delay(document_id)
+    submit(document_id)
     log.info("document %d queued for extraction", document_id)
 
 

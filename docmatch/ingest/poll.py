@@ -1,7 +1,9 @@
 """Run the pollers of the channels named in the intake file.
 
-`docmatch intake` and the workers' beat schedule both call `poll_channels`; one channel
-that fails (server down, login refused) is reported and the others still run.
+`docmatch intake` calls `poll_kind` for one kind of channel; the workers' beat schedule
+calls `poll_channels(settings, store)` for all of them and queues the documents it
+returns. One channel that fails (server down, login refused) is reported and the others
+still run.
 """
 
 from __future__ import annotations
@@ -38,7 +40,26 @@ def channels_from_settings(settings: Settings) -> ChannelsConfig:
     return load_channels(settings.intake_file)
 
 
-def poll_channels(kind: ChannelKind, channels: ChannelsConfig, intake: Intake, *, only: str | None = None) -> tuple[IntakeReport, list[str]]:
+def poll_channels(settings: Settings, store) -> list:  # type: ignore[no-untyped-def]
+    """Poll every channel of the intake file once and return the new documents.
+
+    For the workers' beat task: the documents are only recorded here (state `received`),
+    the caller queues their extraction. Returns `StoredDocument`s; none without an
+    intake file.
+    """
+    from docmatch.storage.store import StoredDocument
+
+    if settings.intake_file is None:
+        return []
+    channels = load_channels(settings.intake_file)
+    added: list[StoredDocument] = []
+    intake = Intake(settings, store, dispatch=lambda document, document_id: added.append(StoredDocument(document_id, document.sha256, "received", True)))
+    for kind in CHANNEL_KINDS:
+        poll_kind(kind, channels, intake)  # type: ignore[arg-type]
+    return added
+
+
+def poll_kind(kind: ChannelKind, channels: ChannelsConfig, intake: Intake, *, only: str | None = None) -> tuple[IntakeReport, list[str]]:
     """Poll every channel of `kind` once (or only the one named `only`).
 
     Returns the summed counts and one message per channel that failed.

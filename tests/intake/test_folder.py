@@ -84,3 +84,23 @@ def test_intake_file_secrets_come_from_the_environment_and_stay_hidden(tmp_path:
 
     assert account.password.get_secret_value() == "s3cret-value"
     assert "s3cret-value" not in repr(account)
+
+
+def test_poll_channels_returns_the_new_documents_for_the_workers(tmp_path: Path, intake) -> None:  # type: ignore[no-untyped-def]
+    """The beat task's entry point polls every channel and leaves dispatching to the caller."""
+    from docmatch.ingest import poll_channels
+
+    inbound = tmp_path / "inbound"
+    inbound.mkdir()
+    (inbound / "PO-2.pdf").write_bytes(make_pdf("PO-2"))
+    intake_file = tmp_path / "intake.yaml"
+    intake_file.write_text(f"folders:\n  - name: share\n    folders: [{inbound}]\n    stable_polls: 2\n")
+    settings = intake.settings.model_copy(update={"intake_file": intake_file})
+
+    first = poll_channels(settings, intake.store)
+    second = poll_channels(settings, intake.store)
+
+    assert first == []
+    assert [(stored.created, stored.state) for stored in second] == [(True, "received")]
+    assert [row.id for row in intake.documents()] == [second[0].id]
+    assert intake.dispatched == []
