@@ -441,12 +441,17 @@ class Store:
         with self.session() as s:
             return s.scalar(select(CaseRow.status).where(CaseRow.document_id == document_id).order_by(CaseRow.id.desc()).limit(1))
 
-    def prior_documents(self, *, exclude_sha256: str | None = None) -> list[PriorDocument]:
-        """Return what duplicate checks need of every extracted document, newest extraction each."""
+    def prior_documents(self, *, before_document_id: int | None = None) -> list[PriorDocument]:
+        """Return what duplicate checks need of every extracted document, newest extraction each.
+
+        With `before_document_id`, only documents that reached docmatch before that one
+        count, so of two copies only the later is a duplicate, in whatever order
+        workers happen to extract them.
+        """
         latest = select(func.max(ExtractionRow.id)).group_by(ExtractionRow.document_id).scalar_subquery()
         query = select(DocumentRow.sha256, ExtractionRow.contract).join(ExtractionRow, ExtractionRow.document_id == DocumentRow.id).where(ExtractionRow.id.in_(latest))
-        if exclude_sha256:
-            query = query.where(DocumentRow.sha256 != exclude_sha256)
+        if before_document_id is not None:
+            query = query.where(DocumentRow.id < before_document_id)
         with self.session() as s:
             return [prior_document(sha, Extraction.model_validate(contract)) for sha, contract in s.execute(query)]
 

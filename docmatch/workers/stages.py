@@ -149,7 +149,7 @@ class StageRunner:
         extraction = self.store.latest_extraction(document_id)
         if extraction is None:
             raise StorageError(f"document {document_id} has no extraction to match")
-        context.prior_documents = self.store.prior_documents(exclude_sha256=document.sha256)
+        context.prior_documents = self.store.prior_documents(before_document_id=document_id)
         match = match_stage(extraction, context)
         findings = rules_stage(extraction, match, context, sha256=document.sha256)
         for finding in findings:

@@ -186,7 +186,7 @@ def test_learned_aliases_reach_the_catalog(store: Store) -> None:
     assert catalog.learned_units[(9, "CS")] == ("product.packaging", 12)
 
 
-def test_prior_documents_leave_out_the_document_itself(store: Store) -> None:
+def test_prior_documents_are_those_that_arrived_earlier(store: Store) -> None:
     document = new_document()
     doc_id = store.add_arrival(document).id
     extraction = Extraction(doc_type="invoice", fields={"number": ExtractedField(value="INV-1"), "total": ExtractedField(value=12.5), "date": ExtractedField(value="2024-03-14")})
@@ -197,7 +197,8 @@ def test_prior_documents_leave_out_the_document_itself(store: Store) -> None:
     assert everything[document.sha256].number == "INV-1"
     assert everything[document.sha256].total == 12.5
     assert str(everything[document.sha256].issue_date) == "2024-03-14"
-    assert document.sha256 not in {prior.sha256 for prior in store.prior_documents(exclude_sha256=document.sha256)}
+    assert document.sha256 not in {prior.sha256 for prior in store.prior_documents(before_document_id=doc_id)}
+    assert document.sha256 in {prior.sha256 for prior in store.prior_documents(before_document_id=doc_id + 1)}
 
 
 def test_stuck_documents_are_those_waiting_too_long(store: Store) -> None:

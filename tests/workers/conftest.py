@@ -265,7 +265,7 @@ def make_cluster(folder: Path, broker_url: str, database_url: str, **overrides: 
     (folder / "snapshot" / "version.json").write_text('{"server_version": "17.0"}')
     settings = load_settings(**values)
     env = {key: value for key, value in os.environ.items() if not key.startswith("DOCMATCH_")}
-    env.update({f"DOCMATCH_{key.upper()}": str(value) for key, value in values.items()})
+    env.update({f"DOCMATCH_{key.upper()}": str(value) for key, value in values.items() if value is not None})
     env.update({
         "FAKE_REDIS_URL": SHARED_REDIS_URL, "FAKE_PREFIX": prefix, "FAKE_EXTRACT_SECONDS": "1.5",
         "PYTHONPATH": str(REPO / "tests" / "workers"), "OMP_THREAD_LIMIT": "1", "DOCMATCH_LOG_LEVEL": "INFO",
