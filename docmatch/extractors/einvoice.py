@@ -115,7 +115,7 @@ def _cii_date(node) -> str | None:  # type: ignore[no-untyped-def]
         return None
     text = _first(node, "//DateTimeString") or _first(node, "//DateTime") or (node.text or "").strip()
     if len(text) >= 8 and text[:8].isdigit():
-        return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+        return f"{text[:4]}-{text[4:6]}-{text[6:8]}"
     return text[:10] if len(text) >= 10 else None
 
 

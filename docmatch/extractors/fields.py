@@ -195,9 +195,9 @@ _ALL_LABELS = {phrase for phrases in FIELD_LABELS.values() for phrase in phrases
 # --- header fields --------------------------------------------------------------------
 
 
-def read_labelled_field(rows: list[Row], name: str, reader: Reader, *, skip: set[int]) -> Candidate | None:
-    """Return the first readable value of field `name` on the document."""
-    for hit in find_labels(rows, FIELD_LABELS[name], skip=skip):
+def read_labelled_field(rows: list[Row], name: str, reader: Reader, *, skip: set[int], labels: tuple[tuple[str, ...], ...] | None = None) -> Candidate | None:
+    """Return the first readable value of field `name` on the document, found by `labels` or the field's own."""
+    for hit in find_labels(rows, labels or FIELD_LABELS[name], skip=skip):
         candidate = value_beside(rows, hit, reader)
         if candidate is not None:
             return candidate

@@ -23,7 +23,7 @@ from docmatch.extractors.fields import (
 )
 from docmatch.extractors.patterns import find_order_references
 from docmatch.extractors.rows import Row
-from docmatch.extractors.vocabulary import CURRENCY_LABELS, CURRENCY_SYMBOLS, DOC_TYPE_TITLES, FIELD_LABELS, ISO_CURRENCIES, fold_token
+from docmatch.extractors.vocabulary import CURRENCY_LABELS, CURRENCY_SYMBOLS, DOC_TYPE_TITLES, ISO_CURRENCIES, fold_token, number_labels
 from docmatch.extractors.words import Word
 from docmatch.models import ExtractedField, FieldFlag
 
@@ -59,7 +59,8 @@ def read_header(rows: list[Row], *, table_rows: set[int], doc_type: str, languag
     fields: dict[str, Candidate | None] = {}
 
     # Identifiers and references.
-    for name in ("number", "po_reference", "order_reference", "delivery_note_reference", "customer_number", "tracking_number"):
+    fields["number"] = read_labelled_field(rows, "number", read_identifier, skip=skip, labels=number_labels(doc_type))
+    for name in ("po_reference", "order_reference", "delivery_note_reference", "customer_number", "tracking_number"):
         fields[name] = read_labelled_field(rows, name, read_identifier, skip=skip)
     fields["number"] = fields["number"] or _number_after_title(rows, doc_type)
     _drop_echoes(fields)

@@ -164,7 +164,7 @@ def _read_item_row(row: Row, columns: list[Column] | None) -> _Item | None:
         cells = _assign_to_columns(row, columns)
         readings = {role: reading for role in ("quantity", "unit_price", "amount", "shipped_quantity", "received_quantity", "damaged_quantity") if (reading := _cell_number(cells.get(role)))}
         if triple:
-            _apply_triple(cells, readings, triple)
+            _apply_triple(cells, readings, _order_by_header(triple, columns))
             return _Item([row], cells, readings, 1.0, [])
         if not _has_item_numbers(readings, columns):
             return None
@@ -220,6 +220,16 @@ def _arithmetic_triple(numbers: list[tuple[list[Word], NumberReading]]) -> tuple
                 if settled is not None:
                     return quantity, price, amount, settled
     return None
+
+
+def _order_by_header(triple, columns: list[Column]):  # type: ignore[no-untyped-def]
+    """Swap quantity and price when the header prints the price column first."""
+    quantity, price, amount, (quantity_value, price_value, amount_value) = triple
+    quantity_role = _best_column(quantity[0][0], columns).role
+    price_role = _best_column(price[0][0], columns).role
+    if quantity_role == "unit_price" and price_role in {"quantity", "shipped_quantity", "received_quantity"}:
+        return price, quantity, amount, (price_value, quantity_value, amount_value)
+    return triple
 
 
 def _is_zero(reading: NumberReading) -> bool:

@@ -15,6 +15,8 @@ from docmatch.extractors.words import PageWords, Word, merge_boxes, value_confid
 
 # A gap wider than this many word heights separates two cells of a row.
 CELL_GAP_HEIGHTS = 0.9
+# A capital this close (in word heights) to a lower-case word belongs to it.
+KERNING_GAP_HEIGHTS = 0.3
 # A run of at least this many single letters is a letter-spaced word.
 LETTER_SPACED_MIN = 4
 # Words whose centres differ by less than this share of a line height share a row.
@@ -75,7 +77,7 @@ def build_rows(page: PageWords) -> list[Row]:
     rows: list[Row] = []
     for line in _group_lines(page.words):
         line.sort(key=lambda word: word.x0)
-        line = _join_letter_spacing(line)
+        line = _join_kerned_capitals(_join_letter_spacing(line))
         row = Row(page=page.number, words=line)
         row.cells = _split_cells(line)
         row.tokens = [fold_token(word.text) for word in line]
@@ -116,6 +118,24 @@ def _join_letter_spacing(line: list[Word]) -> list[Word]:
                 run.append(word)
             else:
                 joined.append(word)
+    return joined
+
+
+def _join_kerned_capitals(line: list[Word]) -> list[Word]:
+    """Join a capital split off its word by kerning ("F actuurnummer")."""
+    joined: list[Word] = []
+    for word in line:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and len(previous.text) == 1
+            and previous.text.isupper()
+            and word.text[:1].islower()
+            and word.x0 - previous.x1 < KERNING_GAP_HEIGHTS * (word.bottom - word.top)
+        ):
+            joined[-1] = Word(previous.text + word.text, previous.x0, min(previous.top, word.top), word.x1, max(previous.bottom, word.bottom), min(previous.confidence, word.confidence), word.font, word.size)
+            continue
+        joined.append(word)
     return joined
 
 

@@ -106,6 +106,27 @@ FIELD_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
     "remarks": _phrases("remarks", "remark", "notes", "note", "comments", "bemerkungen", "bemerkung", "hinweis", "remarques", "observations", "opmerkingen", "observaciones", "note", "osservazioni"),
 }
 
+# Labels of an order's own number; on other documents they name the order referred to.
+ORDER_NUMBER_LABELS = _phrases(
+    "order no", "order number", "order", "bestellnummer", "bestellung no", "auftragsnummer", "commande no", "ordernummer", "bestelnummer", "pedido no", "ordine no",
+    "purchase order", "purchase order no", "purchase order number", "sales order", "sales order no",
+)
+# Labels of a delivery document's own number.
+DELIVERY_NUMBER_LABELS = _phrases("delivery note no", "delivery note number", "lieferscheinnummer", "lieferschein no", "lieferscheinnr", "bon de livraison no", "pakbon no", "bol no", "b/l no", "b/l number", "bill of lading no")
+
+
+def number_labels(doc_type: str) -> tuple[tuple[str, ...], ...]:
+    """Return the labels of the document's own number for `doc_type`."""
+    own = set(FIELD_LABELS["number"])
+    if doc_type != "purchase_order":
+        own -= set(ORDER_NUMBER_LABELS)
+    else:
+        own |= set(ORDER_NUMBER_LABELS)
+    if doc_type not in {"delivery_note", "bill_of_lading", "proof_of_delivery"}:
+        own -= set(DELIVERY_NUMBER_LABELS)
+    return tuple(sorted(own, key=len, reverse=True))
+
+
 # Amount labels; `total` also matches the longer net and tax labels, so these are
 # tried longest first and a row takes the first label that fits.
 AMOUNT_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
