@@ -142,6 +142,8 @@ class LinePairer:
         self.context = context
         self.order_lines: list[OrderLine] = [line for order in context.orders for line in catalog.lines_of(order)]
         self.orders_by_id = {order.id: order for order in context.orders}
+        self._text_keys: dict[int, list[str]] = {}
+        self._units: dict[tuple[int, int], UnitResolution] = {}
 
     def pair(self, lines: list[ExtractedLine]) -> tuple[list[LinePair], list[int], list[OdooRef]]:
         """Return the pairs, the unpaired document lines and the unpaired order lines."""
@@ -188,21 +190,23 @@ class LinePairer:
         printed = description_key(description)
         if not printed:
             return 0.0
-        product = self.catalog.products.get(order_line.product_id or -1)
-        texts = [order_line.description]
-        if product is not None:
-            texts.append(product.name)
-            vendor_name = self.index.vendor_names.get(self.context.partner_id or -1, {}).get(product.id)
-            if vendor_name:
-                texts.append(vendor_name)
         best = 0.0
-        for text in texts:
-            key = description_key(text)
-            if key:
-                # Sorted-token similarity keeps word order out; set similarity alone
-                # would call "Flange" identical to every flange.
-                best = max(best, (fuzz.token_sort_ratio(printed, key) + fuzz.token_set_ratio(printed, key)) / 2)
+        for key in self._order_line_texts(order_line):
+            # Sorted-token similarity keeps word order out; set similarity alone
+            # would call "Flange" identical to every flange.
+            best = max(best, (fuzz.token_sort_ratio(printed, key) + fuzz.token_set_ratio(printed, key)) / 2)
         return best
+
+    def _order_line_texts(self, order_line: OrderLine) -> list[str]:
+        """The order line's description, product name and the vendor's name for it, as keys."""
+        if order_line.id not in self._text_keys:
+            product = self.catalog.products.get(order_line.product_id or -1)
+            texts = [order_line.description]
+            if product is not None:
+                texts.append(product.name)
+                texts.append(self.index.vendor_names.get(self.context.partner_id or -1, {}).get(product.id, ""))
+            self._text_keys[order_line.id] = list(dict.fromkeys(key for key in map(description_key, texts) if key))
+        return self._text_keys[order_line.id]
 
     def _plausibility(self, line: ExtractedLine, order_line: OrderLine) -> float:
         product = self.catalog.products.get(order_line.product_id or -1)
@@ -293,8 +297,12 @@ class LinePairer:
         return max(others) if others else None
 
     def resolve_unit(self, line: ExtractedLine, product: Product, order_line: OrderLine | None) -> UnitResolution:
-        assert self.index.units is not None
-        return self.index.units.resolve(line.uom, product, order_line=order_line, partner_id=self.context.partner_id)
+        """The printed unit of `line` in base units of `product`, once per line and order line."""
+        key = (id(line), order_line.id if order_line else -product.id)
+        if key not in self._units:
+            assert self.index.units is not None
+            self._units[key] = self.index.units.resolve(line.uom, product, order_line=order_line, partner_id=self.context.partner_id)
+        return self._units[key]
 
     def _line_ref(self, order_line: OrderLine) -> OdooRef:
         order = self.orders_by_id.get(order_line.order_id)
