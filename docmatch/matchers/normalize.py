@@ -3,8 +3,8 @@
 Three strengths of key, from strict to loose:
 
     code_key        upper case, separators removed: "p 00017" and "P-00017" -> "P00017"
-    confusable_key  code_key with look-alike characters folded (0/O, 1/I/L, 5/S, 8/B, 2/Z),
-                    so an OCR misreading still finds its candidates
+    confusable_key  code_key with OCR look-alikes folded (0/O, 1/I/l, 5/S, 8/B, as the
+                    extractors fold them), so a misreading still finds its candidates
     name_key        lower-case words without punctuation or legal forms, for partner names
 
 A confusable key only proposes candidates; deciding between them is the caller's job.
@@ -15,11 +15,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from docmatch.extractors.confusions import confusable_key as shared_confusable_key
+
 _SEPARATORS = re.compile(r"[\s\-_./#:]+")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
-
-# Characters OCR engines swap inside alphanumeric codes, folded to one representative.
-_CONFUSABLE = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "|": "1", "S": "5", "B": "8", "Z": "2", "G": "6"})
 
 # Legal forms carry no identity: "Acme GmbH" and "ACME" are the same partner.
 _LEGAL_FORMS = frozenset(
@@ -37,9 +36,15 @@ def code_key(text: str | None) -> str:
 
 
 def confusable_key(text: str | None) -> str:
-    """Return the code key with OCR look-alike characters folded together."""
-    key = code_key(text)
-    return key.translate(_CONFUSABLE) if key else ""
+    """Return the code key with OCR look-alike characters folded together.
+
+    The extractors' folding (0/O/o, 1/I/l/|, 5/S/s, 8/B) is applied to the printed
+    text first, so a lower-case "l" joins "1" before upper-casing; the separators
+    our code keys ignore are removed after it.
+    """
+    if not text:
+        return ""
+    return code_key(shared_confusable_key(unicodedata.normalize("NFKC", text)))
 
 
 def name_key(text: str | None) -> str:
