@@ -402,3 +402,17 @@ def _shared_client() -> OdooClient:
     from docmatch.settings import get_settings
 
     return OdooClient.from_settings(get_settings())
+
+
+def sync_reviewer_decisions(settings: Any, store: Any) -> int:
+    """Record reviewers' decisions and learn from them; the Celery beat task calls this.
+
+    Returns the number of decisions recorded. See `docmatch.odoo.decisions`.
+    """
+    from docmatch.odoo.decisions import sync_decisions
+
+    client = OdooClient.from_settings(settings)
+    try:
+        return len(sync_decisions(client, store).recorded)
+    finally:
+        client.close()

@@ -25,6 +25,11 @@ from docmatch.odoo.source import Domain, Row
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# The models whose changes can change a case; `change_marker` watches them.
+MATCHED_MODELS = (
+    "res.partner", "product.product", "product.supplierinfo", "purchase.order", "purchase.order.line",
+    "sale.order", "sale.order.line", "stock.picking", "stock.move", "account.move",
+)
 
 
 class LiveSource:
@@ -67,6 +72,20 @@ class LiveSource:
         for row in rows:
             row.update(dict.fromkeys(absent, False))
         return rows
+
+    def change_marker(self) -> str:
+        """Return a token that changes when a record of `MATCHED_MODELS` is created, changed or deleted.
+
+        Two small calls per model: the record count and the newest `write_date`.
+        """
+        digest = hashlib.sha256()
+        for model in MATCHED_MODELS:
+            if not self.has_model(model):
+                continue
+            count = self.client.call(model, "search_count", domain=[])
+            newest = self.client.search_read(model, [], ["write_date"], limit=1, order="write_date desc")
+            digest.update(f"{model}:{count}:{newest[0]['write_date'] if newest else ''};".encode())
+        return digest.hexdigest()[:32]
 
     def _read_all(self, model: str, domain: Domain, fields: list[str]) -> list[Row]:
         rows: list[Row] = []

@@ -128,3 +128,13 @@ def test_closed_case_in_store(odoo_server: OdooTestServer, client: OdooClient, s
     assert link is not None
     assert link.ticket.id == ticket_id
     assert link.helpdesk_variant == odoo_server.helpdesk
+
+
+def test_beat_task_hook(odoo_server: OdooTestServer, store: Store, reported: tuple[int, int]) -> None:
+    """The Celery beat task calls `sync_reviewer_decisions(settings, store)` and gets the count recorded."""
+    from docmatch.odoo.helpdesk import sync_reviewer_decisions
+
+    _document_id, ticket_id = reported
+    reviewer_sets(odoo_server, ticket_id, closed=True, tag="accepted variance")
+    assert sync_reviewer_decisions(settings_for(odoo_server), store) == 1
+    assert sync_reviewer_decisions(settings_for(odoo_server), store) == 0

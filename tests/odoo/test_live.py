@@ -107,3 +107,11 @@ def test_export_command(odoo_server: OdooTestServer, tmp_path: Path, monkeypatch
     assert result.exit_code == 0, result.output
     assert "purchase.order" in result.output
     assert (tmp_path / "snap" / "purchase.order.json").is_file()
+
+
+def test_change_marker_follows_writes(odoo_server: OdooTestServer, client: OdooClient) -> None:
+    source = LiveSource(client)
+    before = source.change_marker()
+    assert source.change_marker() == before
+    odoo_server.database.rows["purchase.order"][7]["write_date"] = "2099-01-01 00:00:00"
+    assert source.change_marker() != before
