@@ -5,9 +5,9 @@ One poll of an account, per folder:
 1. SELECT the folder and read its UIDVALIDITY;
 2. list the messages not yet marked (UID SEARCH), then fetch only their size and a few
    headers (UID FETCH RFC822.SIZE and BODY.PEEK of Message-ID, From, Subject);
-3. for each message the sender and subject rules select: claim it in the ledger, so an
-   overlapping poll cannot take it too; skip it when its Message-ID was already taken
-   from this account (a folder reset or a move between watched folders);
+3. claim each message that the sender and subject rules select in the ledger, so an
+   overlapping poll cannot take it too. Skip it when its Message-ID was already taken
+   from this account, as after a folder reset or a move between watched folders;
 4. refuse it by RFC822.SIZE before download when it is larger than the limit;
 5. download it with BODY.PEEK[] (the \\Seen flag stays as it was), find its attachments
    (`mime.find_attachments`) and hand each to the intake;
@@ -49,7 +49,7 @@ _HEADER_FIELDS = "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID FROM SUBJECT)]"
 
 @dataclass(frozen=True)
 class MessageSummary:
-    """What a poll knows about a message before downloading it."""
+    """Size and headers of a message, read before the message is downloaded."""
 
     uid: int
     size: int
@@ -134,7 +134,7 @@ class ImapPoller:
             if summary.size > self.account.max_message_bytes:
                 reason = f"message of {summary.size} bytes exceeds the limit of {self.account.max_message_bytes}"
                 ledger.finish_message(session, claim, status=ledger.REFUSED, reason=reason)
-                log.warning("mailbox %s: message UID %d refused: %s", self.account.name, summary.uid, reason)
+                log.warning("mailbox %s: message UID %d rejected: %s", self.account.name, summary.uid, reason)
                 report.refused += 1
                 self.after_intake(client, summary.uid, done=False)
                 return

@@ -74,7 +74,7 @@ class MailAttachment:
 
 @dataclass
 class MailContents:
-    """What `find_attachments` found: files to take, decorations skipped, containers not opened."""
+    """Result of `find_attachments`: files to take, decorations skipped, containers not opened."""
 
     attachments: list[MailAttachment] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)

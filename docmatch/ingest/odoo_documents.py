@@ -97,7 +97,7 @@ class OdooDocumentsPoller:
         return report
 
     def since(self) -> str | None:
-        """The polling cursor: the newest create_date taken, minus the overlap."""
+        """Return the polling cursor: the newest create_date taken, minus the overlap."""
         with self.intake.sessions() as session:
             newest = ledger.latest_odoo_create_date(session, location=self.channel.name)
         if not newest:

@@ -1,6 +1,6 @@
 """Decide whether incoming bytes may enter the pipeline, and make file names safe.
 
-Every channel asks `inspect()` before it stores anything. Bad input is not an error
+Every channel calls `inspect()` before it stores anything. Bad input is not an error
 of the channel: the file is set aside under `<data_dir>/quarantine/` with its reason,
 the reason is recorded in the intake ledger and reported, and intake goes on with the
 next file. The checks look at the bytes, never only at the name:
@@ -43,8 +43,9 @@ _ARCHIVES: list[tuple[bytes, str]] = [
     (b"MSCF", "cabinet"),
 ]
 
-# Longest stored file name in characters; most file systems allow 255 bytes.
+# Longest file name kept, in characters and in UTF-8 bytes; most file systems allow 255 bytes.
 MAX_NAME_CHARS = 150
+MAX_NAME_BYTES = 240
 
 _UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\/]')
 
@@ -62,7 +63,7 @@ class Verdict:
 
 
 def inspect(content: bytes, *, filename: str) -> Verdict:
-    """Check `content` and its raw `filename` before intake; the reason says why it is refused."""
+    """Check `content` and its raw `filename` before intake; a verdict with a reason means quarantine."""
     media_type = sniff_media_type(content[:1024])
     if traversal_in_name(filename):
         return Verdict(media_type, "path traversal in file name")
@@ -103,13 +104,13 @@ def safe_filename(filename: str, *, fallback: str = "document") -> str:
     name = re.sub(r"\s+", " ", name)
     if not name:
         return fallback
-    if len(name) > MAX_NAME_CHARS:
-        stem, dot, suffix = name.rpartition(".")
-        if dot and 0 < len(suffix) <= 10:
-            name = stem[: MAX_NAME_CHARS - len(suffix) - 1] + "." + suffix
-        else:
-            name = name[:MAX_NAME_CHARS]
-    return name
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not 0 < len(suffix) <= 10:
+        stem, suffix = name, ""
+    ending = "." + suffix if suffix else ""
+    while len(stem) + len(ending) > MAX_NAME_CHARS or len((stem + ending).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return (stem + ending) if stem else fallback + ending
 
 
 def quarantine_path(data_dir: str | Path, content: bytes) -> Path | None:

@@ -5,8 +5,8 @@
 
 `create_app(settings)` builds the app; the web interface mounts its own routes on the
 same app. Odoo's webhook carries no signature and no authentication header, so the URL
-holds a long random token (`DOCMATCH_INTAKE_WEBHOOK_TOKEN`), compared in constant time;
-a wrong token gets the same 404 as an unknown path. The payload is only a hint: the
+contains a long random token (`DOCMATCH_INTAKE_WEBHOOK_TOKEN`), compared in constant
+time. A wrong token gets the same 404 as an unknown path. The payload is only a hint: the
 record is re-read through the API and must be a file in a watched folder. Odoo waits
 one second and never retries, so the endpoint answers 202 at once and takes the file in
 the background; polling remains the source of truth.
@@ -43,7 +43,7 @@ HINT_PAUSE_SECONDS = 1.0
 
 
 class HttpIntake:
-    """What the routes need: the intake desk, the channels and, lazily, the Odoo client."""
+    """Dependencies of the routes: the intake desk, the channels and, opened on first use, the Odoo client."""
 
     def __init__(self, settings: Settings, *, intake: Intake | None = None, channels: ChannelsConfig | None = None, odoo_api=None) -> None:  # type: ignore[no-untyped-def]
         self.settings = settings
@@ -81,6 +81,9 @@ class HttpIntake:
                     return
             except DocmatchError as exc:
                 log.error("webhook hint for record %d failed: %s", record_id, exc.message)
+                return
+            except Exception as exc:  # a background task has no caller to report to
+                log.error("webhook hint for record %d failed: %s: %s", record_id, type(exc).__name__, exc)
                 return
             if attempt < HINT_ATTEMPTS:
                 time.sleep(HINT_PAUSE_SECONDS)
@@ -137,7 +140,7 @@ def _add_intake_routes(app: FastAPI) -> None:
     async def odoo_webhook(token: str, request: Request, background: BackgroundTasks) -> dict[str, Any]:
         settings: Settings = request.app.state.settings
         if not _token_matches(token, settings.intake_webhook_token):
-            log.warning("webhook call with a wrong token refused")
+            log.warning("webhook call rejected: wrong token")
             raise HTTPException(status_code=404, detail="Not Found")
         try:
             payload = await request.json()
@@ -162,7 +165,7 @@ def _add_intake_routes(app: FastAPI) -> None:
             raise HTTPException(status_code=404, detail="Not Found")
         scheme, _, given = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not _token_matches(given.strip(), settings.intake_upload_token):
-            log.warning("upload with a missing or wrong token refused")
+            log.warning("upload rejected: missing or wrong bearer token")
             raise HTTPException(status_code=401, detail="a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
         content = await file.read(MAX_UPLOAD_BYTES + 1)
         if len(content) > MAX_UPLOAD_BYTES:

@@ -67,9 +67,11 @@ def test_intake_command_polls_the_folders_of_the_intake_file(tmp_path: Path, mon
     second = runner.invoke(cli, ["intake", "folder", "--once", "--dispatch", "store", "--intake-file", str(intake_file)])
 
     assert first.exit_code == 0, first.output
-    assert "0 new" in first.output and "2 waiting" in first.output
+    assert "0 new" in first.output
+    assert "2 waiting" in first.output
     assert second.exit_code == 0, second.output
-    assert "1 new" in second.output and "1 quarantined" in second.output
+    assert "1 new" in second.output
+    assert "1 quarantined" in second.output
     assert (inbound / "error" / "bad.pdf.reason.txt").read_text().strip().endswith("empty file")
 
 
@@ -104,3 +106,37 @@ def test_poll_channels_returns_the_new_documents_for_the_workers(tmp_path: Path,
     assert [(stored.created, stored.state) for stored in second] == [(True, "received")]
     assert [row.id for row in intake.documents()] == [second[0].id]
     assert intake.dispatched == []
+
+
+def test_inline_dispatch_runs_the_pipeline_once_per_document(tmp_path: Path) -> None:
+    """GIVEN the demo's Odoo snapshot and one demo invoice dropped in a watched folder
+    WHEN the folder is polled with inline dispatch, and the same file is uploaded afterwards
+    THEN the pipeline records one case for the document, and the upload only adds an arrival."""
+    from shutil import copyfile
+
+    from sqlalchemy import func, select
+
+    from docmatch.ingest.poll import open_intake
+    from docmatch.settings import load_settings
+    from docmatch.storage.tables import ArrivalRow, CaseRow
+
+    demo = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
+    invoice = sorted((demo / "documents").glob("invoice-*.pdf"))[0]
+    inbound = tmp_path / "inbound"
+    inbound.mkdir()
+    copyfile(invoice, inbound / invoice.name)
+    settings = load_settings(
+        data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}", odoo_snapshot=demo / "odoo", company_timezone="Europe/Berlin"
+    )
+    desk = open_intake(settings, dispatch="inline")
+    drop = folder_drop(inbound)
+
+    poll_folder_drop(drop, desk)
+    poll_folder_drop(drop, desk)
+    again = desk.receive(invoice.read_bytes(), filename=invoice.name, channel="upload", source="test")
+
+    assert again.outcome == "known"
+    with desk.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(CaseRow)) == 1
+        assert session.scalar(select(func.count()).select_from(ArrivalRow)) == 2
+    desk.store.dispose()

@@ -156,7 +156,8 @@ def test_oversized_message_is_refused_by_size_before_download(dovecot, folder: s
     assert (report.refused, report.new) == (1, 0)
     assert downloads == []
     [row] = ledger_rows(intake, MailMessageRecord)
-    assert row.status == "refused" and "exceeds the limit of 100000" in (row.reason or "")
+    assert row.status == "refused"
+    assert "exceeds the limit of 100000" in (row.reason or "")
     assert "$DocmatchRefused" in flags_of(dovecot, folder)[0]
     # A refused message stays refused on the next poll.
     assert ImapPoller(account(dovecot, folder, max_message_bytes=100_000), intake).poll().refused == 0
@@ -199,7 +200,8 @@ def test_undecodable_winmail_dat_is_a_visible_error(dovecot, folder: str, intake
     assert quarantined.filename == "winmail.dat"
     assert quarantined.reason.startswith("unsupported container winmail.dat")
     [message] = ledger_rows(intake, MailMessageRecord)
-    assert message.status == "done" and message.reason.startswith("unsupported container")
+    assert message.status == "done"
+    assert message.reason.startswith("unsupported container")
 
 
 def test_taken_messages_are_moved_when_configured(dovecot, folder: str, intake) -> None:  # type: ignore[no-untyped-def]

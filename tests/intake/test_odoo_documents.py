@@ -141,7 +141,8 @@ def test_upload_needs_the_token_and_records_each_arrival(app, intake) -> None:  
     assert (first.status_code, first.json()["outcome"]) == (201, "new")
     assert (again.status_code, again.json()["outcome"]) == (200, "known")
     assert (bad.status_code, bad.json()["reason"]) == (422, "executable content (Windows program) named .pdf")
-    assert len(intake.documents()) == 1 and len(intake.arrivals()) == 2
+    assert len(intake.documents()) == 1
+    assert len(intake.arrivals()) == 2
 
 
 def test_short_tokens_are_refused_at_start(tmp_path: Path) -> None:

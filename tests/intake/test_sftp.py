@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import paramiko
+import pypdfium2
 import pytest
 from tests.intake.builders import make_pdf
 from tests.intake.conftest import open_recording_intake
@@ -120,10 +121,13 @@ def test_file_still_being_uploaded_is_taken_once_and_only_when_complete(sshd, in
     assert document.size == len(content)
     first_taken = next(moment for moment, count in history if count)
     assert first_taken > upload_finished[0]
-    assert len(intake.arrivals()) == 1 and intake.dispatched == [document.id]
+    assert len(intake.arrivals()) == 1
+    assert intake.dispatched == [document.id]
     assert intake.count(QuarantineRecord) == 0
     assert sorted(path.name for path in inbound.iterdir()) == ["done"]
     assert (inbound / "done" / "PO-88412.pdf").read_bytes() == content
+    # The stored copy is a complete PDF, so no "corrupt PDF" case can follow.
+    assert len(pypdfium2.PdfDocument(document.stored_path)) == 1
 
 
 def test_unfinished_upload_names_are_never_taken(sshd, inbound: Path, known_hosts: Path, intake) -> None:  # type: ignore[no-untyped-def]
@@ -194,7 +198,8 @@ def test_unknown_host_key_is_refused_with_its_fingerprint(sshd, inbound: Path, t
     with pytest.raises(UnknownHostKey) as raised:
         poll_sftp_drop(drop_config(sshd, inbound, empty), intake)
 
-    assert "SHA256:" in str(raised.value) and "not in" in str(raised.value)
+    assert "SHA256:" in str(raised.value)
+    assert "is not in" in str(raised.value)
     assert empty.read_text() == ""
     assert intake.documents() == []
 
