@@ -16,7 +16,7 @@ import click
 from docmatch.errors import DocmatchError
 from docmatch.logs import configure_logging
 
-COMMAND_MODULES = ["extract", "process", "demo", "worker", "serve", "intake", "odoo"]
+COMMAND_MODULES = ["extract", "process", "demo", "worker", "serve", "intake", "odoo", "eval"]
 
 log = logging.getLogger(__name__)
 

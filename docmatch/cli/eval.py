@@ -1,0 +1,66 @@
+"""`docmatch eval`: the group of evaluation commands.
+
+Each evaluation lives in its own module and exposes `commands`, a list of click
+commands; `EVAL_COMMAND_MODULES` names the modules whose commands join the group.
+To add one, write the module and append its dotted name here. A module that cannot
+be imported is logged and left out, so one broken evaluation does not take the others
+(or `docmatch --help`) down.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+import click
+
+log = logging.getLogger(__name__)
+
+EVAL_COMMAND_MODULES = [
+    "docmatch.eval.scan_command",
+    "docmatch.eval.seeded_command",
+]
+
+DEFAULT_CORPUS = Path("fixtures/corpus")
+
+
+@click.group("eval")
+def eval_group() -> None:
+    """Measure docmatch against documents with known answers."""
+
+
+@click.command("extraction")
+@click.option("--corpus", "corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=DEFAULT_CORPUS, help="Folder searched for PDFs with a <name>.extraction.json beside them.")
+@click.option("--mode", "modes", type=click.Choice(["printed", "with_xml"]), multiple=True, help="Score the printed page alone, or with the embedded e-invoice XML (repeatable); both when omitted.")
+def extraction_command(corpus_dir: Path, modes: tuple[str, ...]) -> None:
+    """Extract each document that has expected values and print per-field accuracy and line precision/recall.
+
+    Amounts count as right within 0.005; text ignores case, spaces and punctuation. A
+    line is found when one extracted line carries its quantity, unit price and amount.
+    """
+    from docmatch.eval.extraction import evaluate, find_expected, render_report
+
+    if not find_expected(corpus_dir):
+        raise click.ClickException(f"no *.extraction.json files under {corpus_dir}")
+    scores = evaluate(corpus_dir, modes=modes or ("printed", "with_xml"))
+    click.echo(f"{len(scores[0].documents)} documents under {corpus_dir}\n")
+    click.echo(render_report(scores))
+
+
+def register(group: click.Group, module_names: list[str]) -> None:
+    """Add the `commands` of each named module to `group`."""
+    for name in module_names:
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:
+            log.warning("evaluation module %s not loaded: %s", name, exc)
+            continue
+        for command in getattr(module, "commands", []):
+            group.add_command(command)
+
+
+eval_group.add_command(extraction_command)
+register(eval_group, EVAL_COMMAND_MODULES)
+
+commands = [eval_group]
