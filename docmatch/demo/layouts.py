@@ -194,18 +194,18 @@ def columns_for(spec: DocumentSpec) -> list[Column]:
     kind, layout = spec.doc_type, spec.layout
     if kind in ("invoice", "credit_note", "purchase_order"):
         if layout == "modern":
-            return [Column("code", 20, 26), Column("description", 47, 66), Column("qty", 130, 14, "right"), Column("unit", 132, 12), Column("price", 165, 26, "right"), Column("amount", 190, 24, "right")]
+            return [Column("code", 20, 29), Column("description", 50, 64), Column("qty", 130, 14, "right"), Column("unit", 132, 12), Column("price", 165, 26, "right"), Column("amount", 190, 24, "right")]
         if layout == "din":
-            return [Column("pos", 20, 9), Column("qty", 42, 12, "right"), Column("unit", 44, 11), Column("code", 57, 23), Column("description", 81, 55), Column("price", 163, 24, "right"), Column("amount", 190, 25, "right")]
-        return [Column("pos", 20, 9), Column("code", 29, 24), Column("description", 54, 64), Column("qty", 133, 14, "right"), Column("unit", 135, 11), Column("price", 166, 24, "right"), Column("amount", 190, 23, "right")]
+            return [Column("pos", 20, 9), Column("qty", 42, 12, "right"), Column("unit", 44, 11), Column("code", 56, 29), Column("description", 86, 52), Column("price", 163, 24, "right"), Column("amount", 190, 25, "right")]
+        return [Column("pos", 20, 8), Column("code", 28, 29), Column("description", 58, 60), Column("qty", 133, 14, "right"), Column("unit", 135, 11), Column("price", 166, 24, "right"), Column("amount", 190, 23, "right")]
     if kind == "delivery_note":
         if layout == "din":
-            return [Column("pos", 20, 9), Column("qty", 45, 15, "right"), Column("unit", 47, 12), Column("code", 62, 26), Column("description", 90, 100)]
-        return [Column("pos", 20, 9), Column("code", 30, 28), Column("description", 60, 95), Column("qty", 172, 15, "right"), Column("unit", 176, 14)]
+            return [Column("pos", 20, 9), Column("qty", 45, 15, "right"), Column("unit", 47, 12), Column("code", 61, 29), Column("description", 91, 99)]
+        return [Column("pos", 20, 9), Column("code", 29, 29), Column("description", 60, 95), Column("qty", 172, 15, "right"), Column("unit", 176, 14)]
     if kind == "bill_of_lading":
         return [Column("pos", 20, 9), Column("handling", 42, 14, "right"), Column("unit", 45, 12), Column("code", 60, 30), Column("description", 92, 70), Column("weight", 190, 24, "right")]
     # proof of delivery
-    return [Column("pos", 20, 7), Column("code", 27, 25), Column("description", 53, 47), Column("unit", 101, 9), Column("shipped", 126, 14, "right"), Column("received", 143, 15, "right"), Column("damaged", 161, 15, "right"), Column("remark", 164, 26)]
+    return [Column("pos", 20, 7), Column("code", 27, 29), Column("description", 57, 43), Column("unit", 101, 9), Column("shipped", 126, 14, "right"), Column("received", 143, 15, "right"), Column("damaged", 161, 15, "right"), Column("remark", 164, 26)]
 
 
 def cells(spec: DocumentSpec, position: int, line: PrintedLine) -> dict[str, str]:
@@ -390,6 +390,8 @@ def fit_to_columns(spec: DocumentSpec) -> None:
     """
     widths = {column.key: column.width for column in columns_for(spec)}
     for line in spec.lines:
+        if line.code and fit(line.code, widths["code"]) != line.code:
+            raise ValueError(f"{spec.name}: item code {line.code!r} does not fit the {spec.layout} code column")
         line.description = fit(line.description, widths["description"])
         if line.remark and "remark" in widths:
             line.remark = fit(line.remark, widths["remark"])

@@ -25,7 +25,7 @@ def findings_command(count: int, seed: int, out_dir: Path, clean_share: float, s
     from docmatch.eval.seeded import evaluate, render_markdown
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    with click.progressbar(length=count, label="pairs", file=click.get_text_stream("stderr"), hidden=not sys.stderr.isatty()) as bar:
+    with click.progressbar(length=count, label="pairs", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
         report = evaluate(count, seed, out_dir, clean_share=clean_share, scan_share=scan_share, progress=bar.update)
     click.echo(render_markdown(report), nl=False)
     click.echo(f"Written: {out_dir / 'results.json'}, {out_dir / 'report.md'}", err=True)

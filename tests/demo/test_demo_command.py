@@ -1,0 +1,56 @@
+"""`docmatch demo` runs the pipeline on the demo set, writes the reports and compares with the expected files."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from docmatch.cli import cli
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
+SAMPLE = ["invoice-hansa-clean-de", "invoice-vdberg-quantity-en", "proof-of-delivery-alpenblick-damaged-de"]
+
+
+def sample_data(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "odoo", data / "odoo")
+    (data / "documents").mkdir()
+    for name in SAMPLE:
+        for suffix in (".pdf", ".expected.json"):
+            shutil.copy(FIXTURES / "documents" / f"{name}{suffix}", data / "documents")
+    return data
+
+
+def test_demo_prints_cases_and_a_comparison_line(tmp_path: Path):
+    """GIVEN three demo documents WHEN docmatch demo runs THEN it prints OK/DIFFERENT per document and the count."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["demo", "--data", str(sample_data(tmp_path)), "--out", str(out)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    lines = result.output.strip().splitlines()
+    match = re.fullmatch(r"(\d+) of 3 documents match their expected findings", lines[-1])
+    assert match, result.output
+    verdicts = [line.split()[0] for line in lines if line.startswith("  OK ") or line.startswith("  DIFFERENT ")]
+    assert len(verdicts) == 3
+    assert result.exit_code == (0 if match.group(1) == "3" else 1)
+    cases = json.loads((out / "cases.json").read_text())
+    assert [case["document"]["filename"] for case in cases] == [f"{name}.pdf" for name in sorted(SAMPLE)]
+    assert (out / "report.html").read_text().startswith("<!doctype html>")
+
+
+def test_demo_json_output_holds_cases_and_comparison(tmp_path: Path):
+    result = CliRunner().invoke(cli, ["demo", "--data", str(sample_data(tmp_path)), "--out", str(tmp_path / "out"), "--json"])
+    payload = json.loads(result.stdout)
+    assert payload["documents"] == 3 and len(payload["cases"]) == 3
+    assert {entry["document"] for entry in payload["comparison"]} == {f"{name}.pdf" for name in SAMPLE}
+    assert all(set(entry) >= {"ok", "missing", "unexpected", "expected", "found"} for entry in payload["comparison"])
+
+
+def test_demo_generates_its_data_when_the_folder_is_empty(tmp_path: Path):
+    data = tmp_path / "fresh"
+    result = CliRunner().invoke(cli, ["demo", "--data", str(data), "--out", str(tmp_path / "out"), "--json"])
+    assert (data / "odoo" / "version.json").is_file()
+    assert json.loads(result.stdout)["documents"] == len(list((FIXTURES / "documents").glob("*.pdf")))
