@@ -133,7 +133,7 @@ stop_one() {
     kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
     log "stopped pid $pid"
   fi
-  rm -f "$pf"
+  rm -f "$pf" "${pf%.pid}.log"
 }
 
 do_stop() {

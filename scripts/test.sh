@@ -8,6 +8,9 @@ cd "$repo"
 
 bash scripts/setup.sh
 bash scripts/services.sh
+# llama.cpp's server and a small model for the llm_real tests: built once (about 6 minutes on
+# 2 cores), then cached under ~/.cache/docmatch-llm.
+bash scripts/llm-server.sh prepare
 export DOCMATCH_TEST_DATABASE_URL="${DOCMATCH_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/docmatch_test}"
 export DOCMATCH_TEST_REDIS_URL="${DOCMATCH_TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
 export OMP_THREAD_LIMIT=1

@@ -163,7 +163,9 @@ class GroundedExplainer:
             self.gate.failure()
             log.warning("LLM explanation failed (%s); using the template", error.reason)
             latency_ms = (time.monotonic() - started) * 1000
-            return template, self._record(prompt, outcome="fallback", reason=f"{error.reason}: {error.message}", latency_ms=latency_ms)
+            record = self._record(prompt, outcome="fallback", reason=f"{error.reason}: {error.message}", latency_ms=latency_ms)
+            record.attempts = error.attempts
+            return template, record
         self.gate.success()
         latency_ms = (time.monotonic() - started) * 1000
 

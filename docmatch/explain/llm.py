@@ -73,6 +73,8 @@ class ProviderError(ExplanationError):
         self.transient = transient
         self.status = status
         self.retry_after = retry_after
+        # Requests sent before giving up; set by ChatClient.complete.
+        self.attempts = 0
 
 
 @dataclass(frozen=True)
@@ -162,10 +164,13 @@ class ChatClient:
             attempt += 1
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise ProviderError(f"no answer within the {self.config.deadline:g} s deadline", reason="deadline", transient=True)
+                error = ProviderError(f"no answer within the {self.config.deadline:g} s deadline", reason="deadline", transient=True)
+                error.attempts = attempt - 1
+                raise error
             try:
                 response = self._send(request, timeout=min(self.config.timeout, remaining))
             except ProviderError as error:
+                error.attempts = attempt
                 wait = self._wait_before_retry(error, attempt, deadline)
                 if wait is None:
                     raise

@@ -126,9 +126,11 @@ def _document_side(finding: Finding) -> bool:
 
 
 def _with_unit(value: Scalar, finding: Finding, side: str) -> str:
-    """Append the unit of measure the rule put in the evidence, when there is one."""
-    unit = finding.evidence.get(f"{side}_uom") or finding.evidence.get("uom")
-    text = format_value(value, money=finding.kind in MONEY_KINDS)
+    """Append the unit the rule put in the evidence, if any: the currency of an amount, else the unit of measure."""
+    money = finding.kind in MONEY_KINDS
+    unit_key = "currency" if money else "uom"
+    unit = finding.evidence.get(f"{side}_{unit_key}") or finding.evidence.get(unit_key)
+    text = format_value(value, money=money)
     return f"{text} {unit}" if isinstance(unit, str) and unit else text
 
 
