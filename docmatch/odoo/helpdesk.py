@@ -380,28 +380,76 @@ def assign_to_self(client: OdooClient, ticket_id: int) -> None:
 # --- the pipeline's ticket opener -----------------------------------------------------
 
 
-def open_ticket(case: Case, key: str) -> OdooRef | None:
-    """Open the ticket of `case`: the pipeline's `TicketOpener` (DOCMATCH_TICKET_OPENER).
+class TicketOpener:
+    """The pipeline's `TicketOpener` for one settings object: `opener(case, key) -> OdooRef`.
 
-    Connects with the process settings once and attaches the stored copy of the
-    document (`<data_dir>/documents/...`) when it exists.
+    Connects on first use and attaches the stored copy of the document
+    (`<data_dir>/documents/...`) when it exists. `helpdesk_variant` names the installed
+    Helpdesk after the first ticket, for the ticket link the pipeline records.
     """
-    from docmatch.ingest.registry import stored_path
-    from docmatch.settings import get_settings
 
-    settings = get_settings()
-    client = _shared_client()
-    path = stored_path(settings.data_dir, case.document.sha256)
-    ticket = report_case(case, path if path.is_file() else None, client, settings, key=key)
-    open_ticket.helpdesk_variant = detect_helpdesk(client).name  # type: ignore[attr-defined]
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings
+        self.helpdesk_variant: str | None = None
+        self._client: OdooClient | None = None
+
+    def __call__(self, case: Case, key: str) -> OdooRef | None:
+        if self._client is None:
+            self._client = OdooClient.from_settings(self.settings)
+        path = document_file(self.settings, case.document.sha256)
+        if path is None:
+            log.warning("the document file is not available; the ticket gets no attachment")
+        ticket = report_case(case, path, self._client, self.settings, key=key)
+        self.helpdesk_variant = detect_helpdesk(self._client).name
+        return ticket
+
+
+def document_file(settings: Any, sha256: str) -> Path | None:
+    """Return a file with the document's content: the stored copy, else the path the database recorded.
+
+    A recorded path is used only while the file there still has the same SHA-256.
+    """
+    from docmatch.errors import StorageError
+    from docmatch.ingest.registry import stored_path
+    from docmatch.storage.store import Store
+
+    candidates = [stored_path(settings.data_dir, sha256)]
+    try:
+        store = Store.from_settings(settings)
+        try:
+            document_id = store.document_id(sha256)
+            document = store.load_document(document_id) if document_id is not None else None
+        finally:
+            store.dispose()
+        if document is not None:
+            candidates += [Path(document.path)] if document.path else []
+            candidates += [Path(arrival.source) for arrival in document.arrivals if arrival.channel == "cli"]
+    except StorageError as exc:
+        log.warning("cannot look the document up in the database: %s", exc.message)
+    for candidate in candidates:
+        if candidate.is_file() and hashlib.sha256(candidate.read_bytes()).hexdigest() == sha256:
+            return candidate
+    return None
+
+
+def make_ticket_opener(settings: Any) -> TicketOpener:
+    """Return the ticket opener for `settings` (the command line's `--odoo URL` included)."""
+    return TicketOpener(settings)
+
+
+def open_ticket(case: Case, key: str) -> OdooRef | None:
+    """Open the ticket of `case` with the DOCMATCH_* environment: DOCMATCH_TICKET_OPENER's target."""
+    opener = _environment_opener()
+    ticket = opener(case, key)
+    open_ticket.helpdesk_variant = opener.helpdesk_variant  # type: ignore[attr-defined]
     return ticket
 
 
 @lru_cache(maxsize=1)
-def _shared_client() -> OdooClient:
-    from docmatch.settings import get_settings
+def _environment_opener() -> TicketOpener:
+    from docmatch.settings import load_settings
 
-    return OdooClient.from_settings(get_settings())
+    return TicketOpener(load_settings())
 
 
 def sync_reviewer_decisions(settings: Any, store: Any) -> int:
