@@ -42,4 +42,24 @@ def intake_command(kind: str, once: bool, interval: float, only: str | None, int
         time.sleep(interval)
 
 
-commands = [intake_command]
+@click.command("quarantine")
+@click.option("--limit", type=click.IntRange(min=1), default=50, help="Number of entries to list.")
+def quarantine_command(limit: int) -> None:
+    """List the files the intake set aside, newest first, with the reason for each."""
+    from sqlalchemy import select
+
+    from docmatch.ingest.ledger import QuarantineRecord
+    from docmatch.ingest.poll import open_intake
+    from docmatch.settings import load_settings
+
+    intake = open_intake(load_settings(), dispatch="store")
+    with intake.sessions() as session:
+        records = list(session.scalars(select(QuarantineRecord).order_by(QuarantineRecord.id.desc()).limit(limit)))
+    if not records:
+        click.echo("nothing quarantined")
+    for record in records:
+        click.echo(f"{record.created_at:%Y-%m-%d %H:%M} {record.channel:<15} {record.filename}: {record.reason}")
+        click.echo(f"    from {record.source}" + (f", kept at {record.stored_path}" if record.stored_path else ""))
+
+
+commands = [intake_command, quarantine_command]

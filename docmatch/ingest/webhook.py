@@ -90,14 +90,20 @@ class HttpIntake:
         log.info("webhook hint for record %d: no file in a watched folder; polling will reconcile", record_id)
 
     def _take_once(self, record_id: int) -> bool:
-        for channel in self.channels.odoo_documents:
-            received = OdooDocumentsPoller(channel, self.odoo_api, self.intake).take(record_id)
-            if received is not None:
-                log.info("webhook hint for record %d taken: %s", record_id, received.outcome)
-                return True
-            if self._already_taken(channel, record_id):
-                return True
-        return False
+        """Take the record into the channel watching its folder; False when it is not found yet."""
+        rows = self.odoo_api.search_read(DOCUMENT_MODEL, [("id", "=", record_id)], ["folder_id", "type"])
+        if not rows:
+            return False
+        folder = rows[0].get("folder_id")
+        folder_id = folder[0] if isinstance(folder, list) and folder else folder
+        channel = next((channel for channel in self.channels.odoo_documents if channel.folder_id == folder_id), None)
+        if channel is None or rows[0].get("type") != "binary":
+            log.info("webhook hint for record %d ignored: not a file in a watched folder", record_id)
+            return True
+        received = OdooDocumentsPoller(channel, self.odoo_api, self.intake).take(record_id)
+        if received is not None:
+            log.info("webhook hint for record %d taken: %s", record_id, received.outcome)
+        return received is not None or self._already_taken(channel, record_id)
 
     def _already_taken(self, channel: OdooDocumentsChannel, record_id: int) -> bool:
         from sqlalchemy import select

@@ -140,3 +140,19 @@ def test_inline_dispatch_runs_the_pipeline_once_per_document(tmp_path: Path) -> 
         assert session.scalar(select(func.count()).select_from(CaseRow)) == 1
         assert session.scalar(select(func.count()).select_from(ArrivalRow)) == 2
     desk.store.dispose()
+
+
+def test_quarantine_command_lists_reasons(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from docmatch.ingest.poll import open_intake
+    from docmatch.settings import load_settings
+
+    monkeypatch.setenv("DOCMATCH_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    monkeypatch.setenv("DOCMATCH_DATA_DIR", str(tmp_path / "data"))
+    desk = open_intake(load_settings(), dispatch="store")
+    desk.receive(b"PK\x03\x04" + b"\x00" * 100, filename="invoices.zip", channel="upload", source="upload:invoices.zip")
+    desk.store.dispose()
+
+    result = CliRunner().invoke(cli, ["quarantine"])
+
+    assert result.exit_code == 0, result.output
+    assert "invoices.zip: archive (zip) named .zip" in result.output
