@@ -163,7 +163,7 @@ class DocumentSpec:
             row: dict[str, Any] = {
                 "code": line.code,
                 "description": line.description,
-                "quantity": line.quantity,
+                "quantity": self._signed(line.quantity),
                 "uom": line.uom,
                 "unit_price": line.unit_price,
                 "amount": self._signed(line.amount) if line.amount is not None else None,
@@ -175,6 +175,7 @@ class DocumentSpec:
 
     def expected(self) -> dict[str, Any]:
         return {
+            "file": f"{self.name}.pdf",
             "doc_type": self.doc_type,
             "language": self.language,
             "layout": self.layout,
@@ -188,7 +189,7 @@ class DocumentSpec:
     def _signed(self, value: float | None) -> float | None:
         if value is None:
             return None
-        return -value if self.negative else value
+        return -value if self.negative and value else value
 
 
 # --- builders: clean documents from the ledger -------------------------------------------

@@ -216,7 +216,7 @@ def cells(spec: DocumentSpec, position: int, line: PrintedLine) -> dict[str, str
         "pos": str(position),
         "code": line.code or "",
         "description": line.description,
-        "qty": format_quantity(line.quantity, language),
+        "qty": sign + format_quantity(line.quantity, language),
         "handling": format_quantity(line.quantity, language),
         "unit": line.uom,
         "price": format_amount(line.unit_price, language) if line.unit_price is not None else "",
@@ -295,7 +295,8 @@ def draw(spec: DocumentSpec, style: Style, path: Path) -> None:
             style.footer(sheet, spec, page_number, len(pages))
             sheet.next_page()
     y = style.totals(sheet, spec, y + 2)
-    remarks(sheet, spec, y + 4)
+    # Unpriced papers have no totals block; their closing text keeps a clear gap to the table.
+    remarks(sheet, spec, y + (4 if spec.priced else 12))
     style.footer(sheet, spec, len(pages), len(pages))
     sheet.save()
 
@@ -316,14 +317,17 @@ def total_lines(spec: DocumentSpec) -> list[tuple[str, str, bool]]:
             weight = sum(line.weight or 0.0 for line in spec.lines)
             return [(labels["total_weight"], format_quantity(round(weight, 1), language), True)]
         return []
-    rows = [(labels["net"], sign + format_amount(spec.net, language), False)]
+    def signed(value: float) -> str:
+        return (sign if value else "") + format_amount(value, language)
+
+    rows = [(labels["net"], signed(spec.net), False)]
     for rate, amount in spec.tax_groups().items():
         if rate:
             label = labels["vat_line"].format(rate=format_rate(rate, language))
         else:
             label = labels["no_vat"] if spec.issuer.address[-1] == "United States" else labels["reverse_charge"]
-        rows.append((label, sign + format_amount(amount, language), False))
-    rows.append((labels["total"].format(currency=spec.currency), sign + format_amount(spec.total, language), True))
+        rows.append((label, signed(amount), False))
+    rows.append((labels["total"].format(currency=spec.currency), signed(spec.total), True))
     return rows
 
 
