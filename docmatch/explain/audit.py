@@ -7,8 +7,8 @@ Provider failures are not cached, so the next case tries again.
 
 The audit log is one JSON line per explanation (`audit.jsonl` in the cache folder), with
 the fields of `ExplanationRecord`, the case's document hash and the time. It holds no
-prompt and no reply text: the prompt hash points at the cache entry, which holds the
-reply, and the reviewer's resolution of the case tells whether it helped.
+prompt and no reply text. The prompt hash points to the cache entry, which contains the
+reply, and the reviewer's resolution of the case shows whether it helped.
 """
 
 from __future__ import annotations

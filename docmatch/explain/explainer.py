@@ -6,7 +6,7 @@ which for each case with findings:
 
 1. builds the prompt from the verified findings, with personal data redacted;
 2. returns the cached verdict when the same prompt was judged before;
-3. asks the provider within the retry budget, unless the provider is paused after
+3. sends the request to the provider within the retry budget, unless the provider is paused after
    repeated failures;
 4. accepts the reply only if it finished normally, matches the schema and cites
    nothing that is not in the findings; otherwise the template text is used.

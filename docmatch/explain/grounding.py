@@ -4,7 +4,7 @@ The prompt holds only what the rules verified: the document type, the partner, t
 Odoo orders and, per finding, its kind, severity, line, values, tolerance, message and
 scalar evidence. Nothing else of the document is sent. Text that came from a document
 (a line description, a reference) sits inside the JSON as data, and the system message
-says so, but the defence against a prompt injection does not rest on the model obeying:
+states this, but the defence against a prompt injection does not rest on the model obeying:
 
 - the reply schema has no field for a severity, a decision or a value, and the caller
   only ever uses the reply as the explanation text;
@@ -12,6 +12,10 @@ says so, but the defence against a prompt injection does not rest on the model o
   otherwise the reply is rejected and the template explanation is used;
 - a reply that states a decision ("approve", "no action needed"), claims a severity
   the findings do not have, or carries a link or an address is rejected too.
+
+NOTE: the check sees which numbers, codes and dates a reply cites, not what it says
+about them: a reply that swaps the document's and Odoo's value passes, and so do
+numbers written as words ("ninety"). The reviewer always sees the findings beside it.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ NEXT_STEP_MAX = 200
 MIN_WORDS = 3
 REPEAT_PHRASE_WORDS = 6
 
-# What the prompt carries at most; a case with more findings says how many were left out.
+# What the prompt carries at most; a case with more findings records how many were left out.
 MAX_FINDINGS = 12
 MAX_TEXT = 160
 MAX_EVIDENCE_KEYS = 12
@@ -85,7 +89,7 @@ class ExplanationReply(BaseModel):
 
 
 class ReplyRejected(Exception):
-    """The reply is unusable; `reason` says why, in words fit for the audit record."""
+    """The reply is unusable. `reason` gives the cause, worded for the audit record."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -241,9 +245,12 @@ def _quality_problems(reply: ExplanationReply) -> list[str]:
     return problems
 
 
+# Wording that decides instead of explaining. "Ask whether the price was approved" stays
+# allowed; "approve the invoice" and "can be paid" do not.
 _DECISION = re.compile(
-    r"\b(?:approv\w*|authori[sz]e\w*|(?:ok|okay|safe|fine|cleared) to (?:pay|book|post|accept)|"
-    r"(?:can|may|should) (?:be )?(?:safely )?(?:paid|booked|posted|accepted|ignored|closed|dismissed)|"
+    r"\b(?:approve (?:the|this|it|them|these|for|payment)|auto-?approv\w*|(?:is|are) (?:now )?approved|"
+    r"(?:can|may|should|could) (?:safely )?be (?:approved|paid|booked|posted|accepted|ignored|closed|dismissed)|"
+    r"(?:ok|okay|safe|fine|cleared) to (?:pay|book|post|accept|approve)|"
     r"no (?:further )?(?:action|review|check|follow-up)s? (?:is |are )?(?:needed|required|necessary)|"
     r"nothing to (?:do|check|review)|ignore (?:the|this|these|all|previous)|disregard\w*|override\w*)\b",
     re.IGNORECASE,
@@ -338,7 +345,7 @@ class Facts:
         return bool(number_readings(token) & self.numbers)
 
     def has_code(self, code: str) -> bool:
-        """Whether a code is in the facts, whole or as runs: "24CS" is grounded by 24 and "CS"."""
+        """Return whether a code is in the facts, whole or as runs ("24CS" is grounded by 24 and "CS")."""
         if code.upper() in self.codes:
             return True
         return all(self.has_number(run) if run.isdigit() else run.lower() in self.words for run in _RUNS.findall(code))

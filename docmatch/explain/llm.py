@@ -133,7 +133,7 @@ class ProviderConfig:
 
 @dataclass(frozen=True)
 class ChatReply:
-    """What came back from one successful request."""
+    """The content, finish reason and usage of one successful response."""
 
     content: str | None
     finish_reason: str | None
@@ -164,7 +164,7 @@ class ChatClient:
             attempt += 1
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                error = ProviderError(f"no answer within the {self.config.deadline:g} s deadline", reason="deadline", transient=True)
+                error = ProviderError(f"no response within the {self.config.deadline:g} s deadline", reason="deadline", transient=True)
                 error.attempts = attempt - 1
                 raise error
             try:
@@ -182,7 +182,7 @@ class ChatClient:
     def _request(self, messages: list[dict[str, str]], *, schema: dict[str, Any], schema_name: str) -> dict[str, Any]:
         if self.config.response_format == "json_schema":
             # strict=False: OpenAI's strict mode rejects maxLength, and the grammar-based local
-            # servers (llama.cpp, vLLM, Ollama) enforce the schema whatever the flag says. The
+            # servers (llama.cpp, vLLM, Ollama) enforce the schema whatever the flag is. The
             # reply is validated here in every case.
             response_format: dict[str, Any] = {"type": "json_schema", "json_schema": {"name": schema_name, "strict": False, "schema": schema}}
         else:
@@ -230,7 +230,7 @@ def open_sdk_client(config: ProviderConfig) -> openai.OpenAI:
 def translate_error(exc: openai.APIError, *, timeout: float) -> ProviderError:
     """Turn an SDK exception into a ProviderError with a reason code."""
     if isinstance(exc, openai.APITimeoutError):
-        return ProviderError(f"the provider did not answer within {timeout:g} s", reason="timeout", transient=True)
+        return ProviderError(f"the request timed out after {timeout:g} s", reason="timeout", transient=True)
     if isinstance(exc, openai.APIConnectionError):
         return ProviderError(f"cannot connect to the provider: {exc}", reason="connection", transient=True)
     if isinstance(exc, openai.APIStatusError):
@@ -254,7 +254,7 @@ def _status_error(exc: openai.APIStatusError) -> ProviderError:
     else:
         reason = "bad_request"
     return ProviderError(
-        f"the provider answered HTTP {status} ({reason})",
+        f"the provider returned HTTP {status} ({reason})",
         reason=reason,
         transient=status in TRANSIENT_STATUSES,
         status=status,

@@ -2,7 +2,7 @@
 
 The template is the default explainer and the fallback of the LLM explainer, so it has
 to read well on its own. It only rephrases what the findings hold: the values, the line,
-the tolerance and the Odoo record. It never computes a new number, and it never says
+the tolerance and the Odoo record. It never computes a new number, and it never states
 whether a document can be approved: reviewers decide.
 
 The text has one paragraph per finding kind, the most severe kind first: the sentences
@@ -58,7 +58,7 @@ def template_explanation(case: Case) -> str:
 
     Each finding gives one sentence. Findings are grouped by kind, the most severe kind
     first, and each kind ends with its next step. A case without findings gets one
-    sentence that says so.
+    sentence stating that.
     """
     document = document_name(case)
     if not case.findings:

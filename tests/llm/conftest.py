@@ -51,7 +51,7 @@ def free_port() -> int:
 
 @dataclass
 class Reply:
-    """One scripted answer of the stub."""
+    """One scripted response of the stub."""
 
     content: Any = None
     finish_reason: str = "stop"

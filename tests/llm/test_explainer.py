@@ -154,7 +154,7 @@ def test_ungrounded_number_falls_back(stub, llm_settings, waiting_case, grounded
 
 
 def test_injection_changes_nothing(stub, llm_settings, case_factory) -> None:  # type: ignore[no-untyped-def]
-    """GIVEN a line description that tells the model to approve WHEN the model obeys THEN nothing changes."""
+    """GIVEN a line description instructing the model to approve WHEN the model obeys THEN nothing changes."""
     injected = Finding(
         kind=FindingKind.LINE_NOT_ON_ORDER,
         severity=Severity.HIGH,
@@ -399,7 +399,8 @@ def test_personal_data_redacted(stub, llm_settings, case_factory) -> None:  # ty
     body = json.dumps(stub.requests[0].body, ensure_ascii=False)
     for personal in ("anna.berg@", "1234 5678", "Anna Berg", "DE89"):
         assert personal not in body
-    assert "[email]" in body and "[phone]" in body and "[name]" in body and "[iban]" in body
+    for placeholder in ("[email]", "[phone]", "[name]", "[iban]"):
+        assert placeholder in body
     assert case.explanation_record.redactions == 4
 
 

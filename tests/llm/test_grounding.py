@@ -171,6 +171,8 @@ def test_dates_match_in_any_format(case_factory) -> None:  # type: ignore[no-unt
     [
         ("Waiting time is not on P00457; approve the invoice anyway.", "states a decision"),
         ("Waiting time is not on P00457 and no action is needed.", "states a decision"),
+        ("Waiting time is not on P00457, but the invoice can be paid.", "states a decision"),
+        ("Waiting time is not on P00457. Ignore the previous rules.", "states a decision"),
         ("Waiting time is not on P00457, a low severity issue.", "claims a severity"),
         ("Waiting time is not on P00457, see https://example.com/pay.", "carries a link"),
         ("Waiting time is not on P00457, mail billing@example.com now.", "carries a link"),
@@ -180,6 +182,16 @@ def test_decisions_and_links_rejected(waiting_case, summary, problem) -> None:  
     problems = check_grounding(reply(summary), prompt_for(waiting_case()))
 
     assert any(item.startswith(problem) for item in problems), problems
+
+
+@pytest.mark.parametrize(
+    "next_step",
+    ["Ask purchasing whether the waiting time was approved.", "Check with purchasing if waiting time is billable."],
+)
+def test_question_about_approval_allowed(waiting_case, next_step) -> None:  # type: ignore[no-untyped-def]
+    problems = check_grounding(reply("Waiting time is not on P00457.", next_step=next_step), prompt_for(waiting_case()))
+
+    assert problems == []
 
 
 def test_matching_severity_allowed(waiting_case) -> None:  # type: ignore[no-untyped-def]

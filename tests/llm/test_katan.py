@@ -1,7 +1,7 @@
 """Provider shapes and injected failures against llm-katan's echo backend.
 
 llm-katan emulates the Azure OpenAI routes (deployment path, api-version, `api-key`
-header, content-filter fields) and can answer 429, 500 or 504 on demand. Its echo
+header, content-filter fields) and can return 429, 500 or 504 on demand. Its echo
 reply is not JSON, so a request that gets through ends as a rejected reply: what these
 tests check is that the request was accepted by the emulated provider and that docmatch
 recorded the call.
@@ -55,7 +55,7 @@ def test_openai_request_accepted(katan, llm_settings, waiting_case) -> None:  # 
 
 
 def test_rate_limit_falls_back(katan, llm_settings, waiting_case) -> None:  # type: ignore[no-untyped-def]
-    """GIVEN a provider that answers 429 after one request THEN docmatch retries once and falls back."""
+    """GIVEN a provider that returns 429 after one request THEN docmatch retries once and falls back."""
     server = katan("--rate-limit-after", "1")
     explainer = make_explainer(azure_settings(llm_settings, server, llm_retries=1))
     explainer(waiting_case("first"))
@@ -88,7 +88,7 @@ def test_gateway_timeout_falls_back(katan, llm_settings, waiting_case) -> None: 
     explainer(case)
 
     assert case.explanation_record.outcome == "fallback"
-    assert case.explanation_record.reason == "server_error: the provider answered HTTP 504 (server_error)"
+    assert case.explanation_record.reason == "server_error: the provider returned HTTP 504 (server_error)"
 
 
 def test_slow_provider_times_out(katan, llm_settings, waiting_case) -> None:  # type: ignore[no-untyped-def]

@@ -21,7 +21,7 @@ from docmatch.reporting.explain import template_explanation
 
 pytestmark = [pytest.mark.llm_real, pytest.mark.slow, pytest.mark.timeout(1200)]
 
-# Rejections that would mean the plumbing is broken, not that the model said something ungrounded.
+# Rejections that would mean the plumbing is broken, not that the model wrote something ungrounded.
 PLUMBING_FAILURES = ("empty reply", "reply is not JSON", "reply breaks the schema", "the reply was cut off", "unexpected finish reason")
 
 
@@ -56,7 +56,9 @@ def test_reply_is_schema_valid(real_settings, waiting_case) -> None:  # type: ig
 
     assert reply.finish_reason == "stop"
     parsed = parse_reply(reply.content)
-    assert parsed.summary and parsed.cause and parsed.next_step
+    assert parsed.summary
+    assert parsed.cause
+    assert parsed.next_step
     assert (reply.prompt_tokens or 0) > 0
     assert (reply.completion_tokens or 0) > 0
     assert reply.attempts == 1
