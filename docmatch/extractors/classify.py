@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from docmatch.extractors.rows import Row, find_phrase
-from docmatch.extractors.vocabulary import DOC_TYPE_TITLES, LANGUAGE_WORDS
+from docmatch.extractors.vocabulary import DOC_TYPE_STEMS, DOC_TYPE_TITLES, LANGUAGE_WORDS
 
 # Title phrases too common in labels to count fully ("Order number" on an invoice).
 _GENERIC = {("order",), ("bill",), ("statement",), ("ticket",), ("data",), ("commande",), ("pedido",), ("ordine",), ("bestellung",), ("ddt",), ("quotation",)}
@@ -35,12 +35,22 @@ def classify(rows: list[Row]) -> Classification:
     """Return the document type and language read from `rows` (all pages, in order)."""
     scores = _type_scores(rows)
     language = detect_language(rows)
-    if not scores:
-        return Classification("unknown", 0.0, language)
-    doc_type, score = max(scores.items(), key=lambda item: item[1])
+    doc_type, score = max(scores.items(), key=lambda item: item[1]) if scores else ("unknown", 0.0)
     if score < MIN_SCORE:
-        return Classification("unknown", score, language)
+        # No title: the words of the page's labels ("Rechnungsnummer") still tell the type.
+        return Classification(_type_from_stems(rows) or "unknown", score, language)
     return Classification(doc_type, score, language)
+
+
+def _type_from_stems(rows: list[Row]) -> str | None:
+    counts: Counter[str] = Counter()
+    for row in rows[:60]:
+        text = row.text.lower()
+        for doc_type, stems in DOC_TYPE_STEMS.items():
+            counts[doc_type] += sum(text.count(stem) for stem in stems)
+    if not counts or counts.most_common(1)[0][1] == 0:
+        return None
+    return counts.most_common(1)[0][0]
 
 
 def detect_language(rows: list[Row]) -> str | None:

@@ -94,10 +94,15 @@ def find_labels(rows: list[Row], phrases: tuple[tuple[str, ...], ...], *, skip: 
             for phrase in phrases:
                 end = start + len(phrase)
                 if tuple(row.tokens[start:end]) == phrase:
-                    if end >= len(row.tokens) or row.tokens[end] not in _LABEL_EXTENDERS:
+                    if (end >= len(row.tokens) or row.tokens[end] not in _LABEL_EXTENDERS) and not _longer_label_at(row.tokens, start, len(phrase)):
                         hits.append(LabelHit(row_index, start, end))
                     break
     return hits
+
+
+def _longer_label_at(tokens: list[str], start: int, size: int) -> bool:
+    """Whether a longer label of any field starts at `start` ("Date of delivery" beats "Date")."""
+    return any(len(phrase) > size and tuple(tokens[start : start + len(phrase)]) == phrase for phrase in _ALL_LABELS_LONGEST)
 
 
 def value_beside(rows: list[Row], hit: LabelHit, reader: Reader) -> Candidate | None:
@@ -176,7 +181,11 @@ def make_date_reader(day_first: bool | None) -> Reader:
 
 
 def read_name(words: list[Word]) -> Candidate | None:
-    text = " ".join(word.text for word in words).strip(" :,")
+    raw = " ".join(word.text for word in words)
+    if raw.rstrip().endswith(":"):
+        # "Nummer:" is the next label, not a name.
+        return None
+    text = raw.strip(" :,")
     if sum(char.isalpha() for char in text) < 2 or len(text) > 120:
         return None
     if fold_phrase(text) in _ALL_LABELS:
@@ -190,6 +199,7 @@ def read_text(words: list[Word]) -> Candidate | None:
 
 
 _ALL_LABELS = {phrase for phrases in FIELD_LABELS.values() for phrase in phrases}
+_ALL_LABELS_LONGEST = sorted(_ALL_LABELS, key=len, reverse=True)
 
 
 # --- header fields --------------------------------------------------------------------
@@ -217,47 +227,52 @@ class AmountHit:
 
 
 def find_amounts(rows: list[Row], *, skip: set[int]) -> list[AmountHit]:
-    """Return every labelled net, tax and total amount outside the line-item table."""
+    """Return every labelled net, tax and total amount outside the line-item table.
+
+    A row may hold several ("Excl. VAT 593,36   Subtotal 717,97"): each label owns the
+    words up to the next label.
+    """
     labels = sorted(((kind, phrase) for kind, phrases in AMOUNT_LABELS.items() for phrase in phrases), key=lambda item: len(item[1]), reverse=True)
     hits: list[AmountHit] = []
     for order, row in enumerate(rows):
         if id(row) in skip:
             continue
-        found = _row_amount_label(row, labels)
-        if found is None:
-            continue
-        kind, end = found
-        amount = _last_amount(_amount_window(row, end))
-        if amount is not None:
-            hits.append(AmountHit(kind, amount[1], amount[0], row.page, order))
+        found = _row_amount_labels(row, labels)
+        for position, (kind, label_start, label_end) in enumerate(found):
+            stop = found[position + 1][1] if position + 1 < len(found) else len(row.words)
+            amount = _last_amount(_amount_window(row, label_end, stop))
+            if amount is not None:
+                hits.append(AmountHit(kind, amount[1], amount[0], row.page, order))
     return hits
 
 
-def _row_amount_label(row: Row, labels: list[tuple[str, tuple[str, ...]]]) -> tuple[str, int] | None:
+def _row_amount_labels(row: Row, labels: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, int, int]]:
+    """Return (kind, start, end) of each amount label starting a cell, after an optional rate ("19% VAT")."""
+    found: list[tuple[str, int, int]] = []
     for cell in row.cells:
         start = row.words.index(cell.words[0])
+        if cell.words[0].text.endswith("%") and len(cell.words) > 1:
+            start += 1
         for kind, phrase in labels:
             if tuple(row.tokens[start : start + len(phrase)]) == phrase:
-                return kind, start + len(phrase)
-    return None
+                found.append((kind, start, start + len(phrase)))
+                break
+    return found
 
 
-def _amount_window(row: Row, end: int) -> list[Word]:
-    """The words where a labelled amount may sit: the label's cell and the next cells, few words apart."""
+def _amount_window(row: Row, end: int, stop: int) -> list[Word]:
+    """The words where a labelled amount may sit: after the label, within a few cells and words."""
     label_word = row.words[end - 1]
+    allowed = {id(word) for word in row.words[end:stop]}
     cells_seen, window = 0, []
     for cell in row.cells:
-        if cell.x1 <= label_word.x0:
-            continue
-        words = [word for word in cell.words if word.x0 > label_word.x0]
+        words = [word for word in cell.words if id(word) in allowed]
         if not words:
             continue
-        if words[0] is not cell.words[0] or label_word in cell.words:
-            window.extend(words)
-            continue
-        cells_seen += 1
-        if cells_seen > AMOUNT_MAX_CELLS:
-            break
+        if label_word not in cell.words:
+            cells_seen += 1
+            if cells_seen > AMOUNT_MAX_CELLS:
+                break
         window.extend(words)
     wordy = [word for word in window if sum(char.isalpha() for char in word.text) > 1]
     return [] if len(wordy) > AMOUNT_MAX_WORDS else window
@@ -281,47 +296,54 @@ def _last_amount(words: list[Word]) -> tuple[list[Word], NumberReading] | None:
 
 
 def choose_totals(hits: list[AmountHit]) -> dict[str, Candidate]:
-    """Pick net, tax and total so that net + tax = total when the printed amounts allow it."""
+    """Pick net, tax and total so that net + tax = total when the printed amounts allow it.
+
+    A printed tax is tried before "no tax"; ambiguous readings ("1,250") take part with
+    each of their values and are settled when one of them fits.
+    """
     by_kind: dict[str, list[AmountHit]] = {"net": [], "tax": [], "total": []}
     for hit in hits:
-        if hit.reading.value is not None:
-            by_kind[hit.kind].append(hit)
-    taxes = _tax_options(by_kind["tax"])
-    for total in reversed(by_kind["total"]):
-        for net in by_kind["net"]:
-            for tax_words, tax_value, page in taxes:
-                if abs(net.reading.value + tax_value - total.reading.value) <= AMOUNT_TOLERANCE:  # type: ignore[operator]
-                    chosen = {
-                        "net": Candidate(net.reading.value, net.words, net.page),
-                        "total": Candidate(total.reading.value, total.words, total.page),
-                    }
-                    if tax_words:
-                        chosen["tax"] = Candidate(round(tax_value, 2), tax_words, page)
-                    return chosen
-    return _unchecked_totals(by_kind, [hit for hit in hits if hit.reading.ambiguous])
+        by_kind[hit.kind].append(hit)
+    taxes = _tax_options([hit for hit in by_kind["tax"] if hit.reading.value is not None])
+    for tax_words, tax_value, tax_page in taxes:
+        for total in reversed(by_kind["total"]):
+            for net in by_kind["net"]:
+                for net_value in _readings(net.reading):
+                    for total_value in _readings(total.reading):
+                        if abs(net_value + tax_value - total_value) <= AMOUNT_TOLERANCE:
+                            chosen = {"net": Candidate(net_value, net.words, net.page), "total": Candidate(total_value, total.words, total.page)}
+                            if tax_words:
+                                chosen["tax"] = Candidate(round(tax_value, 2), tax_words, tax_page)
+                            return chosen
+    return _unchecked_totals(by_kind)
+
+
+def _readings(reading: NumberReading) -> tuple[float, ...]:
+    return (reading.value,) if reading.value is not None else reading.alternatives
 
 
 def _tax_options(taxes: list[AmountHit]) -> list[tuple[list[Word], float, int]]:
-    options = [(hit.words, hit.reading.value, hit.page) for hit in taxes]
-    distinct_rows = {id(hit.words[0]): hit for hit in taxes}
-    if len(distinct_rows) > 1:
-        summed = sum(hit.reading.value for hit in distinct_rows.values())  # type: ignore[misc]
-        words = [word for hit in distinct_rows.values() for word in hit.words]
-        options.append((words, summed, taxes[0].page))
+    """Each printed tax, then their sum when several rows print one, then no tax at all."""
+    options = [(hit.words, float(hit.reading.value), hit.page) for hit in reversed(taxes)]  # type: ignore[arg-type]
+    if len(taxes) > 1:
+        summed = sum(float(hit.reading.value) for hit in taxes)  # type: ignore[arg-type]
+        options.append(([word for hit in taxes for word in hit.words], summed, taxes[0].page))
     options.append(([], 0.0, 0))
-    return options  # type: ignore[return-value]
+    return options
 
 
-def _unchecked_totals(by_kind: dict[str, list[AmountHit]], ambiguous: list[AmountHit]) -> dict[str, Candidate]:
+def _unchecked_totals(by_kind: dict[str, list[AmountHit]]) -> dict[str, Candidate]:
+    """Without a fitting combination: the first net and tax, the last total, flagged where unsure."""
     chosen: dict[str, Candidate] = {}
     picks = {"net": by_kind["net"][:1], "tax": by_kind["tax"][:1], "total": by_kind["total"][-1:]}
     for kind, hits in picks.items():
-        if hits:
-            hit = hits[0]
+        if not hits:
+            continue
+        hit = hits[0]
+        if hit.reading.ambiguous:
+            chosen[kind] = Candidate(None, hit.words, hit.page, 0.5, [FieldFlag.AMBIGUOUS.value], list(hit.reading.alternatives))
+        else:
             chosen[kind] = Candidate(hit.reading.value, hit.words, hit.page)
-    for hit in ambiguous:
-        if hit.kind not in chosen:
-            chosen[hit.kind] = Candidate(None, hit.words, hit.page, 0.5, [FieldFlag.AMBIGUOUS.value], list(hit.reading.alternatives))
     if {"net", "tax", "total"} <= chosen.keys() and all(candidate.value is not None for candidate in chosen.values()):
         for candidate in chosen.values():
             candidate.flags.append(FieldFlag.ARITHMETIC_FAILED.value)

@@ -23,7 +23,7 @@ from docmatch.extractors.fields import (
 )
 from docmatch.extractors.patterns import find_order_references
 from docmatch.extractors.rows import Row
-from docmatch.extractors.vocabulary import CURRENCY_LABELS, CURRENCY_SYMBOLS, DOC_TYPE_TITLES, ISO_CURRENCIES, fold_token, number_labels
+from docmatch.extractors.vocabulary import CURRENCY_LABELS, CURRENCY_SYMBOLS, DOC_TYPE_TITLES, FIELD_LABELS, ISO_CURRENCIES, NAME_LABELS, fold_token, number_labels
 from docmatch.extractors.words import Word
 from docmatch.models import ExtractedField, FieldFlag
 
@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 
 # Certainty of a vendor name taken from the letterhead rather than from a label.
 LETTERHEAD_CONFIDENCE = 0.5
+# A party section's "Name:" line lies within this many rows under its heading.
+SECTION_ROWS = 5
+# Certainty of a date read beside the document number without a label.
+UNLABELLED_DATE_CONFIDENCE = 0.8
 # Certainty of "$" read as US dollars: other dollars print "$" too.
 DOLLAR_SIGN_CONFIDENCE = 0.8
 
@@ -40,6 +44,7 @@ _DAY_FIRST_SIGNALS = re.compile(
     r"Netherlands|Nederland|Germany|Deutschland|France|Belgium|Belgique|Austria|Spain|Italy|Portugal|Luxembourg|Denmark|Sweden|Norway|Finland|Poland|Switzerland)\b|€|£"
 )
 _VAT_RE = re.compile(r"\b(ATU\d{8}|BE[01]\d{9}|DE\d{9}|FR[0-9A-Z]{2}\d{9}|NL\d{9}B\d{2}|ES[0-9A-Z]\d{7}[0-9A-Z]|IT\d{11}|GB\d{9}(?:\d{3})?|LU\d{8}|PL\d{10}|DK\d{8}|SE\d{12}|CHE\d{9}(?:MWST|TVA|IVA)?)\b")
+_SIGNS = ("€", "£", "¥", "₹")
 _CUSTOMER_VAT_LABELS = {"customer vat", "your vat", "ihre ust", "kunden ust", "ust-idnr des kunden", "tva client", "btw klant", "buyer vat"}
 
 
@@ -70,10 +75,11 @@ def read_header(rows: list[Row], *, table_rows: set[int], doc_type: str, languag
     read_date = make_date_reader(day_first)
     for name in ("date", "due_date", "delivery_date"):
         fields[name] = read_labelled_field(rows, name, read_date, skip=skip)
+    fields["date"] = fields["date"] or _date_near_number(rows, fields["number"], read_date)
 
     # Parties.
-    fields["vendor_name"] = read_labelled_field(rows, "vendor_name", read_name, skip=skip) or _letterhead_name(rows)
-    fields["customer_name"] = read_labelled_field(rows, "customer_name", read_name, skip=skip)
+    fields["vendor_name"] = _party_name(rows, "vendor_name", skip=skip) or _letterhead_name(rows)
+    fields["customer_name"] = _party_name(rows, "customer_name", skip=skip)
     fields["carrier"] = read_labelled_field(rows, "carrier", read_name, skip=skip)
     fields["remarks"] = read_labelled_field(rows, "remarks", read_text, skip=skip)
     fields.update(_vat_numbers(rows))
@@ -120,12 +126,33 @@ def _number_after_title(rows: list[Row], doc_type: str) -> Candidate | None:
                 start = row.words.index(cell.words[0])
                 if tuple(row.tokens[start : start + len(phrase)]) != phrase:
                     continue
-                rest = [word for word in cell.words[len(phrase) :] if fold_token(word.text) not in {"no", ""}]
+                rest = [word for word in row.words[start + len(phrase) : start + len(phrase) + 4] if fold_token(word.text) not in {"no", ""} and not word.text.startswith("(")]
                 candidate = read_identifier(rest) if rest else None
                 if candidate is not None:
                     candidate.page = row.page
                     candidate.confidence = 0.9
                     return candidate
+    return None
+
+
+def _date_near_number(rows: list[Row], number: Candidate | None, read_date) -> Candidate | None:  # type: ignore[no-untyped-def]
+    """An unlabelled date printed with the number ("Invoice 42 of 05.03.2018") or just below it."""
+    if number is None or not number.words:
+        return None
+    anchor = number.words[-1]
+    for index, row in enumerate(rows):
+        if anchor not in row.words:
+            continue
+        after = row.words[row.words.index(anchor) + 1 :]
+        candidates = [after[position:] for position in range(min(len(after), 4))]
+        candidates += [cell.words for below in rows[index + 1 : index + 3] if below.page == row.page for cell in below.cells]
+        for words in candidates:
+            candidate = read_date(words)
+            if candidate is not None and candidate.value is not None:
+                candidate.page = row.page
+                candidate.confidence = min(candidate.confidence, UNLABELLED_DATE_CONFIDENCE)
+                return candidate
+        return None
     return None
 
 
@@ -157,6 +184,21 @@ def _order_references(rows: list[Row], labelled: Candidate | None, *, skip: set[
 
 
 # --- parties --------------------------------------------------------------------------
+
+
+def _party_name(rows: list[Row], name: str, *, skip: set[int]) -> Candidate | None:
+    """The name under a party label, or in the "Name:" line of a party section ("Seller / Name: ...")."""
+    for hit in find_labels(rows, FIELD_LABELS[name], skip=skip):
+        for row in rows[hit.row_index + 1 : hit.row_index + SECTION_ROWS]:
+            name_hits = [other for other in find_labels([row], NAME_LABELS)]
+            if name_hits:
+                candidate = value_beside([row], name_hits[0], read_name)
+                if candidate is not None:
+                    return candidate
+        candidate = value_beside(rows, hit, read_name)
+        if candidate is not None:
+            return candidate
+    return None
 
 
 def _letterhead_name(rows: list[Row]) -> Candidate | None:
@@ -262,7 +304,11 @@ def _currencies_in(text: str) -> list[tuple[str, str]]:
     if glued_to_amount and letters.upper() in ISO_CURRENCIES:
         # "EUR12,00" or "12,00EUR".
         return [(letters.upper(), "code")]
-    if letters in CURRENCY_SYMBOLS and letters not in {"eur", "usd", "chf", "euro", "euros"}:
+    embedded_sign = next((sign for sign in _SIGNS if sign in stripped and len(stripped) > 1), None)
+    if embedded_sign and letters not in CURRENCY_SYMBOLS:
+        # "Einzel/€" in a column header, "€3.50" in a description.
+        found.append((CURRENCY_SYMBOLS[embedded_sign], "symbol"))
+    elif letters in CURRENCY_SYMBOLS and letters not in {"eur", "usd", "chf", "euro", "euros"}:
         found.append((CURRENCY_SYMBOLS[letters], "symbol"))
     elif letters in {"euro", "euros"}:
         found.append(("EUR", "code"))

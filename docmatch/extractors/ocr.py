@@ -118,7 +118,9 @@ def ocr_pdf_page(
 ) -> PageWords:
     """Render page `page_number` (1-based) of the PDF and OCR it; `crop` limits it to a box in points.
 
-    Pass the same `memo` for all pages of one file to reuse a detected rotation.
+    A rotation detected on one page is tried first on the next page of the same file:
+    pass one `memo` for all pages, or leave it out and the memo of the last file read
+    by this process is used when `path` is that file.
 
     Raises:
         UnreadableDocument: the PDF cannot be rendered or has no such page.
@@ -131,7 +133,7 @@ def ocr_pdf_page(
     prepared.page_width, prepared.page_height = page_width, page_height
     if crop is not None:
         prepared.offset = (max(crop[0], 0.0), max(crop[1], 0.0))
-    return ocr_prepared(prepared, number=page_number, settings=settings, memo=memo or OrientationMemo(), tuning=tuning)
+    return ocr_prepared(prepared, number=page_number, settings=settings, memo=memo or _memo_for(path), tuning=tuning)
 
 
 def ocr_image_file(path: str | Path, *, settings: Settings) -> list[PageWords]:
@@ -170,6 +172,20 @@ def ocr_prepared(prepared: PreparedPage, *, number: int, settings: Settings, mem
     page = _page_words(prepared, reading, number=number)
     log.debug("page %d: %d OCR words, median confidence %.2f", number, len(page.words), reading.quality)
     return page
+
+
+_last_memo: tuple[str, OrientationMemo] | None = None
+
+
+def _memo_for(path: str | Path) -> OrientationMemo:
+    """Return the orientation memo of `path`, new unless it is the file read last."""
+    global _last_memo
+    # The modification time tells a new file written under the same name apart.
+    resolved = Path(path).resolve()
+    key = f"{resolved}:{resolved.stat().st_mtime_ns}"
+    if _last_memo is None or _last_memo[0] != key:
+        _last_memo = (key, OrientationMemo())
+    return _last_memo[1]
 
 
 # --- Tesseract ----------------------------------------------------------------------

@@ -50,7 +50,15 @@ DOC_TYPE_TITLES: dict[str, tuple[tuple[str, ...], ...]] = {
     "proof_of_delivery": _phrases("proof of delivery", "delivery receipt", "empfangsbestätigung", "ablieferbeleg", "preuve de livraison", "afleverbewijs", "ontvangstbewijs", "prueba de entrega", "prova di consegna"),
     "delivery_note": _phrases("delivery note", "packing slip", "packing list", "dispatch note", "lieferschein", "bon de livraison", "pakbon", "leverbon", "albarán", "albaran", "nota de entrega", "documento di trasporto", "bolla di consegna", "ddt"),
     "receipt": _phrases("receipt", "kassenbon", "quittung", "kassenbeleg", "ticket de caisse", "reçu", "kassabon", "kwitantie", "recibo", "ticket", "scontrino", "ricevuta", "betaaloverzicht"),
-    "invoice": _phrases("invoice", "tax invoice", "rechnung", "facture", "factuur", "factura", "fattura", "statement", "bill"),
+    "invoice": _phrases("invoice", "tax invoice", "handelsrechnung", "commercial invoice", "rechnung", "facture", "factuur", "factura", "fattura", "statement", "bill"),
+}
+
+# Word stems that tell the type when no title does ("Rechnungsnummer", "Invoice #").
+DOC_TYPE_STEMS: dict[str, tuple[str, ...]] = {
+    "credit_note": ("gutschrift", "avoir", "creditnota", "credit note"),
+    "invoice": ("rechnung", "invoice", "facture", "factuur", "factura", "fattura"),
+    "purchase_order": ("bestellung", "purchase order", "commande", "bestelling", "pedido"),
+    "delivery_note": ("lieferschein", "delivery note", "bon de livraison", "pakbon", "albaran"),
 }
 
 # --- header field labels --------------------------------------------------------------
@@ -67,7 +75,7 @@ FIELD_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
         "numero de factura", "factura no", "no factura", "pedido no", "albaran no", "numero fattura", "fattura no", "fattura n", "ordine no",
     ),
     "date": _phrases(
-        "invoice date", "date of invoice", "date", "dated", "issue date", "date issued", "order date", "date ordered", "document date", "bill date",
+        "invoice date", "liefer- und rechnungsdatum", "issued at", "issued on", "date of issue", "date of invoice", "date", "dated", "issue date", "date issued", "order date", "date ordered", "document date", "bill date",
         "rechnungsdatum", "datum", "belegdatum", "bestelldatum", "ausstellungsdatum", "lieferscheindatum", "gutschriftsdatum",
         "date de facture", "date de facturation", "date d'emission", "date de la facture", "date de commande",
         "factuurdatum", "datum factuur", "orderdatum", "fecha", "fecha de factura", "fecha factura", "data", "data fattura", "data documento",
@@ -77,11 +85,11 @@ FIELD_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
         "vervaldatum", "te betalen voor", "fecha de vencimiento", "vencimiento", "scadenza", "data scadenza",
     ),
     "delivery_date": _phrases(
-        "delivery date", "date of delivery", "delivery", "ship date", "shipping date", "date shipped", "service date",
+        "delivery date", "liefer- bzw. leistungsdatum", "liefer- und leistungsdatum", "lieferdatum/leistungsdatum", "date of delivery", "delivery", "ship date", "shipping date", "date shipped", "service date",
         "lieferdatum", "leistungsdatum", "liefertermin", "date de livraison", "leverdatum", "leveringsdatum", "fecha de entrega", "data di consegna",
     ),
     "po_reference": _phrases(
-        "po number", "po no", "p.o. number", "p.o. no", "po", "p.o", "po #", "purchase order", "purchase order no", "purchase order number", "customer po",
+        "po number", "po no", "ihre auftragsnummer", "your order number", "your order no.", "customer order number", "order reference no", "p.o. number", "p.o. no", "po", "p.o", "po #", "purchase order", "purchase order no", "purchase order number", "customer po",
         "your order", "your order no", "your reference", "customer order", "customer order no", "buyer order", "order reference",
         "ihre bestellung", "ihre bestellnummer", "bestellnummer", "bestellung", "bestell no", "ihr zeichen", "ihre referenz",
         "votre commande", "bon de commande", "no de commande", "commande", "votre reference", "ref commande",
@@ -127,11 +135,14 @@ def number_labels(doc_type: str) -> tuple[tuple[str, ...], ...]:
     return tuple(sorted(own, key=len, reverse=True))
 
 
+# The line of a party section that holds its name.
+NAME_LABELS = _phrases("name", "firma", "firmenname", "company", "company name", "nom", "raison sociale", "naam", "bedrijfsnaam", "nombre", "razon social", "ragione sociale")
+
 # Amount labels; `total` also matches the longer net and tax labels, so these are
 # tried longest first and a row takes the first label that fits.
 AMOUNT_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
     "net": _phrases(
-        "subtotal", "sub total", "sub-total", "net", "net amount", "net total", "total net", "total excl vat", "total excl. vat", "total excluding vat",
+        "subtotal", "exclusief btw", "excl. btw", "total amount without vat", "total amount of lines", "net total", "netto total", "sub total", "sub-total", "net", "net amount", "net total", "total net", "total excl vat", "total excl. vat", "total excluding vat",
         "total without taxes", "untaxed amount", "total before tax", "amount before tax", "total ht", "total h.t", "montant ht", "total hors taxes", "sous-total", "sous total",
         "zwischensumme", "nettobetrag", "netto", "summe netto", "gesamt netto", "nettosumme", "warenwert", "rechnungssumme netto", "summe positionen", "gesamtbetrag netto", "total netto",
         "subtotaal", "totaal excl btw", "totaal excl. btw", "netto bedrag", "bedrag excl btw", "base imponible", "subtotal sin iva", "importe neto", "imponibile", "totale imponibile",
@@ -139,12 +150,12 @@ AMOUNT_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
         "positionssumme", "gesamtsumme netto", "nettowert", "totaal exclusief btw", "total net ht",
     ),
     "tax": _phrases(
-        "tax", "taxes", "vat", "sales tax", "total tax", "tax amount", "vat amount", "gst", "mwst", "ust", "umsatzsteuer", "mehrwertsteuer", "steuer", "steuerbetrag",
+        "tax", "zuzüglich", "zzgl", "zzgl. mwst", "plus vat", "vat total", "taxes", "vat", "sales tax", "total tax", "tax amount", "vat amount", "gst", "mwst", "ust", "umsatzsteuer", "mehrwertsteuer", "steuer", "steuerbetrag",
         "summe ust", "summe mwst", "gesamt ust", "tva", "montant tva", "total tva", "total taxes", "total tax", "total vat", "vat total", "total des taxes",
         "mwst betrag", "ust betrag", "totaal btw bedrag", "btw bedrag", "btw", "totaal btw", "iva", "total iva", "importe iva", "imposta", "totale iva",
     ),
     "total": _phrases(
-        "total", "grand total", "gross", "gross total", "gross amount", "total gross", "total due", "amount due", "balance due", "total amount", "total amount due", "invoice total", "total incl vat", "total incl. vat", "total for this invoice",
+        "total", "grand total", "due payable", "amount payable", "payable amount", "bedrag inclusief btw", "total incl. tax", "total amount incl. vat", "gross", "gross total", "gross amount", "total gross", "total due", "amount due", "balance due", "total amount", "total amount due", "invoice total", "total incl vat", "total incl. vat", "total for this invoice",
         "gesamtbetrag", "gesamtsumme", "rechnungsbetrag", "endbetrag", "endsumme", "bruttosumme", "gesamtbetrag brutto", "summe", "brutto", "gesamt brutto", "rechnungssumme brutto", "zahlbetrag", "zu zahlen", "bruttobetrag", "total brutto",
         "total ttc", "montant ttc", "net a payer", "montant total", "a payer", "totaal", "totaal incl btw", "totaal incl. btw", "te betalen", "totaalbedrag",
         "importe total", "total factura", "total a pagar", "totale", "totale fattura", "totale documento", "da pagare", "kokku", "kokku tasuda",
