@@ -154,7 +154,7 @@ def process_document(document: Document, context: PipelineContext) -> DocumentRe
         result = DocumentResult(document, extraction, match, case)
         if context.store is not None and document_id is not None:
             context.store.record_result(document_id, result)
-        context.prior_documents.append(prior_document(document.sha256, extraction))
+        context.prior_documents.append(prior_document(document.sha256, extraction, partner_name=match.partner.name if match.partner else None))
 
         log.info("processing finished: %d findings, ticket=%s", len(findings), case.opens_ticket)
         return result

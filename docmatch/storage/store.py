@@ -134,6 +134,7 @@ class StageClaim:
     state: str | None = None
     retry_in: float = 0.0
     attempts: int = 0
+    document: Document | None = None  # set when the outcome is RUN
 
 
 class ClaimLost(StorageError):
@@ -225,10 +226,7 @@ class Store:
         """Return the document with its arrivals, or None when there is no such id."""
         with self.session() as s:
             row = s.get(DocumentRow, document_id)
-            if row is None:
-                return None
-            arrivals = [Arrival(channel=a.channel, source=a.source_ref, received_at=aware(a.received_at), filename=a.filename) for a in row.arrivals]  # type: ignore[arg-type]
-            return Document(sha256=row.sha256, filename=row.filename, media_type=row.media_type, size=row.size, path=row.stored_path, arrivals=arrivals)
+            return _document(row) if row is not None else None
 
     def document_id(self, sha256: str) -> int | None:
         with self.session() as s:
@@ -312,7 +310,7 @@ class Store:
             row.claim_expires_at = now + timedelta(seconds=lease_seconds)
             again = f"attempt {record.attempts}" if record.attempts > 1 else None
             self._transition(s, row, running, actor=claimant, reason=again)
-            return StageClaim(Claim.RUN, running.value, attempts=record.attempts)
+            return StageClaim(Claim.RUN, running.value, attempts=record.attempts, document=_document(row))
 
     def finish_stage(
         self,
@@ -362,9 +360,17 @@ class Store:
     def _write_outputs(self, s: Session, row: DocumentRow, *, extraction: Extraction | None, match: MatchResult | None, findings: list[Finding] | None, case: Case | None) -> int | None:
         if extraction is not None:
             row.doc_type = extraction.doc_type
-            s.add(ExtractionRow(document_id=row.id, doc_type=extraction.doc_type, method=extraction.method, contract=extraction.contract()))
+            prior = prior_document(row.sha256, extraction)
+            s.add(ExtractionRow(
+                document_id=row.id, doc_type=extraction.doc_type, method=extraction.method, contract=extraction.contract(),
+                number=_clip(prior.number, 128), partner_name=_clip(prior.partner_name, 256), total=prior.total, issue_date=prior.issue_date,
+            ))
         match_id = None
         if match is not None:
+            if match.partner is not None:
+                # Duplicate checks compare the partner's name in Odoo once it is known.
+                latest = select(func.max(ExtractionRow.id)).where(ExtractionRow.document_id == row.id).scalar_subquery()
+                s.execute(update(ExtractionRow).where(ExtractionRow.id == latest).values(partner_name=_clip(match.partner.name, 256)))
             match_row = MatchRow(document_id=row.id, result=match.model_dump(mode="json"))
             s.add(match_row)
             s.flush()
@@ -415,11 +421,22 @@ class Store:
 
     def latest_match(self, document_id: int) -> tuple[MatchResult, list[Finding]] | None:
         with self.session() as s:
-            row = s.scalar(select(MatchRow).where(MatchRow.document_id == document_id).order_by(MatchRow.id.desc()).limit(1))
-            if row is None:
-                return None
-            findings = s.scalars(select(FindingRow.finding).where(FindingRow.match_id == row.id).order_by(FindingRow.id))
-            return MatchResult.model_validate(row.result), [Finding.model_validate(item) for item in findings]
+            return self._latest_match(s, document_id)
+
+    def stage_inputs(self, document_id: int) -> tuple[Extraction | None, tuple[MatchResult, list[Finding]] | None]:
+        """The newest extraction and match of a document, read in one transaction."""
+        with self.session() as s:
+            contract = s.scalar(select(ExtractionRow.contract).where(ExtractionRow.document_id == document_id).order_by(ExtractionRow.id.desc()).limit(1))
+            extraction = Extraction.model_validate(contract) if contract is not None else None
+            return extraction, self._latest_match(s, document_id)
+
+    @staticmethod
+    def _latest_match(s: Session, document_id: int) -> tuple[MatchResult, list[Finding]] | None:
+        row = s.scalar(select(MatchRow).where(MatchRow.document_id == document_id).order_by(MatchRow.id.desc()).limit(1))
+        if row is None:
+            return None
+        findings = s.scalars(select(FindingRow.finding).where(FindingRow.match_id == row.id).order_by(FindingRow.id))
+        return MatchResult.model_validate(row.result), [Finding.model_validate(item) for item in findings]
 
     def latest_case(self, document_id: int) -> Case | None:
         with self.session() as s:
@@ -448,12 +465,18 @@ class Store:
         count, so of two copies only the later is a duplicate, in whatever order
         workers happen to extract them.
         """
+        from docmatch.rules import PriorDocument
+
         latest = select(func.max(ExtractionRow.id)).group_by(ExtractionRow.document_id).scalar_subquery()
-        query = select(DocumentRow.sha256, ExtractionRow.contract).join(ExtractionRow, ExtractionRow.document_id == DocumentRow.id).where(ExtractionRow.id.in_(latest))
+        query = (
+            select(DocumentRow.sha256, ExtractionRow.doc_type, ExtractionRow.number, ExtractionRow.partner_name, ExtractionRow.total, ExtractionRow.issue_date)
+            .join(ExtractionRow, ExtractionRow.document_id == DocumentRow.id)
+            .where(ExtractionRow.id.in_(latest))
+        )
         if before_document_id is not None:
             query = query.where(DocumentRow.id < before_document_id)
         with self.session() as s:
-            return [prior_document(sha, Extraction.model_validate(contract)) for sha, contract in s.execute(query)]
+            return [PriorDocument(*row) for row in s.execute(query)]
 
     # --- Helpdesk ---------------------------------------------------------------------
 
@@ -596,6 +619,15 @@ class Store:
                 row.value = value
 
 
+def _document(row: DocumentRow) -> Document:
+    arrivals = [Arrival(channel=a.channel, source=a.source_ref, received_at=aware(a.received_at), filename=a.filename) for a in row.arrivals]  # type: ignore[arg-type]
+    return Document(sha256=row.sha256, filename=row.filename, media_type=row.media_type, size=row.size, path=row.stored_path, arrivals=arrivals)
+
+
+def _clip(value: str | None, length: int) -> str | None:
+    return value[:length] if value is not None else None
+
+
 def _ticket_link(row: TicketLinkRow) -> TicketLink:
     return TicketLink(row.document_id, OdooRef(model=row.model, id=row.ticket_id, name=f"{row.model},{row.ticket_id}"), row.helpdesk_variant, row.case_id, row.id)
 
@@ -607,8 +639,11 @@ _TOTAL_FIELDS = ("total", "amount_total", "total_amount")
 _DATE_FIELDS = ("issue_date", "date", "invoice_date", "document_date")
 
 
-def prior_document(sha256: str, extraction: Extraction) -> PriorDocument:
-    """Describe an extracted document for the rules' duplicate checks."""
+def prior_document(sha256: str, extraction: Extraction, *, partner_name: str | None = None) -> PriorDocument:
+    """Describe an extracted document for the rules' duplicate checks.
+
+    `partner_name` is the matched Odoo partner's name; the printed name stands in without it.
+    """
     from docmatch.rules import PriorDocument
 
     def first(names: tuple[str, ...]) -> Any:
@@ -625,5 +660,5 @@ def prior_document(sha256: str, extraction: Extraction) -> PriorDocument:
     except ValueError:
         issued = None
     number = first(_NUMBER_FIELDS)
-    partner = first(_PARTNER_FIELDS)
+    partner = partner_name or first(_PARTNER_FIELDS)
     return PriorDocument(sha256, extraction.doc_type, str(number) if number is not None else None, str(partner) if partner is not None else None, total, issued)

@@ -13,11 +13,11 @@ model needs an Alembic revision (`docmatch db revision MESSAGE`).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from docmatch.models import utcnow
@@ -114,6 +114,11 @@ class ExtractionRow(Base):
     doc_type: Mapped[str] = mapped_column(String(32))
     method: Mapped[str] = mapped_column(String(16))
     contract: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # What duplicate checks compare, kept apart so that they need not read every contract.
+    number: Mapped[str | None] = mapped_column(String(128))
+    partner_name: Mapped[str | None] = mapped_column(String(256))
+    total: Mapped[float | None] = mapped_column(Float)
+    issue_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 

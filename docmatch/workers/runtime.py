@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import logging
+import time
 from typing import Any
 
 from docmatch.pipeline import PipelineContext
@@ -20,6 +21,8 @@ from docmatch.storage.store import Store
 log = logging.getLogger(__name__)
 
 ODOO_MARKER = "odoo_change_marker"
+# Seconds between two looks at the Odoo change marker; a context is at most this stale.
+MARKER_CHECK_SECONDS = 5.0
 # The Odoo models whose changes can settle an open case: receipts, bills, orders.
 WATCHED_MODELS = ("stock.picking", "stock.move", "account.move", "purchase.order", "sale.order")
 
@@ -30,6 +33,7 @@ class WorkerRuntime:
         self._store: Store | None = None
         self._context: PipelineContext | None = None
         self._marker: str | None = None
+        self._checked_at = 0.0
 
     @property
     def store(self) -> Store:
@@ -39,10 +43,14 @@ class WorkerRuntime:
 
     def context(self) -> PipelineContext:
         """Return the pipeline context, rebuilt if Odoo changed since it was built."""
+        now = time.monotonic()
+        if self._context is not None and now - self._checked_at < MARKER_CHECK_SECONDS:
+            return self._context
         marker = self.store.get_watermark(ODOO_MARKER)
         if self._context is None or marker != self._marker:
             self._context = self._build_context()
             self._marker = marker
+        self._checked_at = now
         return self._context
 
     def _build_context(self) -> PipelineContext:

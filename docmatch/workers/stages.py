@@ -26,7 +26,7 @@ from datetime import timedelta
 from docmatch import metrics
 from docmatch.errors import OdooOutcomeUnknown, OdooTransientError, StorageError
 from docmatch.logs import document_context
-from docmatch.models import Document
+from docmatch.models import Case, Document
 from docmatch.pipeline import PipelineContext, extract_stage, match_stage, report_stage, rules_stage, ticket_stage
 from docmatch.storage.store import Claim, ClaimLost, Store
 from docmatch.storage.tables import DocumentState
@@ -101,8 +101,8 @@ class StageRunner:
             return self._not_run(stage, document_id, claim.outcome, claim.state, claim.retry_in)
 
         # Run it and record what it produced.
-        document = self.store.load_document(document_id)
-        assert document is not None  # the claim just found it
+        document = claim.document
+        assert document is not None  # set with every RUN claim
         with document_context(document.sha256):
             started = time.perf_counter()
             outcome = self._run_claimed(stage, document_id, document, key)
@@ -146,7 +146,7 @@ class StageRunner:
 
     def _match(self, document_id: int, document: Document) -> dict:
         context = self.context()
-        extraction = self.store.latest_extraction(document_id)
+        extraction, _ = self.store.stage_inputs(document_id)
         if extraction is None:
             raise StorageError(f"document {document_id} has no extraction to match")
         context.prior_documents = self.store.prior_documents(before_document_id=document_id)
@@ -158,25 +158,28 @@ class StageRunner:
 
     def _report(self, document_id: int, document: Document) -> dict:
         context = self.context()
-        extraction = self.store.latest_extraction(document_id)
-        matched = self.store.latest_match(document_id)
+        extraction, matched = self.store.stage_inputs(document_id)
         if extraction is None or matched is None:
             raise StorageError(f"document {document_id} has no match to report")
         match, findings = matched
         case = report_stage(document, extraction, match, findings, context)
-        had_ticket = self.store.ticket_link(document_id) is not None
-        case.ticket = ticket_stage(document, case, context, document_id=document_id)
-        if case.ticket is not None and not had_ticket:
-            metrics.TICKETS_OPENED.inc()
+        self._open_ticket(document_id, document, case, context)
         return {"case": case}
+
+    def _open_ticket(self, document_id: int, document: Document, case: Case, context: PipelineContext) -> None:
+        needs_one = case.opens_ticket and context.ticket_opener is not None
+        had_one = needs_one and self.store.ticket_link(document_id) is not None
+        case.ticket = ticket_stage(document, case, context, document_id=document_id)
+        if needs_one and not had_one and case.ticket is not None:
+            metrics.TICKETS_OPENED.inc()
 
     def _rematch(self, document_id: int, document: Document) -> dict:
         was_open = self.store.case_status(document_id) == "open"
         outputs = self._match(document_id, document)
         context = self.context()
-        extraction = self.store.latest_extraction(document_id)
+        extraction, _ = self.store.stage_inputs(document_id)
         case = report_stage(document, extraction, outputs["match"], outputs["findings"], context)  # type: ignore[arg-type]
-        case.ticket = ticket_stage(document, case, context, document_id=document_id)
+        self._open_ticket(document_id, document, case, context)
         if was_open and not case.findings:
             metrics.CASES_RESOLVED.inc()
             log.info("case resolved by a change in Odoo")

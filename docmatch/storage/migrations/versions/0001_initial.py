@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Created: 2026-12-04 21:04:00.536516
+Created: 2026-12-04 21:15:47.550999
 """
 
 from __future__ import annotations
@@ -153,6 +153,10 @@ def upgrade() -> None:
     sa.Column('doc_type', sa.String(length=32), nullable=False),
     sa.Column('method', sa.String(length=16), nullable=False),
     sa.Column('contract', sa.JSON(), nullable=False),
+    sa.Column('number', sa.String(length=128), nullable=True),
+    sa.Column('partner_name', sa.String(length=256), nullable=True),
+    sa.Column('total', sa.Float(), nullable=True),
+    sa.Column('issue_date', sa.Date(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
