@@ -202,7 +202,8 @@ class LinePair(BaseModel):
     odoo_price_unit: float | None = None
     odoo_qty_moved: float | None = Field(default=None, description="Received (purchase) or delivered (sale) quantity, in odoo_uom.")
     # Why the pairing needs a person: "ambiguous", "unknown_product", "not_on_order",
-    # "unknown_unit" or "incompatible_unit"; None when the pair stands.
+    # "unknown_unit" or "incompatible_unit"; "not_an_item" for text read as a line;
+    # None when the pair stands.
     issue: str | None = None
     candidates: list[OdooRef] = Field(default=[], description="Products or lines that were too close to tell apart.")
     unit_factor: float | None = Field(default=None, description="Product base units in one printed unit of the document line.")

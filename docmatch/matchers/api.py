@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from datetime import date
+
+from rapidfuzz import fuzz
 
 from docmatch.matchers.index import MatchIndex, get_index, split_list
-from docmatch.matchers.normalize import code_key
+from docmatch.matchers.normalize import code_key, description_key
 from docmatch.matchers.lines import LinePairer, PairingInput, identify_product
 from docmatch.matchers.partners import PartnerMatch, resolve_partner
 from docmatch.matchers.references import ReferenceResolver, ResolvedReference, printed_references, split_reference
 from docmatch.models import Extraction, MatchResult, OdooRef
 from docmatch.odoo.catalog import Catalog
-from docmatch.odoo.records import Order
+from docmatch.odoo.records import Order, Picking
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +36,13 @@ ORDER_KIND: dict[str, str] = {
     "bill_of_lading": "sale",
     "proof_of_delivery": "sale",
 }
+DELIVERY_PAPERS = frozenset({"bill_of_lading", "proof_of_delivery", "delivery_note"})
 # Order states whose lines a document may still refer to.
 OPEN_STATES = frozenset({"purchase", "done", "sale", "to approve", "sent"})
 # Without a usable reference, a partner's orders are searched by content up to this many.
 CONTENT_SEARCH_LIMIT = 200
+# A printed description this alike an order line's counts as that line when searching by content.
+CONTENT_DESCRIPTION_SCORE = 85.0
 
 
 def match_document(extraction: Extraction, catalog: Catalog) -> MatchResult:
@@ -57,6 +63,9 @@ def match_document(extraction: Extraction, catalog: Catalog) -> MatchResult:
     orders = _orders_behind(own, catalog, index, extraction.doc_type)
     if not orders and partner_id is not None and not resolved:
         orders = _orders_by_content(extraction, partner_id, catalog, index, result)
+
+    # Delivery papers that cite only the order are held against its picking.
+    _add_picking_of_delivery_paper(extraction, orders, catalog, index, result)
 
     # Pair the lines.
     _pair_lines(extraction, partner_id, orders, catalog, index, result)
@@ -149,13 +158,58 @@ def _orders_of_picking(picking_id: int, catalog: Catalog, index: MatchIndex) -> 
     return [catalog.orders[order_id] for order_id in sorted(order_ids) if order_id in catalog.orders]
 
 
+def _add_picking_of_delivery_paper(extraction: Extraction, orders: list[Order], catalog: Catalog, index: MatchIndex, result: MatchResult) -> None:
+    """Add the one picking a bill of lading, proof of delivery or delivery note is about.
+
+    Without a printed picking name, the order's pickings in the document's direction
+    qualify (returns never do); a validated one is preferred, and among several the one
+    done closest to the document's date.
+    """
+    if extraction.doc_type not in DELIVERY_PAPERS or any(record.model == "stock.picking" for record in result.records):
+        return
+    candidates = []
+    for order in orders:
+        direction = "outgoing" if order.kind == "sale" else "incoming"
+        for picking_id in index.pickings_by_order.get(order.id, []):
+            picking = catalog.pickings[picking_id]
+            if picking.picking_type_code == direction and not picking.is_return and picking.state != "cancel":
+                candidates.append(picking)
+    done = [picking for picking in candidates if picking.state == "done"] or candidates
+    if not done:
+        return
+    chosen = done[0] if len(done) == 1 else _closest_in_time(done, extraction)
+    if chosen is None:
+        log.debug("%d pickings fit the delivery paper; none chosen", len(done))
+        return
+    result.records.append(OdooRef(model="stock.picking", id=chosen.id, name=chosen.name))
+    result.notes.append(f"no picking printed; held against {chosen.name} of the cited order")
+
+
+def _closest_in_time(pickings: list[Picking], extraction: Extraction) -> Picking | None:
+    printed = extraction.value("delivery_date") or extraction.value("date")
+    try:
+        when = date.fromisoformat(str(printed)[:10]) if printed else None
+    except ValueError:
+        when = None
+    if when is None:
+        return None
+    dated = [(abs((picking.date_done or picking.scheduled_date).date() - when).days, picking) for picking in pickings if picking.date_done or picking.scheduled_date]
+    dated.sort(key=lambda item: item[0])
+    if not dated or (len(dated) > 1 and dated[0][0] == dated[1][0]):
+        return None
+    return dated[0][1]
+
+
 def _orders_by_content(extraction: Extraction, partner_id: int, catalog: Catalog, index: MatchIndex, result: MatchResult) -> list[Order]:
     """Find the partner's one open order that holds most of the document's products."""
     wanted: set[int] = set()
+    descriptions: list[str] = []
     for line in extraction.lines:
         evidence = identify_product(line, partner_id, index, catalog, trust_printed_codes=True)
         wanted.update(evidence.product_ids)
-    if not wanted:
+        if not evidence.product_ids and line.description:
+            descriptions.append(description_key(line.description))
+    if not wanted and not descriptions:
         return []
     preferred = ORDER_KIND.get(extraction.doc_type)
     scored: list[tuple[int, Order]] = []
@@ -163,17 +217,24 @@ def _orders_by_content(extraction: Extraction, partner_id: int, catalog: Catalog
         order = catalog.orders[order_id]
         if order.state not in OPEN_STATES or (preferred and order.kind != preferred):
             continue
-        held = {line.product_id for line in catalog.lines_of(order)} & wanted
+        order_lines = catalog.lines_of(order)
+        held = len({line.product_id for line in order_lines} & wanted)
+        held += sum(1 for text in descriptions if any(_alike(text, line.description) for line in order_lines))
         if held:
-            scored.append((len(held), order))
+            scored.append((held, order))
     scored.sort(key=lambda item: (-item[0], -item[1].id))
-    if not scored or scored[0][0] * 2 < len(wanted) or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+    if not scored or scored[0][0] * 2 < len(wanted) + len(descriptions) or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         log.debug("no single open order of the partner holds the document's products")
         return []
     order = scored[0][1]
     result.records.append(OdooRef(model=order.model, id=order.id, name=order.name))
     result.notes.append(f"no printed reference resolved; matched to {order.name} by the products it holds")
     return [order]
+
+
+def _alike(printed_key: str, description: str) -> bool:
+    """A printed description that names an order line's product, for finding the order only."""
+    return fuzz.token_set_ratio(printed_key, description_key(description)) >= CONTENT_DESCRIPTION_SCORE
 
 
 def _pair_lines(extraction: Extraction, partner_id: int | None, orders: list[Order], catalog: Catalog, index: MatchIndex, result: MatchResult) -> None:

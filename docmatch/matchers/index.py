@@ -71,6 +71,7 @@ class MatchIndex:
     vendor_codes: dict[tuple[int, str], list[int]] = field(default_factory=dict)
     vendor_codes_confusable: dict[tuple[int, str], list[int]] = field(default_factory=dict)
     vendor_names: dict[int, dict[int, str]] = field(default_factory=dict)
+    vendor_code_keys: dict[tuple[int, int], list[str]] = field(default_factory=dict)
     products_by_code: Keyed = field(default_factory=dict)
     products_by_code_confusable: Keyed = field(default_factory=dict)
     products_by_barcode: Keyed = field(default_factory=dict)
@@ -80,6 +81,7 @@ class MatchIndex:
     partners_by_domain: Keyed = field(default_factory=dict)
     partner_name_choices: dict[int, str] = field(default_factory=dict)
     company_name_keys: frozenset[str] = frozenset()
+    own_partner_ids: set[int] = field(default_factory=set)
     moves_by_order_line: dict[tuple[str, int], list[int]] = field(default_factory=dict)
     units: UnitResolver | None = None
 
@@ -127,6 +129,10 @@ def _index_partners(catalog: Catalog, index: MatchIndex) -> None:
     index.company_name_keys = frozenset(name_key(company.name) for company in catalog.companies.values())
     for partner in catalog.partners.values():
         commercial = partner.commercial_id
+        if name_key(partner.name) in index.company_name_keys or name_key(catalog.partners.get(commercial, partner).name) in index.company_name_keys:
+            # Our own company is printed on every document; it is never the partner.
+            index.own_partner_ids.add(partner.id)
+            continue
         _add(index.partners_by_vat, vat_key(partner.vat), commercial)
         key = name_key(partner.name)
         _add(index.partners_by_name, key, commercial)
@@ -153,6 +159,8 @@ def _index_products(catalog: Catalog, index: MatchIndex) -> None:
         for product_id in product_ids:
             _add(index.vendor_codes, (commercial, code_key(info.product_code)) if info.product_code else None, product_id)
             _add(index.vendor_codes_confusable, (commercial, confusable_key(info.product_code)) if info.product_code else None, product_id)
+            if info.product_code:
+                index.vendor_code_keys.setdefault((commercial, product_id), []).append(code_key(info.product_code))
             if info.product_name:
                 index.vendor_names.setdefault(commercial, {})[product_id] = info.product_name
 

@@ -35,6 +35,10 @@ from docmatch.odoo.records import Order, OrderLine, Product
 log = logging.getLogger(__name__)
 
 CODE_SCORE = 100.0
+# A code cut short in print counts a little less than a whole one; the description then
+# decides between the order lines whose codes start the same way.
+PREFIX_SCORE = 70.0
+PREFIX_DESCRIPTION_WEIGHT = 0.25
 # Description scores are scaled below any code match.
 DESCRIPTION_WEIGHT = 0.8
 DESCRIPTION_CUTOFF = 62.0
@@ -56,6 +60,8 @@ class ProductEvidence:
     issue: str | None = None
     candidates: list[int] = field(default_factory=list)
     code: str | None = None
+    # A code cut short in print ("DRY-FLOUR-..."): only order lines whose code starts so.
+    prefix: str | None = None
 
 
 @dataclass(slots=True)
@@ -69,10 +75,13 @@ class PairingInput:
 
 def identify_product(line: ExtractedLine, partner_id: int | None, index: MatchIndex, catalog: Catalog, *, trust_printed_codes: bool) -> ProductEvidence:
     """Return the product(s) a line's printed code names, or why it names none."""
-    codes = [line.code] if line.code and line.code.strip() else _codes_in_description(line.description, partner_id, index)
+    codes = [line.code] if looks_like_code(line.code) else _codes_in_description(line.description, partner_id, index)
     if not codes:
         return ProductEvidence()
     code = codes[0]
+    if code.rstrip().endswith(("...", "…")):
+        log.debug("printed code is cut short; only order lines whose code starts the same way qualify")
+        return ProductEvidence(method="code_prefix", code=code, prefix=code_key(code.rstrip().rstrip(".…")))
 
     exact, method = _exact_products(code, partner_id, index, catalog)
     lookalikes = _lookalike_products(code, partner_id, index)
@@ -91,6 +100,14 @@ def identify_product(line: ExtractedLine, partner_id: int | None, index: MatchIn
         return ProductEvidence(issue="ambiguous", candidates=lookalikes, code=code)
     log.debug("printed code is neither the partner's code, an internal reference nor a barcode")
     return ProductEvidence(issue="unknown_product", code=code)
+
+
+def looks_like_code(text: str | None) -> bool:
+    """A product code is one or two tokens; a run of words is text the reader put in the code column."""
+    if not text or not text.strip():
+        return False
+    tokens = text.split()
+    return len(tokens) <= 2 and (len(tokens) == 1 or any(char.isdigit() for char in text))
 
 
 def _codes_in_description(description: str | None, partner_id: int | None, index: MatchIndex) -> list[str]:
@@ -183,8 +200,22 @@ class LinePairer:
             return CODE_SCORE if order_line.product_id in evidence.product_ids else None
         if evidence.issue is not None:
             return None
+        if evidence.prefix and self._prefix_fits_any(evidence.prefix):
+            if not self._code_starts_with(order_line, evidence.prefix):
+                return None
+            return PREFIX_SCORE + self._description_similarity(line.description, order_line) * PREFIX_DESCRIPTION_WEIGHT
         similarity = self._description_similarity(line.description, order_line)
         return similarity * DESCRIPTION_WEIGHT if similarity >= DESCRIPTION_CUTOFF else None
+
+    def _code_starts_with(self, order_line: OrderLine, prefix: str) -> bool:
+        product = self.catalog.products.get(order_line.product_id or -1)
+        if product is None:
+            return False
+        keys = [code_key(product.default_code), *self.index.vendor_code_keys.get((self.context.partner_id or -1, product.id), [])]
+        return any(key.startswith(prefix) for key in keys if key)
+
+    def _prefix_fits_any(self, prefix: str) -> bool:
+        return any(self._code_starts_with(order_line, prefix) for order_line in self.order_lines)
 
     def _description_similarity(self, description: str | None, order_line: OrderLine) -> float:
         printed = description_key(description)
@@ -252,13 +283,17 @@ class LinePairer:
         if column is None:
             if evidence.product_ids:
                 return LinePair(document_line=row, method=evidence.method, product=self._product_ref(evidence.product_ids[0]), issue="not_on_order")
+            if not (evidence.code or line.unit_price or line.amount or line.uom):
+                # No code, unit or price, and no order line like it: text the reader took for a line.
+                log.debug("line %d has no code, unit or price and resembles no order line; not treated as an item", row + 1)
+                return LinePair(document_line=row, method="description", issue="not_an_item")
             return LinePair(document_line=row, method="description", issue="not_on_order")
 
         order_line = self.order_lines[column]
         score = float(scores[row, column])
         runner_up = self._runner_up(scores, row, column)
         method = evidence.method or "description"
-        if method == "description" and runner_up is not None and score - runner_up < AMBIGUITY_MARGIN:
+        if method in ("description", "code_prefix") and runner_up is not None and score - runner_up < AMBIGUITY_MARGIN:
             log.debug("line %d: description pairing leads the runner-up by %.1f points only; left for review", row + 1, score - runner_up)
             close = [self._line_ref(self.order_lines[other]) for other in np.flatnonzero(scores[row] >= score - AMBIGUITY_MARGIN)]
             return LinePair(document_line=row, method=method, score=score, runner_up_score=runner_up, issue="ambiguous", candidates=close)

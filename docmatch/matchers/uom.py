@@ -73,7 +73,7 @@ _MEASURES: dict[str, tuple[str, float]] = {
     "m2": ("area", 1.0),
 }
 
-_PACK_COUNT = re.compile(r"(\d+(?:[.,]\d+)?)")
+_PACK_SIZE = re.compile(r"^[A-Za-zÄÖÜäöüß]+\.?\s*(?:of|à|a|x|zu|de|/|\()?\s*(?P<count>\d+(?:[.,]\d+)?)\s*(?P<tail>[A-Za-z]+)?\.?\s*\)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,22 +96,24 @@ class UnitResolution:
 
 
 def read_unit(text: str | None) -> UnitReading:
-    """Read a printed unit such as 'CS', 'kgs', 'Case of 12' or 'Pack of 6'."""
+    """Read a printed unit such as 'CS', 'kgs', 'Case of 12', 'CS/12' or 'Pack of 6'."""
     if not text or not text.strip():
         return UnitReading(None)
     key = code_key(text)
     if key in UNIT_ALIASES:
         return UnitReading(UNIT_ALIASES[key])
     words = re.findall(r"[A-Za-zÄÖÜäöüß²³]+", text)
-    count_match = _PACK_COUNT.search(text)
-    count = float(count_match.group(1).replace(",", ".")) if count_match else None
-    for word in words:
+    for position, word in enumerate(words):
         kind = UNIT_ALIASES.get(code_key(word))
         if kind is None and code_key(word).endswith("S"):
             kind = UNIT_ALIASES.get(code_key(word)[:-1])
         if kind is not None:
-            return UnitReading(kind, count if kind in PACKAGING_KINDS else None)
-    return UnitReading(None, count)
+            # A size counts only right after a leading unit word: "Case of 12", "CS/12".
+            sized = _PACK_SIZE.match(text.strip()) if position == 0 and kind in PACKAGING_KINDS else None
+            if sized and sized.group("tail") and UNIT_ALIASES.get(code_key(sized.group("tail"))) != "unit":
+                sized = None  # "Pallet (40 cases)" counts cases, not units
+            return UnitReading(kind, float(sized.group("count").replace(",", ".")) if sized else None)
+    return UnitReading(None)
 
 
 def odoo_round(value: float, rounding: float, method: str = "HALF-UP") -> float:

@@ -3,12 +3,13 @@
 `evaluate` runs the checks in a fixed order, each adding findings to one context:
 
     readable    nothing read at all -> extraction_failed, and stop
-    review      doubtful values the extractor flagged, one sign per document
+    signs       one sign for the whole document
     references  order found, not another partner's; duplicates
     currency    printed, and the order's; a different one stops amount checks
     dates       inside the policy's windows, in the company's time zone
     lines       pairing outcomes, units, quantities by document type, prices
     totals      document arithmetic, then net and tax against the orders
+    review      doubtful values the extractor flagged that Odoo did not confirm
 """
 
 from __future__ import annotations
@@ -57,16 +58,22 @@ def evaluate(
     if not document.check_readable(context):
         return context.findings
 
-    # Values a person must confirm.
-    document.check_flagged_values(context)
+    # One sign per document.
     document.check_signs(context)
 
     # The order behind the document, and whether this document came before.
     order_found = references.check_order_found(context)
     references.check_duplicates(context)
-    if not order_found:
-        return _finish(context)
+    if order_found:
+        _check_against_orders(context)
 
+    # Values a person must confirm, unless Odoo confirmed them on the way.
+    document.check_flagged_values(context)
+    return _finish(context)
+
+
+def _check_against_orders(context: CheckContext) -> None:
+    """Currency, dates, lines and totals of a document whose order was found."""
     # Amounts are comparable only in the same currency.
     amounts_comparable = currency.check_currency(context)
 
@@ -80,7 +87,6 @@ def evaluate(
     if amounts_comparable:
         totals.check_arithmetic(context)
         totals.check_against_orders(context, lines.line_groups(context))
-    return _finish(context)
 
 
 def _check_lines(context: CheckContext, *, amounts_comparable: bool) -> None:

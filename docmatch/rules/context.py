@@ -47,6 +47,9 @@ class CheckContext:
     findings: list[Finding] = field(default_factory=list)
     # Order lines whose difference one finding already explains; later checks skip them.
     settled_lines: set[int] = field(default_factory=set)
+    # Header fields Odoo confirmed (the reference found its order, the amount agrees):
+    # a doubtful reading of them needs no review.
+    confirmed: set[str] = field(default_factory=set)
 
     # -- who and what -------------------------------------------------------------------
 

@@ -149,11 +149,26 @@ def test_same_vendor_amount_and_date_under_another_number_is_a_duplicate(catalog
 
 def test_flagged_values_go_to_review(catalog):
     document = consolidated(net=91.0, tax=17.29, total=108.29)
-    document.fields["total"].flags = ["ambiguous"]
-    document.fields["total"].alternatives = [108.29, 10829.0]
+    document.fields["date"].flags = ["ambiguous"]
+    document.fields["date"].alternatives = ["2024-04-03", "2024-03-04"]
     findings = findings_for(document, catalog)
     assert kinds(findings) == ["needs_review"]
-    assert findings[0].evidence["alternatives"] == [108.29, 10829.0]
+    assert findings[0].evidence["alternatives"] == ["2024-04-03", "2024-03-04"]
+
+
+def test_doubtful_values_that_odoo_confirms_need_no_review(catalog):
+    # The total agrees with the order prices and the name found its partner.
+    document = consolidated(net=91.0, tax=17.29, total=108.29)
+    document.fields["total"].flags = ["ambiguous"]
+    document.fields["vendor_name"].flags = ["low_confidence"]
+    assert findings_for(document, catalog) == []
+
+
+def test_a_doubtful_total_that_odoo_does_not_confirm_goes_to_review(catalog):
+    document = consolidated(net=91.0, tax=17.29, total=108.29)
+    document.fields["total"].flags = ["ambiguous"]
+    document.lines[0].quantity = 11
+    assert sorted(kinds(findings_for(document, catalog))) == ["needs_review", "quantity_mismatch"]
 
 
 def test_nothing_read_is_extraction_failed(catalog):

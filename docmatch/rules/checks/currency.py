@@ -30,6 +30,8 @@ def check_currency(context: CheckContext) -> bool:
 
     order_currencies = sorted({order.currency.upper() for order in context.orders if order.currency})
     if not order_currencies or order_currencies == [currency]:
+        if order_currencies:
+            context.confirmed.add("currency")
         context.passed("currency", f"document {currency}, orders {order_currencies or 'without currency'}")
         return True
     odoo_value = ", ".join(order_currencies)

@@ -27,10 +27,10 @@ def check_readable(context: CheckContext) -> bool:
 
 
 def check_flagged_values(context: CheckContext) -> None:
-    """Add `needs_review` for each doubtful header value and line the extractor flagged."""
+    """Add `needs_review` for each doubtful value the extractor flagged and Odoo did not confirm."""
     for name in REVIEWED_FIELDS:
         field = context.extraction.fields.get(name)
-        if field is None:
+        if field is None or name in context.confirmed:
             continue
         flags = sorted(set(field.flags) & REVIEW_FLAGS)
         if not flags:
@@ -57,14 +57,18 @@ def check_flagged_values(context: CheckContext) -> None:
 
 
 def check_signs(context: CheckContext) -> None:
-    """A document carries one sign: a credit note all negative or all positive, an invoice positive."""
-    values = [value for line in context.extraction.lines for value in (line.amount, line.quantity) if value]
-    values += [value for value in (context.extraction.value(name) for name in ("net", "total")) if isinstance(value, (int, float)) and value]
+    """A document carries one sign: a credit note all negative or all positive amounts.
+
+    Quantities are left out: credit notes often print positive quantities beside
+    negative amounts.
+    """
+    values = [float(line.amount) for line in context.extraction.lines if line.amount]
+    values += [float(value) for value in (context.extraction.value(name) for name in ("net", "total")) if isinstance(value, (int, float)) and value]
     if not values:
         return
-    negative = sum(1 for value in values if float(value) < 0)
+    negative = sum(1 for value in values if value < 0)
     if negative == 0 or negative == len(values):
-        if negative and context.extraction.doc_type not in ("credit_note",):
+        if negative and context.extraction.doc_type != "credit_note":
             context.add(
                 FindingKind.NEEDS_REVIEW,
                 "review.sign",

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from docmatch.matchers.index import get_index
 from docmatch.matchers.uom import format_quantity, line_factor
 from docmatch.models import FindingKind, LinePair
 from docmatch.odoo.records import OrderLine, Product, Uom
@@ -63,6 +64,9 @@ def check_pairing(context: CheckContext) -> None:
         if line is None or pair.issue is None:
             continue
         number = context.line_number(pair)
+        if pair.issue == "not_an_item":
+            context.passed(f"line {number}", "no code, unit or price and like no order line: not an item")
+            continue
         printed = line.code or line.description
         if pair.issue == "unknown_product":
             context.add(
@@ -148,16 +152,38 @@ def check_billed_quantities(context: CheckContext, groups: list[LineGroup]) -> N
 
 
 def check_credited_quantities(context: CheckContext, groups: list[LineGroup]) -> None:
-    """Credit notes: never credit more than was billed."""
+    """Credit notes: credit what was returned; without a return, never more than was billed."""
     for group in groups:
         rules = context.rules(group.product)
         credited = group.document_base
-        billed_before = group.base_of(group.order_line.qty_invoiced)
         floor = group.base.rounding
+        returned = returned_quantity(context, group)
+        if returned > 0:
+            if rules.quantity.accepts(credited, returned, floor=floor):
+                context.passed(f"credited quantity of order line {group.order_line.id}", f"{credited} vs returned {returned}")
+                continue
+            relation = "more than was returned" if credited > returned else "less than was returned"
+            _quantity_finding(context, group, rules, FindingKind.QUANTITY_MISMATCH, relation, credited, returned, floor, {"returned": returned})
+            continue
+        billed_before = group.base_of(group.order_line.qty_invoiced)
         if credited <= billed_before + rules.quantity.allowance(billed_before, floor=floor):
             context.passed(f"credited quantity of order line {group.order_line.id}", f"{credited} within billed {billed_before}")
             continue
         _quantity_finding(context, group, rules, FindingKind.QUANTITY_MISMATCH, "more than was billed", credited, billed_before, floor, {"billed_before": billed_before})
+
+
+def returned_quantity(context: CheckContext, group: LineGroup) -> float:
+    """What done return pickings sent back for the order line, in base units."""
+    kind = "purchase" if group.pairs[0].odoo_line and group.pairs[0].odoo_line.model.startswith("purchase") else "sale"
+    total = 0.0
+    for move_id in get_index(context.catalog).moves_by_order_line.get((kind, group.order_line.id), []):
+        move = context.catalog.moves[move_id]
+        picking = context.catalog.pickings.get(move.picking_id or -1)
+        unit = context.catalog.uoms.get(move.uom_id)
+        if picking is None or not picking.is_return or picking.state != "done" or unit is None:
+            continue
+        total += move.quantity_done * unit.ratio / group.base.ratio
+    return total
 
 
 def check_ordered_quantities(context: CheckContext, groups: list[LineGroup]) -> None:

@@ -33,7 +33,10 @@ def check_order_found(context: CheckContext) -> bool:
             evidence={"record": record.model_dump(), "references": match.references_found},
         )
 
+    if match.partner is not None and match.partner_method in ("vat", "name", "email_domain"):
+        context.confirmed.update({"vendor_name", "customer_name"})
     if match.records:
+        context.confirmed.update({"po_reference", "order_reference"})
         _check_printed_partner(context)
         return True
     if match.foreign_records:

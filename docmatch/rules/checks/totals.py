@@ -22,6 +22,8 @@ def check_arithmetic(context: CheckContext) -> None:
     currency = context.currency() or ""
     net, tax, total = context.amount("net"), context.amount("tax"), context.amount("total")
     if net is not None and tax is not None and total is not None and not rules.total.accepts(net + tax, total):
+        # The finding brings the doubtful amounts to a person already.
+        context.confirmed.update({"net", "tax", "total"})
         context.add(
             FindingKind.TOTAL_MISMATCH, f"{rules.total.rule}.arithmetic",
             f"The document's net {money(net, currency)} plus tax {money(tax, currency)} is {money(net + tax, currency)}, not the printed total {money(total, currency)}.",
@@ -32,6 +34,7 @@ def check_arithmetic(context: CheckContext) -> None:
     if net is not None and amounts and len(amounts) == len(context.extraction.lines):
         lines_sum = round(sum(abs(amount) if context.sign < 0 else amount for amount in amounts), 2)
         if not rules.total.accepts(lines_sum, net):
+            context.confirmed.update({"net", "total"})
             context.add(
                 FindingKind.TOTAL_MISMATCH, f"{rules.total.rule}.lines",
                 f"The document's line amounts add up to {money(lines_sum, currency)}, not the printed net {money(net, currency)}.",
@@ -47,13 +50,15 @@ def check_against_orders(context: CheckContext, groups: list[LineGroup]) -> None
     if any(finding.kind in LINE_AMOUNT_KINDS for finding in context.findings):
         context.passed("net against Odoo", "a line finding already explains any difference")
         return
-    if context.match.unpaired_document_lines or any(pair.issue for pair in context.match.pairs):
+    if any(pair.issue and pair.issue != "not_an_item" for pair in context.match.pairs):
         context.passed("net against Odoo", "not every document line is paired")
         return
     rules = context.rules()
     currency = context.currency() or ""
     net = context.amount("net")
     expected = round(sum(group.in_line_unit(group.document_base) * group.order_line.price_unit * (1 - group.order_line.discount / 100.0) for group in groups), 2)
+    if net is not None and rules.total.accepts(net, expected):
+        context.confirmed.add("net")
     if net is not None and not rules.total.accepts(net, expected):
         context.add(
             FindingKind.TOTAL_MISMATCH, rules.total.rule,
@@ -67,6 +72,10 @@ def check_against_orders(context: CheckContext, groups: list[LineGroup]) -> None
 
 def _check_tax(context: CheckContext, net: float) -> None:
     tax = context.amount("tax")
+    total = context.amount("total")
+    if tax is None and total is not None and context.amount("net") is not None:
+        # Some layouts print only net and gross; the tax is their difference.
+        tax = round(total - net, 2)
     orders = context.orders
     untaxed = sum(order.amount_untaxed or 0.0 for order in orders)
     order_tax = sum(order.amount_tax or 0.0 for order in orders)
@@ -77,6 +86,9 @@ def _check_tax(context: CheckContext, net: float) -> None:
     expected = round(net * order_tax / untaxed, 2)
     if rules.tax.accepts(tax, expected):
         context.passed("tax", f"{tax} vs {expected}")
+        context.confirmed.add("tax")
+        if total is not None and "net" in context.confirmed and rules.total.accepts(net + tax, total):
+            context.confirmed.add("total")
         return
     rate = 100.0 * order_tax / untaxed
     context.add(
