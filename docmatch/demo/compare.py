@@ -19,7 +19,7 @@ from docmatch.models import Case
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    """How one case compares with its expected file."""
+    """The outcome of comparing one case with its expected file."""
 
     document: str
     expected_kinds: tuple[str, ...]
@@ -34,7 +34,7 @@ class Comparison:
         return not (self.missing or self.unexpected or self.unmatched_records or self.note)
 
     def describe(self) -> str:
-        """One line: 'OK name' or 'DIFFERENT name: missing ...; unexpected ...'."""
+        """Return one line: 'OK name' or 'DIFFERENT name: missing ...; unexpected ...'."""
         if self.ok:
             return f"OK         {self.document}"
         parts = []

@@ -1,4 +1,4 @@
-"""What a printed demo document says, and what docmatch must find in it.
+"""What a printed demo document shows, and what docmatch must find in it.
 
 A `DocumentSpec` holds the values a document prints (header, lines, totals) and the
 expected outcome: the Odoo records it refers to and the findings it must produce. The
@@ -29,7 +29,7 @@ from docmatch.demo.ledger import Ledger, Order, Picking, money
 
 DOC_TYPES = ("invoice", "credit_note", "purchase_order", "bill_of_lading", "proof_of_delivery", "delivery_note")
 
-# How documents print Odoo's units, per language.
+# The unit codes documents print for Odoo's units, per language.
 _UNIT_CODES = {
     "en": {UNITS_ID: "EA", DOZENS_ID: "DZ", KG_ID: "KG", G_ID: "G", L_ID: "L", LB_ID: "LB", M_ID: "M"},
     "de": {UNITS_ID: "Stk", DOZENS_ID: "DZ", KG_ID: "kg", G_ID: "g", L_ID: "l", LB_ID: "lb", M_ID: "m"},
@@ -202,7 +202,7 @@ def _vendor_line(order: Order, code: str, quantity: float, language: str) -> Pri
 
 
 def vendor_invoice(orders: list[Order], *, name: str, number: str, issued: str, layout: str, language: str, quantities: dict[str, float] | None = None) -> DocumentSpec:
-    """An invoice from the orders' vendor for what was received and not yet billed."""
+    """Build the vendor's invoice for what was received on `orders` and not yet billed."""
     vendor = orders[0].partner
     day = date.fromisoformat(issued)
     spec = DocumentSpec(
@@ -221,7 +221,7 @@ def vendor_invoice(orders: list[Order], *, name: str, number: str, issued: str, 
 
 
 def vendor_credit_note(order: Order, returned: Picking, *, name: str, number: str, issued: str, layout: str, language: str, credited_invoice: str, negative: bool = False) -> DocumentSpec:
-    """A credit note for goods sent back to the vendor with `returned`."""
+    """Build the vendor's credit note for the goods sent back with `returned`."""
     vendor = order.partner
     spec = DocumentSpec(
         name=name, doc_type="credit_note", layout=layout, language=language, number=number, issue_date=date.fromisoformat(issued),
@@ -234,7 +234,7 @@ def vendor_credit_note(order: Order, returned: Picking, *, name: str, number: st
 
 
 def vendor_delivery_note(receipt: Picking, *, name: str, number: str, layout: str, language: str) -> DocumentSpec:
-    """The vendor's delivery note that came with `receipt`."""
+    """Build the delivery note the vendor sent with `receipt`."""
     order = receipt.order
     assert order is not None and receipt.date_done is not None
     spec = DocumentSpec(
@@ -249,7 +249,7 @@ def vendor_delivery_note(receipt: Picking, *, name: str, number: str, layout: st
 
 
 def customer_purchase_order(order: Order, *, name: str, issued: str, layout: str, language: str) -> DocumentSpec:
-    """The customer's own purchase order behind sale order `order` (its `client_order_ref`)."""
+    """Build the customer's purchase order behind sale order `order` (its `client_order_ref`)."""
     customer = order.partner
     assert order.partner_ref
     spec = DocumentSpec(
@@ -263,7 +263,7 @@ def customer_purchase_order(order: Order, *, name: str, issued: str, layout: str
 
 
 def handling_units(product: Product, quantity: float, language: str) -> tuple[float, str]:
-    """Express `quantity` product units in the largest packaging that holds it exactly."""
+    """Express `quantity` product units in the largest packaging that divides it exactly."""
     for packaging in sorted(product.packagings, key=lambda item: -item.qty):
         if quantity >= packaging.qty and quantity % packaging.qty == 0:
             return quantity / packaging.qty, packaging.code
@@ -271,7 +271,7 @@ def handling_units(product: Product, quantity: float, language: str) -> tuple[fl
 
 
 def bill_of_lading(delivery: Picking, *, name: str, number: str, layout: str, language: str) -> DocumentSpec:
-    """The carrier's bill of lading for outgoing picking `delivery`."""
+    """Build the carrier's bill of lading for outgoing picking `delivery`."""
     order = delivery.order
     assert order is not None and delivery.carrier
     carrier = _carrier_partner(delivery.carrier)
@@ -289,7 +289,7 @@ def bill_of_lading(delivery: Picking, *, name: str, number: str, layout: str, la
 
 
 def proof_of_delivery(delivery: Picking, *, name: str, number: str, delivered: str, layout: str, language: str) -> DocumentSpec:
-    """The consignee's signed proof of delivery for outgoing picking `delivery`."""
+    """Build the consignee's signed proof of delivery for outgoing picking `delivery`."""
     spec = bill_of_lading(delivery, name=name, number=number, layout=layout, language=language)
     spec.doc_type = "proof_of_delivery"
     spec.issue_date = date.fromisoformat(delivered)

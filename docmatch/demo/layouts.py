@@ -155,7 +155,7 @@ class Sheet:
         self.canvas.line(x1 * mm, PAGE_HEIGHT - y1 * mm, x2 * mm, PAGE_HEIGHT - y2 * mm)
 
     def band(self, x: float, y: float, width: float, height: float, color: colors.Color) -> None:
-        """A filled rectangle whose top left corner is at (x, y)."""
+        """Fill a rectangle whose top left corner is at (x, y)."""
         self.canvas.setFillColor(color)
         self.canvas.rect(x * mm, PAGE_HEIGHT - (y + height) * mm, width * mm, height * mm, stroke=0, fill=1)
         self.canvas.setFillColor(colors.black)
@@ -190,7 +190,7 @@ def fit(value: str, width_mm: float, size: float = 9) -> str:
 
 
 def columns_for(spec: DocumentSpec) -> list[Column]:
-    """The line-table columns of the document type in the spec's layout."""
+    """Return the line-table columns of the document type in the spec's layout."""
     kind, layout = spec.doc_type, spec.layout
     if kind in ("invoice", "credit_note", "purchase_order"):
         if layout == "modern":
@@ -209,7 +209,7 @@ def columns_for(spec: DocumentSpec) -> list[Column]:
 
 
 def cells(spec: DocumentSpec, position: int, line: PrintedLine) -> dict[str, str]:
-    """The printed text of each column for one line."""
+    """Return the printed text of each column for one line."""
     language = spec.language
     sign = "-" if spec.negative else ""
     values = {
@@ -235,7 +235,7 @@ def cells(spec: DocumentSpec, position: int, line: PrintedLine) -> dict[str, str
 
 @dataclass
 class Style:
-    """What a layout draws around the shared line table."""
+    """The parts a layout draws around the shared line table."""
 
     first_page: Callable[[Sheet, DocumentSpec], float]  # draws the header, returns the table top (mm)
     next_page_top: Callable[[Sheet, DocumentSpec, int], float]
@@ -246,9 +246,9 @@ class Style:
 
 
 def paginate(spec: DocumentSpec, first_top: float, next_top: float) -> list[list[int]]:
-    """Split line indexes into pages; the last page keeps room for the totals.
+    """Split line indexes into pages so that the last page keeps room for the totals.
 
-    A page takes as many rows as fit; when the remaining rows fit but the totals would
+    A page takes as many rows as fit. When the remaining rows fit but the totals would
     not, the last row moves to the next page, as ERP reports do.
     """
     indexes = list(range(len(spec.lines)))
@@ -308,7 +308,7 @@ def remarks(sheet: Sheet, spec: DocumentSpec, y: float) -> None:
 
 
 def total_lines(spec: DocumentSpec) -> list[tuple[str, str, bool]]:
-    """The totals block as (label, value, bold) rows, or the weight for logistics papers."""
+    """Return the totals block as (label, value, bold) rows, or the weight for logistics papers."""
     labels = LABELS[spec.language]
     language = spec.language
     sign = "-" if spec.negative else ""
@@ -332,7 +332,7 @@ def total_lines(spec: DocumentSpec) -> list[tuple[str, str, bool]]:
 
 
 def meta_rows(spec: DocumentSpec) -> list[tuple[str, str]]:
-    """The reference block: number, date and every other printed reference."""
+    """Return the reference block: number, date and every other printed reference."""
     labels = LABELS[spec.language]
     kind = spec.doc_type
     logistics = kind in ("bill_of_lading", "proof_of_delivery")
@@ -356,7 +356,7 @@ def meta_rows(spec: DocumentSpec) -> list[tuple[str, str]]:
 
 
 def parties(spec: DocumentSpec) -> list[tuple[str, Party]]:
-    """The address blocks besides the issuer's letterhead."""
+    """Return the address blocks besides the issuer's letterhead."""
     labels = LABELS[spec.language]
     if spec.doc_type in ("bill_of_lading", "proof_of_delivery"):
         return [(labels["shipper"], Party.of(COMPANY)), (labels["consignee"], spec.recipient)]
@@ -389,7 +389,7 @@ def footer_text(spec: DocumentSpec) -> str:
 def fit_to_columns(spec: DocumentSpec) -> None:
     """Shorten descriptions and remarks that do not fit their column, in the spec itself.
 
-    The expected file is written from the spec after this, so it holds the text the
+    The expected file is written from the spec after this, so it contains the text the
     page shows.
     """
     widths = {column.key: column.width for column in columns_for(spec)}

@@ -24,7 +24,7 @@ def money(value: float) -> float:
 
 @dataclass(slots=True)
 class Item:
-    """What to put on an order line; unit and price default to the vendor's or list values."""
+    """An order line to book; unit and price default to the vendor's or the list values."""
 
     code: str
     quantity: float

@@ -1,7 +1,7 @@
 """Write the demo company and its ledger as an Odoo 17.0 snapshot folder.
 
-Each model becomes `<model>.json`, a JSON array of rows shaped exactly like Odoo 17's
-`search_read` answer: many2one fields as `[id, "display name"]`, one2many and
+Each model becomes `<model>.json`, a JSON array of rows shaped exactly like the result of
+Odoo 17's `search_read`: many2one fields as `[id, "display name"]`, one2many and
 many2many fields as lists of ids, empty values as `false`, datetimes as naive UTC
 strings `YYYY-MM-DD HH:MM:SS` and dates as `YYYY-MM-DD`. Field names are 17.0's own:
 `product_uom` and `taxes_id` on purchase lines, `tax_id` on sale lines, `quantity` and
@@ -54,7 +54,7 @@ def odoo_date(value: date | None) -> str | bool:
 
 
 def ref(record_id: int | None, name: str | None) -> list[Any] | bool:
-    """A many2one value: `[id, display name]`, or False when empty."""
+    """Return a many2one value: `[id, display name]`, or False when empty."""
     return [record_id, name] if record_id else False
 
 
@@ -295,7 +295,6 @@ def _amounts(order: Order) -> Row:
 def purchase_order_rows(orders: Iterable[Order], pickings: list[Picking]) -> list[Row]:
     rows = []
     for order in orders:
-        received = [line.qty_moved >= line.quantity for line in order.lines]
         invoiced = [line.qty_invoiced >= line.qty_moved for line in order.lines]
         rows.append(
             {
@@ -313,8 +312,8 @@ def purchase_order_rows(orders: Iterable[Order], pickings: list[Picking]) -> lis
                 "company_id": COMPANY_REF,
                 "order_line": [line.id for line in order.lines],
                 **_amounts(order),
-                "receipt_status": "full" if all(received) else ("partial" if any(line.qty_moved for line in order.lines) else "pending"),
-                "invoice_status": "invoiced" if all(invoiced) and all(received) else "to invoice",
+                "receipt_status": _receipt_status(order),
+                "invoice_status": "invoiced" if all(invoiced) and _receipt_status(order) == "full" else "to invoice",
                 "picking_ids": [picking.id for picking in pickings if picking.order is order],
                 "invoice_ids": list(order.invoice_ids),
                 "picking_type_id": RECEIPTS_TYPE,
@@ -450,7 +449,7 @@ def picking_rows(pickings: list[Picking]) -> list[Row]:
                 "date_deadline": False,
                 "date_done": odoo_datetime(picking.date_done),
                 "location_id": VENDORS_LOCATION if incoming else STOCK,
-                "location_dest_id": STOCK if incoming else (VENDORS_LOCATION if picking.return_of else CUSTOMERS_LOCATION),
+                "location_dest_id": _destination(picking),
                 "move_ids": [move.id for move in picking.moves],
                 "move_ids_without_package": [move.id for move in picking.moves],
                 "backorder_id": ref(picking.backorder_of.id, picking.backorder_of.name) if picking.backorder_of else False,
@@ -491,7 +490,7 @@ def move_rows(pickings: list[Picking]) -> list[Row]:
                     "date": odoo_datetime(move.date),
                     "origin": order_line and _order_name(order_line, picking) or False,
                     "location_id": VENDORS_LOCATION if incoming else STOCK,
-                    "location_dest_id": STOCK if incoming else (VENDORS_LOCATION if picking.return_of else CUSTOMERS_LOCATION),
+                    "location_dest_id": _destination(picking),
                     "purchase_line_id": ref(move.purchase_line.id, move.purchase_line.description) if move.purchase_line else False,
                     "sale_line_id": ref(move.sale_line.id, move.sale_line.description) if move.sale_line else False,
                     "origin_returned_move_id": _returned_move(picking, move),
@@ -500,6 +499,22 @@ def move_rows(pickings: list[Picking]) -> list[Row]:
                 }
             )
     return rows
+
+
+def _receipt_status(order: Order) -> str:
+    if all(line.qty_moved >= line.quantity for line in order.lines):
+        return "full"
+    if any(line.qty_moved for line in order.lines):
+        return "partial"
+    return "pending"
+
+
+def _destination(picking: Picking) -> list[Any]:
+    if picking.code == "incoming":
+        return STOCK
+    if picking.return_of:
+        return VENDORS_LOCATION
+    return CUSTOMERS_LOCATION
 
 
 def _in_product_unit(move: Move) -> float:

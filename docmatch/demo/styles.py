@@ -46,7 +46,7 @@ def _title(spec: DocumentSpec) -> str:
 
 
 def _heading(spec: DocumentSpec) -> str:
-    """The title in heading case: "Bill of Lading", "Rechnung"."""
+    """Return the title in heading case: "Bill of Lading", "Rechnung"."""
     words = _title(spec).title().split()
     return " ".join(word.lower() if index and word in ("Of", "Von") else word for index, word in enumerate(words))
 

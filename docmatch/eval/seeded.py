@@ -8,7 +8,7 @@ PDF with the demo generator (a share of them also turned into scans), then runs
 through the whole pipeline, extraction, matching and rules, exactly as
 `docmatch process` runs it. Per kind, a pair counts once: found when the case has a
 finding of the injected kind, a false alarm when it has a finding of a kind that was
-not injected. Findings on clean pairs are counted apart, because the target is none.
+not injected. Findings on clean pairs are counted apart, because a clean pair should have none.
 
     docmatch eval findings --pairs 500 --seed 1 --out DIR
 """
@@ -116,7 +116,7 @@ def _stamp(day: date, hour: int = 9) -> str:
 
 
 def _quantity(product: Product, rng: random.Random) -> float:
-    """A plausible order quantity in the product's purchase unit."""
+    """Return a plausible order quantity in the product's purchase unit."""
     if product.uom_po_id == KG_ID:
         return float(rng.choice([12, 24, 36, 48, 60, 120, 250]))
     if product.uom_po_id == LB_ID:
@@ -435,7 +435,7 @@ class SeededReport:
 
 
 def render_markdown(report: SeededReport) -> str:
-    """The per-kind table and the clean-pair line, as printed and recorded in the docs."""
+    """Return the per-kind table and the clean-pair summary as Markdown."""
     def ratio(value: float | None) -> str:
         return "-" if value is None else f"{value:.2f}"
 
