@@ -16,6 +16,8 @@ What a seeded change means, so that the expected files stay unambiguous:
   `billed_exceeds_received`; billing less than arrived of a fully received line is a
   `quantity_mismatch`.
 - A reference to another partner's order is a `partner_mismatch` and matches nothing.
+- A vendor's delivery note is held against the receipt that booked it; a bill of
+  lading and a proof of delivery against the outgoing picking they name.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import textwrap
 from collections import Counter
 from pathlib import Path
 
@@ -45,6 +46,10 @@ def write_documents(documents: list[DocumentSpec], folder: Path) -> None:
         write_expected(spec, folder)
 
 
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, width=88, break_on_hyphens=False)
+
+
 def readme_text(documents: list[DocumentSpec]) -> str:
     kinds = Counter(finding.kind for spec in documents for finding in spec.findings)
     vendors = [partner.name for partner in PARTNERS if partner.role == "vendor"]
@@ -62,9 +67,7 @@ Everything in this folder is **fictional and generated** by `python -m docmatch.
 person, order or document is described. E-mail addresses use the reserved `.example`
 domain; VAT numbers and barcodes are invented but carry valid check digits.
 
-{COMPANY.name} is a food-service wholesaler in {COMPANY.city}, Germany (company
-currency EUR, time zone Europe/Berlin). It buys from {", ".join(vendors)}, and sells
-to {", ".join(customers)}. Carriers: Speedline Logistik GmbH and NorthSea Freight B.V.
+{_wrap(f"{COMPANY.name} is a food-service wholesaler in {COMPANY.city}, Germany (company currency EUR, time zone Europe/Berlin). It buys from {', '.join(vendors)}, and sells to {', '.join(customers)}. Carriers: Speedline Logistik GmbH and NorthSea Freight B.V.")}
 
 ## `odoo/`: an Odoo {SERVER_VERSION} snapshot
 
@@ -91,18 +94,24 @@ Each PDF comes with `<name>.expected.json`:
      "lines": [{{"code", "description", "quantity", "uom", "unit_price", "amount"}}, ...]}}
 
 `findings` says what docmatch must find, by the meaning of the seeded change, not by
-what the code of the day finds: one cause gives one finding (a wrong unit is a
-`uom_mismatch`, not also a quantity and a price mismatch; a wrong VAT rate is a
-`tax_mismatch`, not also a `total_mismatch`); an invoice is held against what was
-received and not yet billed, so billing the received part of a partial delivery is
-clean; a reference to another partner's order is a `partner_mismatch` and matches
-nothing. `line` is the 1-based line on the document, or null for the whole document
-or for an Odoo line the document leaves out. `fields` and `lines` hold the printed
-values (dates in ISO 8601, amounts as numbers, credit notes with the printed sign) so
-that `docmatch eval` can score extraction on them.
+what the code of the day finds:
 
-Three layouts (classic, modern, din) print every document type, in English and in
-German (decimal comma, dd.mm.yyyy dates). Seeded findings: {coverage}.
+- One cause gives one finding: a wrong unit is a `uom_mismatch`, not also a quantity
+  and a price mismatch, and a wrong VAT rate is a `tax_mismatch`, not also a
+  `total_mismatch`.
+- An invoice is held against what was received and not yet billed, so billing the
+  received part of a partial delivery is clean.
+- A reference to another partner's order is a `partner_mismatch` and matches nothing.
+- A vendor's delivery note is held against the receipt that booked it, a bill of
+  lading and a proof of delivery against the outgoing picking they name.
+
+`line` is the 1-based line on the document, or null for the whole document or for an
+Odoo line the document leaves out. `matched` lists the records a case must name (it may
+name more). `fields` and `lines` hold the printed values (dates in ISO 8601, amounts as
+numbers, credit notes with the printed sign) so that `docmatch eval` can score
+extraction on them.
+
+{_wrap(f"Three layouts (classic, modern, din) print every document type, in English and in German (decimal comma, dd.mm.yyyy dates). Seeded findings: {coverage}.")}
 
 | file | type | lang | layout | matched | expected findings | what it shows |
 |---|---|---|---|---|---|---|
