@@ -74,7 +74,7 @@ class OdooClient:
         Raises:
             ConfigurationError: the URL, database, user or API key is missing.
             OdooAuthError: Odoo refused the API key.
-            OdooTransientError: the server did not answer.
+            OdooTransientError: the server timed out or could not be reached.
         """
         credentials = credentials_from_settings(settings)
         version = detect_version(credentials, timeout=settings.odoo_timeout)
@@ -156,9 +156,9 @@ class OdooClient:
     def create_once(self, model: str, vals: dict[str, Any], *, find: Callable[[], int | None]) -> int:
         """Create one record, or find the one an earlier attempt created.
 
-        `find` searches for the record by a key the caller put in `vals`; it runs before
+        `find` searches for the record by a key the caller put in `vals`. It runs before
         the create and again when the create's outcome is unknown. The create is never
-        sent a second time in this call: if the record cannot be found after a few
+        sent a second time in this call. If the record cannot be found after a few
         read-backs, `OdooOutcomeUnknown` tells the caller to try again later, when `find`
         runs first.
 
@@ -194,7 +194,7 @@ class OdooClient:
             self.call(model, method, ids, **kwargs)
             return
         except OdooOutcomeUnknown as exc:
-            log.info("%s.%s gave no usable answer (%s); reading the record back", model, method, exc.message)
+            log.info("%s.%s returned no usable result (%s); reading the record back", model, method, exc.message)
             if self.read_back(verify):
                 log.info("%s.%s on %s had been applied", model, method, ids)
                 return
@@ -203,7 +203,7 @@ class OdooClient:
     def read_back(self, check: Callable[[], Any]) -> Any:
         """Return the first truthy result of `check`, asked up to `attempts` times with backoff.
 
-        Odoo may still be committing a timed-out request, so an empty first answer is
+        Odoo may still be committing a timed-out request, so an empty first result is
         not final.
         """
         for attempt in range(1, self.attempts + 1):

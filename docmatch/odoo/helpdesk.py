@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 TICKET_MODEL = "helpdesk.ticket"
 KEY_LABEL = "docmatch key:"
 NOTE_LABEL = "docmatch note"
-# Words looked for in the priority labels of `fields_get`: Enterprise says "High
+# Words looked for in the priority labels of `fields_get`. Enterprise labels them "High
 # priority" and "Urgent", OCA "High" and "Very High", both with keys '0' to '3'.
 SEVERITY_PRIORITY_WORDS = {None: "low", Severity.LOW: "low", Severity.MEDIUM: "medium", Severity.HIGH: "high"}
 ORDER_MODELS = ("purchase.order", "sale.order")
@@ -44,7 +44,7 @@ ORDER_MODELS = ("purchase.order", "sale.order")
 
 @dataclass(frozen=True)
 class HelpdeskVariant:
-    """What differs between the two Helpdesk applications."""
+    """The models and fields in which the two Helpdesk applications differ."""
 
     name: str
     team_model: str

@@ -1,6 +1,6 @@
 """An `OdooSource` over a live Odoo, read in batches through a local cache.
 
-`load_catalog` asks for whole models with a handful of fields. On a large database a
+`load_catalog` requests whole models with a handful of fields. On a large database a
 full read each run costs minutes, so `LiveSource` keeps the rows it read in a cache
 folder and, on the next run, asks Odoo only for each record's `write_date`; it then
 reads again just the records that are new or changed and drops those that no longer

@@ -5,7 +5,7 @@
     Json2Transport    POST /json/2/<model>/<method> with a bearer API key (19 and later)
 
 Every transport takes arguments by name (`ids` plus keyword arguments), because JSON-2
-binds the body to the method's Python signature and has no positional arguments; over
+binds the body to the method's Python signature and has no positional arguments. Over
 XML-RPC and JSON-RPC the ids go first in `args` and the rest travel as `execute_kw`
 keyword arguments, which Odoo binds the same way.
 
@@ -20,13 +20,12 @@ Failures become `docmatch.errors` exceptions here, at the boundary:
 (`odoo/addons/base/controllers/rpc.py` for the fault codes, `odoo/http.py` for the
 JSON-RPC and JSON-2 error bodies.) A transient failure carries `maybe_applied`: False
 when the request cannot have reached Odoo (connection refused, HTTP 503 from a proxy),
-True when Odoo may have run it (timeout, connection dropped mid-answer).
+True when Odoo may have run it (timeout, connection dropped mid-response).
 """
 
 from __future__ import annotations
 
 import http.client
-import json
 import logging
 import socket
 import xmlrpc.client
@@ -40,11 +39,11 @@ from docmatch.errors import OdooAccessError, OdooAuthError, OdooError, OdooFault
 
 log = logging.getLogger(__name__)
 
-# Proxy and overload answers after which the request was not processed.
+# Proxy and overload statuses after which the request was not processed.
 RETRYABLE_STATUS = {429, 502, 503, 504}
 
-# What an XML-RPC server says when a method returned None: Odoo builds its marshaller
-# with allow_none=False, so the call ran but its answer could not be encoded.
+# The XML-RPC fault text of a method that returned None. Odoo builds its marshaller
+# with allow_none=False, so the call ran but its result could not be encoded.
 NONE_MARSHAL_TEXT = "cannot marshal None"
 
 AUTH_HINT = (
@@ -56,7 +55,7 @@ AUTH_HINT = (
 
 @dataclass(frozen=True)
 class Credentials:
-    """Where and as whom to connect; the API key never appears in the repr."""
+    """Connection target and identity. The API key is left out of the repr."""
 
     url: str
     db: str
@@ -185,12 +184,12 @@ class XmlRpcTransport:
             raise self._fault_error(fault, where) from None
         except xmlrpc.client.ProtocolError as exc:
             if exc.errcode in RETRYABLE_STATUS:
-                raise transient(f"{where}: Odoo answered HTTP {exc.errcode}", maybe_applied=exc.errcode in (502, 504)) from None
+                raise transient(f"{where}: Odoo responded with HTTP {exc.errcode}", maybe_applied=exc.errcode in (502, 504)) from None
             raise OdooFault(f"{where}: HTTP {exc.errcode} {exc.errmsg} from {self.credentials.url}/xmlrpc/2/{service}") from None
         except ConnectionRefusedError:
             raise transient(f"{where}: connection to {self.credentials.url} refused", maybe_applied=False) from None
         except (TimeoutError, socket.timeout):
-            raise transient(f"{where}: no answer within {self.timeout:g} s", maybe_applied=True) from None
+            raise transient(f"{where}: timed out after {self.timeout:g} s", maybe_applied=True) from None
         except (OSError, http.client.HTTPException) as exc:
             raise transient(f"{where}: connection to {self.credentials.url} failed: {type(exc).__name__}", maybe_applied=True) from None
         except TypeError as exc:
@@ -249,7 +248,7 @@ class _HttpxTransport:
         except httpx.ConnectTimeout:
             raise transient(f"{where}: connecting took longer than {self.timeout:g} s", maybe_applied=False) from None
         except httpx.TimeoutException:
-            raise transient(f"{where}: no answer within {self.timeout:g} s", maybe_applied=True) from None
+            raise transient(f"{where}: timed out after {self.timeout:g} s", maybe_applied=True) from None
         except httpx.TransportError as exc:
             raise transient(f"{where}: connection to {self.credentials.url} failed: {type(exc).__name__}", maybe_applied=True) from None
 
@@ -266,13 +265,13 @@ class JsonRpcTransport(_HttpxTransport):
         body = {"jsonrpc": "2.0", "method": "call", "params": {"service": service, "method": method, "args": args}, "id": 1}
         response = self._post("/jsonrpc", body, where)
         if response.status_code in RETRYABLE_STATUS:
-            raise transient(f"{where}: Odoo answered HTTP {response.status_code}", maybe_applied=response.status_code in (502, 504))
+            raise transient(f"{where}: Odoo responded with HTTP {response.status_code}", maybe_applied=response.status_code in (502, 504))
         if response.status_code != 200:
             raise OdooFault(f"{where}: HTTP {response.status_code} from {self.credentials.url}/jsonrpc")
         try:
             payload = response.json()
         except ValueError:
-            raise OdooFault(f"{where}: /jsonrpc did not answer JSON") from None
+            raise OdooFault(f"{where}: the /jsonrpc response is not JSON") from None
         error = payload.get("error")
         if error:
             data = error.get("data") or {}
@@ -311,7 +310,7 @@ class Json2Transport(_HttpxTransport):
         try:
             response = self.http.get(f"{self.credentials.url}/web/version")
         except httpx.TimeoutException:
-            raise transient(f"version: no answer within {self.timeout:g} s", maybe_applied=False) from None
+            raise transient(f"version: timed out after {self.timeout:g} s", maybe_applied=False) from None
         except httpx.TransportError:
             raise transient(f"version: connection to {self.credentials.url} failed", maybe_applied=False) from None
         if response.status_code != 200:
@@ -348,7 +347,7 @@ class Json2Transport(_HttpxTransport):
         if status == 403:
             return OdooAccessError(f"{where}: Odoo denied access: {message}")
         if status in RETRYABLE_STATUS:
-            return transient(f"{where}: Odoo answered HTTP {status}", maybe_applied=status in (502, 504))
+            return transient(f"{where}: Odoo responded with HTTP {status}", maybe_applied=status in (502, 504))
         if status == 500 and name:
             return error_for_exception_name(name, message, self.credentials, where)
         return OdooFault(f"{where}: HTTP {status}: {message}")
@@ -359,7 +358,3 @@ TRANSPORTS: dict[str, type[XmlRpcTransport] | type[JsonRpcTransport] | type[Json
     "jsonrpc": JsonRpcTransport,
     "json2": Json2Transport,
 }
-
-
-def json_dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -36,7 +36,7 @@ def test_rpc_protocols_selectable(odoo_server: OdooTestServer, protocol: str) ->
 
 @pytest.mark.parametrize("protocol", ["auto", "xmlrpc", "jsonrpc"])
 def test_wrong_api_key_clear_error(odoo_server: OdooTestServer, protocol: str, caplog: pytest.LogCaptureFixture) -> None:
-    """GIVEN a wrong API key WHEN connecting THEN OdooAuthError says so and hints at the key setting."""
+    """GIVEN a wrong API key WHEN connecting THEN OdooAuthError names the refusal and hints at the key setting."""
     caplog.set_level(logging.DEBUG)
     wrong_key = "wrong-key-5d1e"
     with pytest.raises(OdooAuthError) as raised:
@@ -60,7 +60,7 @@ def test_api_key_absent_from_repr_and_logs(odoo_server: OdooTestServer, caplog: 
 
 
 def test_allowed_company_ids_on_every_call(odoo_server: OdooTestServer, client: OdooClient) -> None:
-    """GIVEN a user of two companies WHEN docmatch works in company 1 THEN every call says so and company 2's order stays hidden."""
+    """GIVEN a user of two companies WHEN docmatch works in company 1 THEN every call carries it and company 2's order stays hidden."""
     names = [row["name"] for row in client.search_read("purchase.order", [], ["name"])]
     assert names == ["P00702"]
     business_calls = [call for call in odoo_server.calls if call.method != "fields_get"]
@@ -129,7 +129,7 @@ def test_void_method_confirmed_by_read_back(odoo_server: OdooTestServer) -> None
 
 
 def test_void_method_fault_over_xmlrpc(odoo_server: OdooTestServer) -> None:
-    """The raw XML-RPC answer of a None-returning method is fault 1 although the change is applied."""
+    """The raw XML-RPC response of a None-returning method is fault 1 although the change is applied."""
     import xmlrpc.client
 
     client = connect(odoo_server, odoo_protocol="xmlrpc")

@@ -50,8 +50,10 @@ def test_ticket_description_table_and_links(odoo_server: OdooTestServer, client:
         assert f"<th>{header}</th>" in description
     assert "<td>13.1</td><td>12.5</td><td>unit_price</td><td>0.5 %</td>" in description
     assert "&lt;by 4.8 %&gt;" in description
-    assert "model=purchase.order" in description and ">P00702</a>" in description
-    assert "model=stock.picking" in description and ">WH/IN/00021</a>" in description
+    assert "model=purchase.order" in description
+    assert ">P00702</a>" in description
+    assert "model=stock.picking" in description
+    assert ">WH/IN/00021</a>" in description
     assert f"docmatch key: docmatch:{'ab' * 32}" in description
 
 
@@ -96,7 +98,7 @@ def test_same_report_twice_posts_one_note(odoo_server: OdooTestServer, client: O
 
 
 def test_ticket_created_once_when_create_times_out(odoo_server: OdooTestServer, document_file: Path) -> None:
-    """GIVEN Odoo creates the ticket but answers after the client's timeout WHEN reporting THEN the client finds it by key and creates no second one."""
+    """GIVEN Odoo creates the ticket but responds after the client's timeout WHEN reporting THEN the client finds it by key and creates no second one."""
     client = connect(odoo_server, odoo_timeout=0.4)
     odoo_server.inject("create", model="helpdesk.ticket", action="delay_after", seconds=1.0)
 

@@ -1,4 +1,4 @@
-"""The Odoo test server answers as Odoo does, checked with plain protocol clients (no docmatch code)."""
+"""The Odoo test server responds as Odoo does, checked with plain protocol clients (no docmatch code)."""
 
 from __future__ import annotations
 

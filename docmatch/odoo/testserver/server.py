@@ -1,7 +1,7 @@
 """An HTTP server on loopback that speaks Odoo's external API protocols.
 
 No Odoo can be installed on the development and CI machines, so docmatch's live-Odoo
-code is tested against this server. It answers the three protocols as Odoo does, each
+code is tested against this server. It speaks the three protocols as Odoo does, each
 following the Odoo source file named here:
 
 - XML-RPC `/xmlrpc/2/common` and `/xmlrpc/2/object`
@@ -23,7 +23,7 @@ following the Odoo source file named here:
 - `GET /web/version` on 19 (`addons/web/controllers/webclient.py`).
 
 Tests steer failures with `inject` (a delay before or after a method runs, an HTTP
-status instead of an answer) and read every request back from `calls`, including how
+status instead of a response) and read every request back from `calls`, including how
 many None values arrived (`none_values`), which a correct client never sends.
 """
 
@@ -69,9 +69,9 @@ class Injection:
     """A failure the server produces on the next `times` calls of `model.method`.
 
     `action` is one of:
-        delay_after   run the method, then wait `seconds` before answering
-        delay_before  wait `seconds`, then run the method and answer
-        status        answer HTTP `status` without running the method
+        delay_after   run the method, then wait `seconds` before responding
+        delay_before  wait `seconds`, then run the method and respond
+        status        respond with HTTP `status` without running the method
     """
 
     method: str
@@ -428,7 +428,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(200, result)
         except OdooException as exc:
             self._send_json(exc.http_status, error_body(exc, traceback.format_exc()))
-        except Exception as exc:  # noqa: BLE001 - Json2Dispatcher.handle_error answers 500
+        except Exception as exc:  # noqa: BLE001 - Json2Dispatcher.handle_error responds with 500
             self._send_json(500, error_body(exc, traceback.format_exc()))
 
     # --- output ---------------------------------------------------------------------
@@ -445,7 +445,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError):
             # The client gave up waiting (an injected delay); Odoo would log the same.
-            log.debug("client closed the connection before the answer")
+            log.debug("client closed the connection before the response")
 
 
 _ANSWERED = object()
