@@ -121,7 +121,7 @@ def ticket_stage(document: Document, case: Case, context: PipelineContext, *, do
             return link.ticket
     ticket = context.ticket_opener(case, ticket_key(document))
     if ticket is not None and context.store is not None and document_id is not None:
-        variant = getattr(context.ticket_opener, "helpdesk_variant", ticket.model)
+        variant = getattr(context.ticket_opener, "helpdesk_variant", None) or ticket.model
         context.store.add_ticket_link(document_id, ticket, helpdesk_variant=variant)
         log.info("ticket %s,%d opened", ticket.model, ticket.id)
     return ticket
