@@ -37,6 +37,7 @@ class ImapAccount(_Channel):
     user: str
     password: SecretStr
     tls: Literal["ssl", "starttls", "none"] = "ssl"
+    ca_file: Path | None = Field(default=None, description="PEM file of the CA that signed the server's certificate, for a private CA; the system's CAs otherwise.")
     folders: list[str] = ["INBOX"]
     after_intake: Literal["move", "flag"] = "flag"
     move_to: str = Field(default="docmatch-done", description="Folder taken messages are moved to when after_intake is move.")

@@ -22,6 +22,7 @@ is for people reading the mailbox, not for correctness.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import fnmatch
 import imaplib
@@ -188,14 +189,20 @@ class ImapPoller:
 @contextmanager
 def connect(account: ImapAccount) -> Iterator[imaplib.IMAP4]:
     """Open, log in and finally log out; network and login failures become IntakeError."""
+    client: imaplib.IMAP4 | None = None
     try:
+        # The certificate and the host name are always verified; a private CA goes in ca_file.
+        context = ssl.create_default_context(cafile=str(account.ca_file) if account.ca_file else None)
         if account.tls == "ssl":
-            client: imaplib.IMAP4 = imaplib.IMAP4_SSL(account.host, account.effective_port, ssl_context=ssl.create_default_context(), timeout=account.timeout)
+            client = imaplib.IMAP4_SSL(account.host, account.effective_port, ssl_context=context, timeout=account.timeout)
         else:
             client = imaplib.IMAP4(account.host, account.effective_port, timeout=account.timeout)
             if account.tls == "starttls":
-                client.starttls(ssl.create_default_context())
+                client.starttls(context)
     except (OSError, imaplib.IMAP4.error, ssl.SSLError) as exc:
+        if client is not None:
+            with contextlib.suppress(OSError):
+                client.shutdown()
         raise IntakeError(
             f"mailbox {account.name}: cannot connect to the IMAP server: {_reason(exc)}", hint="check host, port and tls in the intake file"
         ) from exc

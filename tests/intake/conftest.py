@@ -80,3 +80,13 @@ def sshd() -> Iterator[SshdServer]:
     server = SshdServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def dovecot_tls() -> Iterator[DovecotServer]:
+    reason = missing_requirement(DOVECOT)
+    if reason:
+        pytest.skip(reason)
+    server = DovecotServer(tls=True).start()
+    yield server
+    server.stop()

@@ -76,16 +76,33 @@ def _stop(pid_file: Path) -> None:
 
 @dataclass
 class DovecotServer:
-    """Dovecot with one user, plain login, maildir storage, no TLS."""
+    """Dovecot with one user, plain login and maildir storage.
+
+    With `tls`, a self-signed certificate for 127.0.0.1 (`certificate`) serves STARTTLS
+    on `port` and implicit TLS on `tls_port`; without it there is no TLS at all.
+    """
 
     user: str = "testuser"
     password: str = "testpass"
+    tls: bool = False
     port: int = 0
+    tls_port: int = 0
     root: Path = field(default_factory=lambda: Path())
+
+    @property
+    def certificate(self) -> Path:
+        return self.root / "cert.pem"
 
     def start(self) -> DovecotServer:
         self.root = _scratch("docmatch-dovecot-")
         self.port = free_port()
+        self.tls_port = free_port() if self.tls else 0
+        if self.tls:
+            subprocess.run(
+                ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                 "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(self.root / "key.pem"), "-out", str(self.certificate)],
+                check=True, capture_output=True,
+            )
         for name in ("run", "state", "mail"):
             (self.root / name).mkdir()
         shutil.chown(self.root / "mail", "nobody", "nogroup")
@@ -99,12 +116,14 @@ class DovecotServer:
 
     def _config(self) -> str:
         root = self.root
+        ssl = f"ssl = yes\nssl_cert = <{root}/cert.pem\nssl_key = <{root}/key.pem\nssl_dh = </usr/share/dovecot/dh.pem" if self.tls else "ssl = no"
+        imaps = f"address = 127.0.0.1\n    port = {self.tls_port}" if self.tls else "port = 0"
         return f"""protocols = imap
 listen = 127.0.0.1
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_internal_user = dovecot
@@ -127,7 +146,7 @@ service imap-login {{
     port = {self.port}
   }}
   inet_listener imaps {{
-    port = 0
+    {imaps}
   }}
 }}
 """

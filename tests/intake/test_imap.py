@@ -239,3 +239,20 @@ def test_wrong_password_is_a_clear_error_without_the_secret(dovecot, folder: str
 
     assert "login refused" in str(raised.value)
     assert "not-the-password" not in str(raised.value)
+
+
+@pytest.mark.parametrize("tls", ["ssl", "starttls"])
+def test_tls_modes_verify_the_certificate(dovecot_tls, intake, tls: str) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a server with a certificate from a private CA
+    WHEN docmatch connects by implicit TLS or STARTTLS
+    THEN it takes mail with the CA in ca_file, and rejects the connection without it."""
+    from docmatch.errors import IntakeError
+
+    append(dovecot_tls, "INBOX", mail_with_pdfs(("TLS.pdf", make_pdf(f"TLS {tls}"))))
+    port = dovecot_tls.tls_port if tls == "ssl" else dovecot_tls.port
+
+    with pytest.raises(IntakeError, match="cannot connect"):
+        ImapPoller(account(dovecot_tls, "INBOX", tls=tls, port=port), intake).poll()
+    report = ImapPoller(account(dovecot_tls, "INBOX", tls=tls, port=port, ca_file=dovecot_tls.certificate), intake).poll()
+
+    assert report.new == 1
