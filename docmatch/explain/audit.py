@@ -52,6 +52,9 @@ def cache_key(prompt_sha256: str, *, provider: str, model: str) -> str:
 class ExplanationCache:
     """Verdicts on disk, one small JSON file per key; safe for several worker processes."""
 
+    # TODO: entries are never evicted; at about 1 kB each this needs a clean-up job once
+    # a deployment explains hundreds of thousands of distinct cases.
+
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 

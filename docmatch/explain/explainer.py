@@ -171,6 +171,7 @@ class GroundedExplainer:
 
         # Judge the reply, and keep the verdict for the next identical prompt.
         text, reason = self._judge(reply, prompt)
+        reason = _clip_reason(reason)
         self.cache.put(key, self._verdict(reply, prompt, text=text, reason=reason))
         outcome = "accepted" if text is not None else "rejected"
         if text is None:
@@ -253,6 +254,8 @@ class GroundedExplainer:
 
 
 def _clip_reason(reason: str | None, limit: int = 500) -> str | None:
-    if reason is None or len(reason) <= limit:
-        return reason
-    return reason[: limit - 1] + "…"
+    """Shorten a reason and redact it: it quotes reply text, and it is logged and audited."""
+    if reason is None:
+        return None
+    reason = Redactor().text(reason)
+    return reason if len(reason) <= limit else reason[: limit - 1] + "…"

@@ -225,7 +225,8 @@ def check_grounding(reply: ExplanationReply, prompt: GroundedPrompt) -> list[str
     problems += [f"cites {token!r}, which is not in the findings" for token in ungrounded_tokens(text, prompt.facts)]
     problems += [f"states a decision ({phrase!r})" for phrase in _matches(_DECISION, text)]
     problems += [f"claims a severity the findings do not have ({phrase!r})" for phrase in _severity_claims(text, prompt.severities)]
-    problems += [f"carries a link or an address ({phrase!r})" for phrase in _matches(_LINK, text)]
+    # The link itself stays out of the reason, which is logged and audited.
+    problems += ["carries a link or an address"] if _LINK.search(text) else []
     problems += _quality_problems(reply)
     return problems
 

@@ -9,9 +9,12 @@ header.
 
 The SDK's own retries are off (`max_retries=0`): a retried slow request would otherwise
 multiply the load on a slow provider unseen. This module retries timeouts, connection
-failures, 408, 409, 429 and 5xx itself, at most `llm_retries` times and never past
-`llm_deadline` seconds for one explanation, honouring Retry-After when it fits the
-deadline. Every other failure is final at once.
+failures, 408, 409, 429 and 5xx itself, at most `llm_retries` times, honouring
+Retry-After when it fits the deadline. No attempt starts after `llm_deadline` seconds,
+and each attempt's timeout is cut to the time left. Every other failure is final at once.
+
+NOTE: the timeout is httpx's read timeout, the longest wait for the next bytes. A server
+that trickles a response out slowly can take longer than the timeout in total.
 """
 
 from __future__ import annotations

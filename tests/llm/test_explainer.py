@@ -460,3 +460,36 @@ def test_provider_defaults(provider, base_url, parameter) -> None:  # type: igno
 
     assert config.base_url == base_url
     assert config.token_parameter == parameter
+
+
+def test_reason_holds_no_address(stub, llm_settings, waiting_case, grounded_reply, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    grounded_reply["next_step"] = "Write to anna.berg@acme-steel.example about the waiting time."
+    stub.script(Reply(content=grounded_reply))
+    case = waiting_case()
+
+    make_explainer(llm_settings(stub.url))(case)
+
+    assert case.explanation_record.outcome == "rejected"
+    assert case.explanation_record.reason == "carries a link or an address"
+    assert "anna.berg" not in (tmp_path / "explanations" / "audit.jsonl").read_text()
+
+
+def test_pipeline_report_stage(stub, llm_settings, waiting_case, grounded_reply) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN the pipeline context with make_explainer WHEN a case is reported THEN it carries the LLM text and record."""
+    from docmatch.models import Document, Extraction, MatchResult, OdooRef
+    from docmatch.odoo.catalog import Catalog
+    from docmatch.pipeline import PipelineContext, report_stage
+    from docmatch.rules import load_policy
+
+    stub.script(Reply(content=grounded_reply))
+    settings = llm_settings(stub.url)
+    context = PipelineContext(settings=settings, catalog=Catalog(), policy=load_policy(None), explainer=make_explainer(settings))
+    findings = waiting_case().findings
+    document = Document(sha256="b" * 64, filename="invoice.pdf")
+    match = MatchResult(records=[OdooRef(model="purchase.order", id=1, name="P00457")])
+
+    case = report_stage(document, Extraction(doc_type="invoice"), match, findings, context)
+
+    assert case.explanation.startswith(grounded_reply["summary"])
+    assert case.explanation_record.outcome == "accepted"
+    assert case.findings == findings

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from docmatch.explain.grounding import (
     REPLY_SCHEMA,
@@ -18,6 +20,8 @@ from docmatch.explain.grounding import (
     parse_reply,
 )
 from docmatch.models import Finding, FindingKind, Severity
+
+from .conftest import make_case
 
 
 def prompt_for(case):  # type: ignore[no-untyped-def]
@@ -243,3 +247,33 @@ def test_reply_text_joins_parts(grounded_reply) -> None:  # type: ignore[no-unty
 @pytest.mark.parametrize(("raw", "readings"), [("1418", {1418.0}), ("1,418.00", {1418.0}), ("1.418,00", {1418.0}), ("1,418", {1418.0, 1.418}), ("0.5", {0.5}), ("1,5", {1.5})])
 def test_number_readings(raw, readings) -> None:  # type: ignore[no-untyped-def]
     assert number_readings(raw) == readings
+
+
+# --- properties of the number check -------------------------------------------------------------
+
+amounts = st.decimals(min_value=0, max_value=999_999, places=2, allow_nan=False, allow_infinity=False)
+
+
+def amount_case(value: float):  # type: ignore[no-untyped-def]
+    return make_case(Finding(kind=FindingKind.TOTAL_MISMATCH, severity=Severity.MEDIUM, rule="totals", document_value=value, message="Totals differ."), orders=("PO-A",))
+
+
+@settings(max_examples=60, deadline=None)
+@given(amount=amounts)
+def test_cited_amount_grounded_any_format(amount) -> None:  # type: ignore[no-untyped-def]
+    prompt = prompt_for(amount_case(float(amount)))
+
+    for written in (f"{amount:.2f}", f"{amount:,.2f}", f"{amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")):
+        assert check_grounding(reply(f"The invoice total is {written} on the invoice."), prompt) == [], written
+
+
+@settings(max_examples=60, deadline=None)
+@given(amount=amounts, other=st.integers(min_value=1, max_value=10**7))
+def test_other_number_rejected(amount, other) -> None:  # type: ignore[no-untyped-def]
+    prompt = prompt_for(amount_case(float(amount)))
+    if float(other) in prompt.facts.numbers:
+        return
+
+    problems = check_grounding(reply(f"The invoice total is {other} on the invoice."), prompt)
+
+    assert problems == [f"cites '{other}', which is not in the findings"]
