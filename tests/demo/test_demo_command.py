@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from docmatch.cli import cli
@@ -54,3 +55,13 @@ def test_demo_generates_its_data_when_the_folder_is_empty(tmp_path: Path):
     result = CliRunner().invoke(cli, ["demo", "--data", str(data), "--out", str(tmp_path / "out"), "--json"])
     assert (data / "odoo" / "version.json").is_file()
     assert json.loads(result.stdout)["documents"] == len(list((FIXTURES / "documents").glob("*.pdf")))
+
+
+@pytest.mark.slow
+def test_full_demo_compares_every_document(tmp_path: Path):
+    """GIVEN the whole demo set WHEN docmatch demo runs THEN every document gets a verdict and the exit code follows the count."""
+    result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "out"), "--json"])
+    payload = json.loads(result.stdout)
+    documents = len(list((FIXTURES / "documents").glob("*.pdf")))
+    assert payload["documents"] == documents
+    assert result.exit_code == (0 if payload["matching"] == documents else 1)
