@@ -265,6 +265,8 @@ def choose_protocol(setting: str, major: int) -> str:
         return "json2" if major >= 19 else "xmlrpc"
     if setting == "json2" and major < 19:
         raise ConfigurationError(f"JSON-2 needs Odoo 19 or later; this server runs {major}", hint="set DOCMATCH_ODOO_PROTOCOL=auto, xmlrpc or jsonrpc")
+    if major >= 19:
+        log.warning("Odoo %d deprecates %s and logs a warning on every call; DOCMATCH_ODOO_PROTOCOL=auto uses JSON-2", major, setting)
     return setting
 
 

@@ -168,7 +168,7 @@ def linked_pickings(client: OdooClient, case: Case) -> list[OdooRef]:
 def ticket_values(case: Case, key: str, client: OdooClient, settings: Any, variant: HelpdeskVariant, *, orders: list[OdooRef], pickings: list[OdooRef], partner_id: int | None, proposals: list[pairings.Pairing]) -> dict[str, Any]:
     values: dict[str, Any] = {
         "name": ticket_title(case, orders),
-        "description": ticket_description(case, key, client.transport.credentials.url, orders=orders, pickings=pickings, proposals=proposals),
+        "description": ticket_description(case, key, client.transport.credentials.url, orders=orders, pickings=pickings, proposals=proposals, evidence=evidence_link(case, settings)),
         "priority": priority_for(client, case.max_severity),
         "partner_id": partner_id or False,
     }
@@ -187,14 +187,13 @@ def ticket_title(case: Case, orders: list[OdooRef]) -> str:
     return f"{case.document.filename}: {order}, {count} finding{'s' if count != 1 else ''}"
 
 
-def ticket_description(case: Case, key: str, base_url: str, *, orders: list[OdooRef], pickings: list[OdooRef], proposals: list[pairings.Pairing]) -> str:
+def ticket_description(case: Case, key: str, base_url: str, *, orders: list[OdooRef], pickings: list[OdooRef], proposals: list[pairings.Pairing], evidence: str | None = None) -> str:
     """Return the HTML description: summary, findings table, links, pairings and the key."""
     parts = [f"<p><strong>{html.escape(case.document.filename)}</strong> ({html.escape(case.document.doc_type)}) has {len(case.findings)} finding(s) against Odoo.</p>"]
     parts.append(findings_table(case.findings))
     links = [record_link(base_url, ref) for ref in [*orders, *pickings, *[ref for ref in case.matched if ref.model == "account.move"]]]
     if links:
         parts.append(f"<p>Odoo records: {', '.join(links)}</p>")
-    evidence = evidence_link(case)
     if evidence:
         parts.append(f'<p><a href="{html.escape(evidence)}">Evidence in docmatch</a></p>')
     if proposals:
@@ -233,14 +232,14 @@ def pairing_label(pairing: pairings.Pairing) -> str:
     return f"printed unit {pairing.printed_text} is {pairing.target_model},{pairing.target_id}"
 
 
-def evidence_link(case: Case) -> str | None:
+def evidence_link(case: Case, settings: Any) -> str | None:
+    """Return the signed link to the case's evidence view in `docmatch serve`, when it can be built."""
     try:
-        from docmatch.settings import get_settings
         from docmatch.web.links import evidence_url
     except ImportError:
         return None
     try:
-        return evidence_url(case.document.sha256, get_settings())
+        return evidence_url(case.document.sha256, settings)
     except Exception as exc:  # noqa: BLE001 - a missing link must not block the ticket
         log.warning("no evidence link for the ticket: %s", exc)
         return None

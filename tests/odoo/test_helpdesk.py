@@ -55,6 +55,7 @@ def test_ticket_description_table_and_links(odoo_server: OdooTestServer, client:
     assert "model=stock.picking" in description
     assert ">WH/IN/00021</a>" in description
     assert f"docmatch key: docmatch:{'ab' * 32}" in description
+    assert "/evidence/" in description
 
 
 def test_attachment_and_internal_note(odoo_server: OdooTestServer, client: OdooClient, document_file: Path) -> None:

@@ -138,3 +138,33 @@ def test_closed_stage_sets_closed_date(server: OdooTestServer) -> None:
     assert row["closed"] is True
     assert row["closed_date"]
     assert row["number"] == "HT00001"
+
+
+def test_testserver_command_serves(tmp_path: Path) -> None:
+    """`docmatch odoo testserver` serves until stopped; the test stops it by its own PID."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    snapshot = write_snapshot(tmp_path / "snapshot", 18)
+    command = [sys.executable, "-m", "docmatch", "odoo", "testserver", "--snapshot", str(snapshot), "--version", "18", "--helpdesk", "oca", "--port", str(port), "--api-key", API_KEY]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        common = xmlrpc.client.ServerProxy(f"http://127.0.0.1:{port}/xmlrpc/2/common")
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                version = common.version()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the test server did not start within 30 s"
+                time.sleep(0.2)
+        assert version["server_version"] == "18.0"
+        assert common.authenticate("docmatch", "docmatch", API_KEY, {}) == 2
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
