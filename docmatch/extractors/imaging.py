@@ -151,6 +151,8 @@ def _image_dpi(image: Image.Image) -> float | None:
     # unknown. PNG stores dots per metre, so 72 comes back as 71.98.
     if any(abs(value - placeholder) < 0.5 for placeholder in (72, 96)):
         return None
+    if abs(value - round(value)) < 0.1:
+        value = float(round(value))
     return value if value >= 30 else None
 
 
@@ -250,7 +252,7 @@ def resample_factor(gray: np.ndarray, *, dpi: float | None, working_dpi: int) ->
     if dpi is not None:
         if dpi >= MIN_NATIVE_DPI:
             return 1.0, dpi
-        return min(working_dpi / dpi, MAX_RESAMPLE_FACTOR), dpi
+        return min(max(working_dpi / dpi, 1.0), MAX_RESAMPLE_FACTOR), dpi
 
     # No DPI: measure the text and scale it to the size Tesseract reads best.
     cap_height = estimate_cap_height(gray)

@@ -88,9 +88,18 @@ def read_lines(rows: list[Row]) -> TableRead:
             in_table = False
             continue
         item = _read_item_row(row, columns if in_table else None)
+        if item is None and not in_table and columns and items and row.page == items[-1].rows[0].page:
+            # A subtotal may split one table ("Non Food ... Subtotal ... Food"): rows under
+            # the same header count again when their arithmetic fits.
+            item = _read_item_row(row, columns)
+            item = item if item is not None and item.confidence == 1.0 else None
         if item is not None:
             items.append(item)
             result.table_rows.add(id(row))
+            continue
+        if in_table and items and columns and _measures(row, columns):
+            # Numbers in the measure columns that make no item: the totals block has begun.
+            in_table = False
             continue
         if in_table and items and _continues(items[-1], row, columns):
             items[-1].rows.append(row)
@@ -159,14 +168,14 @@ def _merge_other_into_neighbour(columns: list[Column]) -> list[Column]:
 
 def _read_item_row(row: Row, columns: list[Column] | None) -> _Item | None:
     numbers = _numeric_words(row)
-    triple = _arithmetic_triple(numbers)
+    cells = _assign_to_columns(row, columns) if columns else {}
+    triple = _arithmetic_triple(numbers, discounts=_discounts(row, cells), strict=not columns)
     if columns:
-        cells = _assign_to_columns(row, columns)
         readings = {role: reading for role in ("quantity", "unit_price", "amount", "shipped_quantity", "received_quantity", "damaged_quantity") if (reading := _cell_number(cells.get(role)))}
         if triple:
             _apply_triple(cells, readings, _order_by_header(triple, columns))
             return _Item([row], cells, readings, 1.0, [])
-        if not _has_item_numbers(readings, columns):
+        if not _has_item_numbers(readings, columns) and not ("amount" in readings and _position(cells.get("position"))):
             return None
         return _Item([row], cells, readings, HEADER_ONLY_CONFIDENCE, [])
     if triple is None:
@@ -208,18 +217,43 @@ def _numeric_words(row: Row) -> list[tuple[list[Word], NumberReading]]:
     return found
 
 
-def _arithmetic_triple(numbers: list[tuple[list[Word], NumberReading]]) -> tuple[tuple, tuple, tuple, tuple[float, float, float]] | None:
-    """Return the (quantity, price, amount) entries, left to right, whose product fits."""
-    for k in range(len(numbers) - 1, 1, -1):
-        for j in range(k - 1, 0, -1):
-            for i in range(j - 1, -1, -1):
-                quantity, price, amount = numbers[i], numbers[j], numbers[k]
-                if _is_zero(amount[1]):
-                    continue
-                settled = settle_product(quantity[1], price[1], amount[1])
-                if settled is not None:
-                    return quantity, price, amount, settled
+def _arithmetic_triple(numbers: list[tuple[list[Word], NumberReading]], *, discounts: tuple[float, ...] = (), strict: bool = False) -> tuple[tuple, tuple, tuple, tuple[float, float, float]] | None:
+    """Return the (quantity, price, amount) entries, left to right, whose product fits.
+
+    A line discount printed in the row (`discounts`, in percent) may lie between price
+    and amount. `strict` (no table header to go by) asks for an amount with decimals and
+    no leading-zero quantity, so that phone numbers ("07 08 56") make no line.
+    """
+    for factor in (1.0, *(1 - discount / 100 for discount in discounts)):
+        for k in range(len(numbers) - 1, 1, -1):
+            for j in range(k - 1, 0, -1):
+                for i in range(j - 1, -1, -1):
+                    quantity, price, amount = numbers[i], numbers[j], numbers[k]
+                    if _is_zero(amount[1]) or (strict and not _plausible_without_header(quantity[1], amount[1])):
+                        continue
+                    settled = settle_product(quantity[1], price[1], amount[1], factor=factor)
+                    if settled is not None:
+                        return quantity, price, amount, settled
     return None
+
+
+def _plausible_without_header(quantity: NumberReading, amount: NumberReading) -> bool:
+    return amount.decimals >= 2 and not (len(quantity.text) > 1 and quantity.text[0] == "0" and quantity.text[1].isdigit())
+
+
+def _discounts(row: Row, cells: dict[str, list[Word]]) -> tuple[float, ...]:
+    """Percentages printed in the row (a rate or a discount), and the discount column's value."""
+    found = [reading.value for word in row.words if word.text.endswith("%") and (reading := parse_number(word.text)) and reading.value and 0 < reading.value < 100]
+    column = _cell_number(cells.get("discount"))
+    if column is not None and column.value and 0 < column.value < 100:
+        found.append(column.value)
+    return tuple(dict.fromkeys(found))  # type: ignore[arg-type]
+
+
+def _measures(row: Row, columns: list[Column]) -> bool:
+    """Whether `row` prints a number in a quantity, price or amount column."""
+    cells = _assign_to_columns(row, columns)
+    return any(_cell_number(cells.get(role)) is not None for role in ("quantity", "unit_price", "amount"))
 
 
 def _order_by_header(triple, columns: list[Column]):  # type: ignore[no-untyped-def]
@@ -318,6 +352,8 @@ def _ends_table(row: Row) -> bool:
 def _continues(item: _Item, row: Row, columns: list[Column] | None) -> bool:
     previous = item.rows[-1]
     if row.page != previous.page or row.top - previous.bottom > CONTINUATION_GAP_HEIGHTS * previous.height:
+        return False
+    if columns and _measures(row, columns):
         return False
     if _numeric_words(row) and columns is None:
         return False

@@ -141,8 +141,10 @@ def looks_numeric(text: str) -> bool:
     return parse_number(text) is not None
 
 
-def settle_product(quantity: NumberReading | None, price: NumberReading | None, amount: NumberReading | None, *, tolerance: float = 0.011) -> tuple[float | None, float | None, float | None] | None:
-    """Return the one combination of readings for which quantity x price = amount.
+def settle_product(quantity: NumberReading | None, price: NumberReading | None, amount: NumberReading | None, *, tolerance: float = 0.011, factor: float = 1.0) -> tuple[float | None, float | None, float | None] | None:
+    """Return the one combination of readings for which quantity x price (x `factor`) = amount.
+
+    `factor` carries a line discount: 0.9 for 10 % off.
 
     Each argument may be ambiguous. Returns None when no combination, or more than
     one distinct combination, fits: the arithmetic does not settle it then.
@@ -154,7 +156,7 @@ def settle_product(quantity: NumberReading | None, price: NumberReading | None, 
         for q in _choices(quantity)
         for p in _choices(price)
         for a in _choices(amount)
-        if _close(q * p, a, tolerance=max(tolerance, abs(a) * 0.0005))
+        if _close(q * p * factor, a, tolerance=max(tolerance, abs(a) * 0.0005))
     }
     if len(fits) != 1:
         return None

@@ -13,11 +13,15 @@ import unicodedata
 _NUMBER_WORDS = {"no", "nr", "n", "n°", "nº", "no.", "nr.", "#", "num", "nummer", "number", "numero", "número", "numéro", "nummer:", "nro", "ndeg"}
 
 
+# "Einzel/€", "Amount (EUR)": the currency in a column header is not part of the label.
+_CURRENCY_SUFFIX = re.compile(r"\s*[/(\[]\s*(€|eur|usd|gbp|chf|\$|£)\s*[)\]]?$")
+
+
 def fold_token(text: str) -> str:
     """Fold one printed word for comparison with the labels below."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    plain = plain.strip(" :;.,()[]*")
+    plain = _CURRENCY_SUFFIX.sub("", plain).strip(" :;.,()[]*")
     if plain in _NUMBER_WORDS or plain in {"n°", "nº", "n o"}:
         return "no"
     return plain
@@ -184,13 +188,14 @@ COLUMN_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
     "damaged_quantity": _phrases("damaged", "damaged qty", "beschädigt", "endommagé", "beschadigd", "dañado", "danneggiato"),
     "uom": _phrases("uom", "u/m", "unit", "units of measure", "unit of measure", "einheit", "me", "mengeneinheit", "unité", "eenheid", "unidad", "ud", "um", "unità"),
     "unit_price": _phrases(
-        "unit price", "price", "price/unit", "rate", "unit cost", "price each", "each", "unit price excl", "einzelpreis", "preis", "e-preis", "ep", "stückpreis", "preis/einheit",
+        "einzel", "einzelpr", "unit price", "price", "price/unit", "rate", "unit cost", "price each", "each", "unit price excl", "einzelpreis", "preis", "e-preis", "ep", "stückpreis", "preis/einheit",
         "prix unitaire", "pu", "p.u", "pu ht", "prix unitaire ht", "prix", "prijs", "stukprijs", "eenheidsprijs", "precio", "precio unitario", "prezzo", "prezzo unitario",
     ),
     "amount": _phrases(
         "amount", "total", "line total", "net amount", "amount excl", "value", "gesamt", "gesamtpreis", "betrag", "summe", "netto", "montant", "montant ht", "total ht",
         "bedrag", "totaal", "importe", "total linea", "importo", "totale", "subtotal", "ext price", "extended", "price total",
     ),
+    "discount": _phrases("disc", "disc.%", "disc %", "discount", "discount %", "rabatt", "rabatt %", "remise", "rem", "korting", "descuento", "dto", "sconto"),
     "tax_rate": _phrases("vat", "vat %", "tax", "taxes", "tax %", "ust", "ust %", "mwst", "mwst %", "tva", "tva %", "btw", "btw %", "iva", "iva %", "steuer"),
     "remark": _phrases("remark", "remarks", "comment", "bemerkung", "remarque", "opmerking", "observación", "nota"),
 }
