@@ -184,3 +184,35 @@ def test_to_wire_refuses_naive_datetime() -> None:
 def test_to_wire_converts_nested_values() -> None:
     value = {"a": None, "b": [None, (1, 2)], "c": datetime(2024, 1, 1, 12, tzinfo=timezone.utc), "d": date(2024, 1, 2)}
     assert to_wire(value) == {"a": False, "b": [False, [1, 2]], "c": "2024-01-01 12:00:00", "d": "2024-01-02"}
+
+
+def test_version_from_web_version_without_xmlrpc(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a 19 server without the deprecated RPC services THEN the version comes from /web/version and JSON-2 is used."""
+    from .conftest import write_snapshot
+
+    with OdooTestServer(version=19, helpdesk="oca", snapshot=write_snapshot(tmp_path / "snapshot", 19), api_key=API_KEY, deprecated_rpc=False) as server:
+        client = connect(server)
+        assert client.server_version == "19.0"
+        assert client.transport.name == "json2"
+        assert client.search_read("purchase.order", [], ["name"]) == [{"id": 7, "name": "P00702"}]
+
+
+def test_create_timeout_over_jsonrpc(odoo_server: OdooTestServer) -> None:
+    """GIVEN JSON-RPC and a create that times out after being applied THEN create_once finds the record and sends one create."""
+    client = connect(odoo_server, odoo_protocol="jsonrpc", odoo_timeout=0.3)
+    odoo_server.inject("create", model="helpdesk.ticket", action="delay_after", seconds=0.8)
+
+    def find() -> int | None:
+        found = client.search("helpdesk.ticket", [["name", "=", "json-rpc timeout"]])
+        return found[0] if found else None
+
+    ticket_id = client.create_once("helpdesk.ticket", {"name": "json-rpc timeout", "description": "<p>x</p>"}, find=find)
+    assert list(odoo_server.database.rows["helpdesk.ticket"]) == [ticket_id]
+    assert len(odoo_server.calls_of("create", "helpdesk.ticket")) == 1
+
+
+def test_access_error_mapped(odoo_server: OdooTestServer, client: OdooClient) -> None:
+    tag_model = "helpdesk.tag" if odoo_server.helpdesk == "enterprise" else "helpdesk.ticket.tag"
+    odoo_server.database.denied.add((tag_model, "create"))
+    with pytest.raises(OdooAccessError, match="not allowed"):
+        client.create_once(tag_model, {"name": "x"}, find=lambda: None)

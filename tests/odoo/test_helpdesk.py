@@ -152,3 +152,20 @@ def test_note_body_escaped_without_flag_on_17(odoo_server: OdooTestServer, clien
     ticket_id = client.create_once("helpdesk.ticket", {"name": "t", "description": "<p>x</p>"}, find=lambda: None)
     message_id = client.call("helpdesk.ticket", "message_post", [ticket_id], body="<p>bold</p>", message_type="comment", subtype_xmlid="mail.mt_note")
     assert odoo_server.database.rows["mail.message"][message_id]["body"] == html.escape("<p>bold</p>")
+
+
+def test_tag_without_create_right_skipped(odoo_server: OdooTestServer, client: OdooClient, document_file: Path) -> None:
+    """GIVEN a user who may not create tags WHEN a configured tag is missing THEN the ticket opens without it."""
+    tag_model = "helpdesk.tag" if odoo_server.helpdesk == "enterprise" else "helpdesk.ticket.tag"
+    odoo_server.database.denied.add((tag_model, "create"))
+    report_case(sample_case(), document_file, client, settings_for(odoo_server, helpdesk_tags=["docmatch", "brand-new"]))
+    [ticket] = tickets(odoo_server)
+    assert [odoo_server.database.rows[tag_model][tag]["name"] for tag in ticket["tag_ids"]] == ["docmatch"]
+
+
+def test_unknown_team_is_configuration_error(odoo_server: OdooTestServer, client: OdooClient, document_file: Path) -> None:
+    from docmatch.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="team 'Nobody' not found"):
+        report_case(sample_case(), document_file, client, settings_for(odoo_server, helpdesk_team="Nobody"))
+    assert tickets(odoo_server) == []

@@ -107,6 +107,9 @@ class OdooTestServer:
     calls: list[Call] = field(default_factory=list)
     injections: list[Injection] = field(default_factory=list)
     none_values: int = 0
+    # False makes a 19 server answer 404 on /xmlrpc and /jsonrpc, as a build that has
+    # removed the deprecated services would.
+    deprecated_rpc: bool = True
 
     def __post_init__(self) -> None:
         self.database = Database.build(self.version, self.helpdesk, Path(self.snapshot) if self.snapshot else None, api_key=self.api_key, login=self.login)
@@ -281,7 +284,10 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         state = self.server_state
-        if self.path in ("/xmlrpc/2/common", "/xmlrpc/2/object"):
+        rpc_removed = state.version >= 19 and not state.deprecated_rpc
+        if rpc_removed and (self.path.startswith("/xmlrpc") or self.path == "/jsonrpc"):
+            self._send(404, b"<html><body>Not Found</body></html>", "text/html")
+        elif self.path in ("/xmlrpc/2/common", "/xmlrpc/2/object"):
             self._xmlrpc(self.path.rsplit("/", 1)[1], body)
         elif self.path == "/jsonrpc":
             self._jsonrpc(body)
