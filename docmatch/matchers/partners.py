@@ -82,8 +82,13 @@ def _side_values(extraction: Extraction, side: str) -> tuple[str | None, str | N
 def resolve_partner(extraction: Extraction, index: MatchIndex) -> PartnerMatch:
     """Return the partner the document names, trying each side in the type's order."""
     sides = PARTNER_SIDES.get(extraction.doc_type, PARTNER_SIDES["unknown"])
+    carrier = name_key(str(extraction.value("carrier") or "")) or None
     for side in sides:
         vat, name, email = _side_values(extraction, side)
+        if carrier and name_key(name) == carrier:
+            # Delivery papers print the carrier prominently; it is not the partner.
+            log.debug("the %s side names the carrier; skipped", side)
+            continue
         found = _by_vat(vat, index) or _by_name(name, index) or _by_domain(email, index)
         if found is not None:
             partner_id, method = found

@@ -73,7 +73,9 @@ _MEASURES: dict[str, tuple[str, float]] = {
     "m2": ("area", 1.0),
 }
 
-_PACK_SIZE = re.compile(r"^[A-Za-zÄÖÜäöüß]+\.?\s*(?:of|à|a|x|zu|de|/|\()?\s*(?P<count>\d+(?:[.,]\d+)?)\s*(?P<tail>[A-Za-z]+)?\.?\s*\)?$", re.IGNORECASE)
+# "Case of 12", "CS/12", "Karton (12 Stk)", "CS x 12": a bare "CS 12" is left out,
+# because a quantity printed beside the unit reads the same way.
+_PACK_SIZE = re.compile(r"^[A-Za-zÄÖÜäöüß]+\.?(?:\s+(?:of|à|x|zu|de)\s+|\s*[/(]\s*)(?P<count>\d+(?:[.,]\d+)?)\s*(?P<tail>[A-Za-z]+)?\.?\s*\)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,17 +105,25 @@ def read_unit(text: str | None) -> UnitReading:
     if key in UNIT_ALIASES:
         return UnitReading(UNIT_ALIASES[key])
     words = re.findall(r"[A-Za-zÄÖÜäöüß²³]+", text)
-    for position, word in enumerate(words):
-        kind = UNIT_ALIASES.get(code_key(word))
-        if kind is None and code_key(word).endswith("S"):
-            kind = UNIT_ALIASES.get(code_key(word)[:-1])
-        if kind is not None:
-            # A size counts only right after a leading unit word: "Case of 12", "CS/12".
-            sized = _PACK_SIZE.match(text.strip()) if position == 0 and kind in PACKAGING_KINDS else None
-            if sized and sized.group("tail") and UNIT_ALIASES.get(code_key(sized.group("tail"))) != "unit":
-                sized = None  # "Pallet (40 cases)" counts cases, not units
-            return UnitReading(kind, float(sized.group("count").replace(",", ".")) if sized else None)
-    return UnitReading(None)
+    found = [(position, kind) for position, kind in ((position, _alias(word)) for position, word in enumerate(words)) if kind is not None]
+    if not found:
+        return UnitReading(None)
+    # A unit word at the start is the unit ("Pack of 6 pcs"); otherwise the last one,
+    # because description text that ran into the unit column comes first ("x 150 m CS").
+    position, kind = found[0] if found[0][0] == 0 else found[-1]
+    # A size counts only right after a leading unit word: "Case of 12", "CS/12".
+    sized = _PACK_SIZE.match(text.strip()) if position == 0 and kind in PACKAGING_KINDS else None
+    if sized and sized.group("tail") and UNIT_ALIASES.get(code_key(sized.group("tail"))) != "unit":
+        sized = None  # "Pallet (40 cases)" counts cases, not units
+    return UnitReading(kind, float(sized.group("count").replace(",", ".")) if sized else None)
+
+
+def _alias(word: str) -> str | None:
+    key = code_key(word)
+    kind = UNIT_ALIASES.get(key)
+    if kind is None and key.endswith("S"):
+        kind = UNIT_ALIASES.get(key[:-1])
+    return kind
 
 
 def odoo_round(value: float, rounding: float, method: str = "HALF-UP") -> float:

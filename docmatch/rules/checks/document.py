@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from docmatch.matchers.normalize import name_key
 from docmatch.models import FieldFlag, FindingKind
 from docmatch.rules.context import CheckContext
 
@@ -28,9 +29,13 @@ def check_readable(context: CheckContext) -> bool:
 
 def check_flagged_values(context: CheckContext) -> None:
     """Add `needs_review` for each doubtful value the extractor flagged and Odoo did not confirm."""
+    bystanders = _bystander_names(context)
     for name in REVIEWED_FIELDS:
         field = context.extraction.fields.get(name)
         if field is None or name in context.confirmed:
+            continue
+        if name in ("vendor_name", "customer_name") and name_key(str(field.value or "")) in bystanders:
+            # The carrier or our own company: not a value any decision rests on.
             continue
         flags = sorted(set(field.flags) & REVIEW_FLAGS)
         if not flags:
@@ -54,6 +59,14 @@ def check_flagged_values(context: CheckContext) -> None:
                 document_value=line.code or line.description,
                 evidence={"flags": flags, "page": line.page},
             )
+
+
+def _bystander_names(context: CheckContext) -> set[str]:
+    names = {name_key(company.name) for company in context.catalog.companies.values()}
+    carrier = context.extraction.value("carrier")
+    if carrier:
+        names.add(name_key(str(carrier)))
+    return names - {""}
 
 
 def check_signs(context: CheckContext) -> None:
