@@ -243,6 +243,35 @@ def _sales(ledger: Ledger) -> list[DocumentSpec]:
     return docs
 
 
+def _references(ledger: Ledger) -> list[DocumentSpec]:
+    """Clean invoices that cite their orders, or print their items, in other ways."""
+    docs: list[DocumentSpec] = []
+
+    # One invoice for two orders of the same vendor.
+    first = ledger.purchase("hansa", [Item("DRY-OATS-5", 12), Item("DRY-POLENTA-5", 8)], ordered="2025-03-24 08:00")
+    second = ledger.purchase("hansa", [Item("DRY-SEMOLINA-10", 6), Item("DRY-CRUMBS-5", 10), Item("DRY-STARCH-2", 12)], ordered="2025-03-25 08:30")
+    ledger.receive(first, done="2025-03-28 06:30")
+    ledger.receive(second, done="2025-03-28 06:45")
+    docs.append(_summary(vendor_invoice([first, second], name="invoice-hansa-two-orders-de", number="RE-2025-03502", issued="2025-03-31", layout="modern", language="de"),
+                         f"Clean: one invoice for {first.name} and {second.name}, cited together."))
+
+    # A reference with a suffix the vendor adds for a partial shipment.
+    order = ledger.purchase("vdberg", [Item("DAI-GOUDA", 60), Item("DAI-CREAM-1L", 24)], ordered="2025-03-26 09:00")
+    ledger.receive(order, done="2025-04-01 07:15")
+    spec = vendor_invoice([order], name="invoice-vdberg-reference-suffix-en", number="VDB-INV-25-0590", issued="2025-04-02", layout="din", language="en")
+    spec.po_reference = f"{order.name}-A"
+    docs.append(_summary(spec, f"Clean: cites {order.name}-A, the vendor's suffix for the first shipment of {order.name}."))
+
+    # A vendor that prints the buyer's own item codes instead of its own.
+    order = ledger.purchase("alpquell", [Item("BEV-WATER-075", 480, packaging="CS"), Item("BEV-APPLE-1L", 60, packaging="CS")], ordered="2025-03-26 11:30")
+    ledger.receive(order, done="2025-04-02 09:00")
+    spec = vendor_invoice([order], name="invoice-alpquell-buyer-codes-de", number="AQ-2025-1107", issued="2025-04-02", layout="classic", language="de")
+    for printed, line in zip(spec.lines, order.lines, strict=True):
+        printed.code = line.product.default_code
+    docs.append(_summary(spec, "Clean: the lines carry Brennholt's own item codes, not Alpquell's."))
+    return docs
+
+
 def _summary(spec: DocumentSpec, text: str) -> DocumentSpec:
     spec.summary = text
     return spec
@@ -261,7 +290,7 @@ def _party(key: str):  # type: ignore[no-untyped-def]
     return Party.of(PARTNER_BY_KEY[key])
 
 
-SCENARIOS: list[Scenario] = [_invoices_and_notes, _sales]
+SCENARIOS: list[Scenario] = [_invoices_and_notes, _sales, _references]
 
 
 def build_demo() -> tuple[Ledger, list[DocumentSpec]]:
