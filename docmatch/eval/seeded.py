@@ -447,6 +447,12 @@ def render_markdown(report: SeededReport) -> str:
     scans = sum(result.scan for result in report.results)
     seconds = sum(result.seconds for result in report.results)
     other = ", ".join(f"{kind} on {count} pairs" for kind, count in sorted(report.other_kinds().items())) or "none"
+    for label, scanned in (("born-digital", False), ("scanned", True)):
+        group = [result for result in report.results if result.scan is scanned]
+        seeded = [result for result in group if result.kind]
+        hits = sum(1 for result in seeded if result.kind in result.found)
+        quiet = sum(1 for result in group if not result.kind and not result.found)
+        lines.append(f"| all kinds, {label} pairs | {len(seeded)} | {hits} | {len(seeded) - hits} | {len(group) - len(seeded) - quiet} clean pairs with findings | {ratio(hits / len(seeded) if seeded else None)} | |")
     lines += [
         "",
         f"{len(report.results)} pairs ({scans} printed as scans), {len(clean)} clean: "
