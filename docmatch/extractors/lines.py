@@ -331,8 +331,12 @@ def _cell_number(words: list[Word] | None) -> NumberReading | None:
 
 
 def _is_carry_row(row: Row) -> bool:
-    """A running total between pages: a carry phrase starts a cell and a number follows."""
-    return _first_phrase_start(row, CARRY_ROWS) and bool(_numeric_words(row))
+    """A running total between pages: a carry phrase starts a cell and one number follows.
+
+    One number only: "2 Transport 120,00 120,00" is a freight line, not "Transport" as
+    the German carried-forward.
+    """
+    return _first_phrase_start(row, CARRY_ROWS) and len(_numeric_words(row)) == 1
 
 
 def _first_phrase_start(row: Row, phrases: tuple[tuple[str, ...], ...]) -> bool:

@@ -11,6 +11,10 @@ letter size are counted inside and outside the boxes of the text layer's charact
 - Many text blobs outside every character box: the visible text is not in the text
   layer (a scan, outlines, a pasted image of text), so the page is OCR'd.
 - Neither characters nor text blobs: the page is blank and needs nothing.
+
+Pages without a single character that hold an image or many vector paths go to OCR
+without rendering: that is every image-only scan, and rendering one costs as much as
+decoding the whole scan.
 """
 
 from __future__ import annotations
@@ -56,6 +60,13 @@ def decide(page) -> TriageDecision:  # type: ignore[no-untyped-def]
     """Return whether the pdfplumber `page` must be OCR'd, and why."""
     chars = [char for char in page.chars if char.get("text", "").strip()]
 
+    # A page without any character but with an image or many paths needs OCR whatever
+    # its ink looks like; rendering it (which decodes a full scan) would only cost time.
+    if not chars and (page.images or len(page.curves) >= MIN_UNCOVERED_BLOBS):
+        decision = TriageDecision(needs_ocr=True, reason=_textless_reason(page))
+        log.debug("page %s: %s", getattr(page, "page_number", "?"), decision.reason)
+        return decision
+
     # Visible ink, as letter-sized blobs.
     gray = _render_gray(page)
     blobs = _text_blobs(gray)
@@ -97,8 +108,33 @@ def _textless_reason(page) -> str:  # type: ignore[no-untyped-def]
 
 
 def _render_gray(page) -> np.ndarray:  # type: ignore[no-untyped-def]
-    image = page.to_image(resolution=TRIAGE_DPI).original
-    return np.asarray(image.convert("L"), dtype=np.uint8)
+    """Render the pdfplumber `page` in grey at TRIAGE_DPI with pypdfium2, cut to the page's box.
+
+    pdfplumber's own `to_image` renders in colour and copies the image twice; for a
+    count of ink blobs a grey bitmap read straight into numpy is enough.
+    """
+    import pypdfium2 as pdfium
+
+    pdf = page.pdf
+    source = pdf.path if getattr(pdf, "path", None) else pdf.stream
+    if source is pdf.stream:
+        pdf.stream.seek(0)
+    document = pdfium.PdfDocument(source, password=getattr(pdf, "password", None))
+    try:
+        bitmap = document[page.page_number - 1].render(scale=TRIAGE_DPI / 72, grayscale=True)
+        gray = bitmap.to_numpy().copy()
+    finally:
+        document.close()
+    if gray.ndim == 3:
+        gray = gray[..., 0]
+
+    # A cropped pdfplumber page covers only part of the rendered page.
+    root = getattr(page, "root_page", page)
+    if page.bbox != root.bbox:
+        scale = TRIAGE_DPI / 72
+        x0, top, x1, bottom = (value - offset for value, offset in zip(page.bbox, (root.bbox[0], root.bbox[1]) * 2))
+        gray = gray[int(top * scale) : int(bottom * scale), int(x0 * scale) : int(x1 * scale)]
+    return np.ascontiguousarray(gray)
 
 
 def _text_blobs(gray: np.ndarray) -> list[tuple[int, int]]:
