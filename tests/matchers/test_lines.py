@@ -132,3 +132,55 @@ def test_converted_quantities_are_kept_on_the_pair():
     pair = result.pairs[0]
     assert (pair.unit_factor, pair.document_quantity_base, pair.odoo_quantity_base) == (12, 24, 24)
     assert "Case" in pair.conversion
+
+
+def test_code_cut_short_in_print_pairs_by_its_prefix():
+    builder = CatalogBuilder()
+    builder.partner(VENDOR_A, "Acme").product(1, "DRY-FLOUR-25", "Wheat flour 25 kg").product(2, "DRY-RICE-10", "Basmati rice 10 kg")
+    builder.order(1, "S1", VENDOR_A, [dict(product=1, qty=5, price=21.5), dict(product=2, qty=10, price=27.9)], kind="sale", partner_ref="C-1")
+    document = extraction("purchase_order", number="C-1", customer_name="Acme", lines=[dict(code="DRY-FLOUR-...", description="Wheat Flour Type 405, 25 kg", quantity=5)])
+    result = match_document(document, builder.build())
+    assert (result.pairs[0].product.id, result.pairs[0].method, result.pairs[0].issue) == (1, "code_prefix", None)
+
+
+def test_words_in_the_code_column_are_not_a_code(flanges):
+    # A sentence of the footer read as a line: no code, unit or price, like no order line.
+    document = extraction(po_reference="P00101", vendor_name="Acme Industrial Supply Ltd", lines=[
+        dict(code="VND-7781", quantity=10), dict(code="prüfen Sie die Ware", description="bei Anlieferung und melden Sie Schäden", quantity=48),
+    ])
+    result = match_document(document, flanges)
+    assert result.pairs[1].issue == "not_an_item"
+
+
+def test_our_own_company_is_never_the_partner(flanges):
+    flanges.partners[1] = flanges.partners[VENDOR_A].__class__(1, "Northwind Distribution GmbH", vat="DE204681399")
+    try:
+        document = extraction(po_reference="P00101", vendor_name="Acme Industrial Supply Ltd", vendor_vat="DE204681399", lines=[dict(code="VND-7781", quantity=10)])
+        result = match_document(document, flanges)
+        assert result.partner.id == VENDOR_A
+        assert result.foreign_records == []
+    finally:
+        del flanges.partners[1]
+
+
+def test_the_carrier_printed_as_sender_is_not_the_partner():
+    builder = CatalogBuilder()
+    builder.partner(30, "Harbour Street Catering Ltd").partner(40, "Speedline Logistik GmbH").product(1, "OIL", "Olive oil")
+    builder.order(1, "S00031", 30, [dict(id=301, product=1, qty=8, price=20.0)], kind="sale")
+    builder.picking(501, "WH/OUT/00012", 30, 1, [(301, 8)])
+    document = extraction("proof_of_delivery", vendor_name="Speedline Logistik GmbH", carrier="Speedline Logistik GmbH", order_reference="WH/OUT/00012",
+                          lines=[dict(code="OIL", quantity=8, received_quantity=8)])
+    result = match_document(document, builder.build())
+    assert result.partner.id == 30
+    assert result.foreign_records == []
+
+
+def test_delivery_paper_citing_the_order_is_held_against_its_done_picking():
+    builder = CatalogBuilder()
+    builder.partner(VENDOR_A, "Acme").product(1, "OIL", "Olive oil")
+    builder.order(1, "P00005", VENDOR_A, [dict(id=11, product=1, qty=100, price=1.0, moved=60)])
+    builder.picking(21, "WH/IN/00005", VENDOR_A, 1, [(11, 60)], code="incoming")
+    builder.picking(22, "WH/IN/00006", VENDOR_A, 1, [(11, 40)], code="incoming", state="assigned")
+    document = extraction("delivery_note", po_reference="P00005", vendor_name="Acme", lines=[dict(code="OIL", quantity=60)])
+    result = match_document(document, builder.build())
+    assert [record.name for record in result.records] == ["P00005", "WH/IN/00005"]

@@ -112,3 +112,15 @@ def test_odoo_19_packaging_units_convert_the_same_way():
     catalog = builder.build()
     resolution = UnitResolver(catalog).resolve("PK", catalog.products[4])
     assert resolution.factor == 6
+
+
+@pytest.mark.parametrize(
+    ("printed", "kind", "count"),
+    [("x 150 m CS", "case", None), ("2-ply, p... CT 21", "carton", None), ("CS 30", "case", None), ("Box 10", "box", None),
+     ("Karton (12 Stk)", "carton", 12), ("CS/12", "case", 12), ("Pallet (40 cases)", "pallet", None), ("Pack of 6 pcs", "pack", 6)],
+)
+def test_unit_columns_that_caught_other_text(printed, kind, count):
+    # Description text that ran into the unit column comes first; a quantity beside the
+    # unit is not a pack size, and a pallet "of 40 cases" does not hold 40 units.
+    reading = read_unit(printed)
+    assert (reading.kind, reading.count) == (kind, count)

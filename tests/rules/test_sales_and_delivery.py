@@ -183,3 +183,47 @@ def test_decimal_comma_amounts_compare_as_numbers(priced):
     document = extraction(number="R-1", date="2024-04-02", po_reference="P00900", vendor_name="Acme Industrial Supply Ltd", currency="EUR",
                           net=2500.0, tax=475.0, total=2975.0, lines=[dict(code="WSH-10", quantity=1250, unit_price=2.0, amount=2500.0)])
     assert findings_for(document, builder.build()) == []
+
+
+@pytest.fixture(scope="module")
+def returns_and_backorders():
+    builder = CatalogBuilder()
+    builder.partner(VENDOR, "Acme Industrial Supply Ltd").product(5, "CUP-300", "Paper cup 300 ml")
+    # Cups: 500 ordered, 450 received (50 on backorder), all billed, 100 sent back.
+    builder.order(5, "P00020", VENDOR, [dict(id=51, product=5, qty=500, price=2.65, moved=350, invoiced=450)], date_order="2025-03-01 09:00:00")
+    builder.picking(61, "WH/IN/00022", VENDOR, 5, [(51, 450)], code="incoming", date_done="2025-03-20 09:00:00")
+    builder.picking(62, "WH/IN/00023", VENDOR, 5, [(51, 50)], code="incoming", state="assigned")
+    builder.picking(63, "WH/OUT/00003", VENDOR, 5, [(51, 100)], code="outgoing", date_done="2025-03-24 09:00:00")
+    catalog = builder.build()
+    catalog.pickings[63].is_return = True
+    return catalog
+
+
+def test_credit_note_credits_what_was_returned(returns_and_backorders):
+    document = extraction("credit_note", number="CN-1", date="2025-03-25", po_reference="P00020", vendor_name="Acme Industrial Supply Ltd", currency="EUR",
+                          lines=[dict(code="CUP-300", quantity=100, unit_price=2.65, amount=-265.0)])
+    assert findings_for(document, returns_and_backorders) == []
+
+
+def test_credit_note_short_of_the_return(returns_and_backorders):
+    document = extraction("credit_note", number="CN-2", date="2025-03-25", po_reference="P00020", vendor_name="Acme Industrial Supply Ltd", currency="EUR",
+                          lines=[dict(code="CUP-300", quantity=60, unit_price=2.65, amount=-159.0)])
+    findings = findings_for(document, returns_and_backorders)
+    assert kinds(findings) == ["quantity_mismatch"]
+    assert (findings[0].document_value, findings[0].odoo_value) == (60, 100)
+    assert "less than was returned" in findings[0].message
+
+
+@pytest.mark.parametrize(("printed", "expected"), [(450, []), (500, ["quantity_mismatch"])])
+def test_delivery_note_against_the_validated_receipt(returns_and_backorders, printed, expected):
+    document = extraction("delivery_note", number="DN-1", date="2025-03-20", po_reference="P00020", vendor_name="Acme Industrial Supply Ltd",
+                          lines=[dict(code="CUP-300", quantity=printed, uom="EA")])
+    assert kinds(findings_for(document, returns_and_backorders)) == expected
+
+
+def test_tax_is_the_difference_when_only_net_and_gross_are_printed(priced):
+    # 19 % printed where the order carries 19 % on 230.00 = 43.70: clean; 7 % is not.
+    assert findings_for(vendor_invoice(tax=None), priced) == []
+    findings = findings_for(vendor_invoice(tax=None, total=246.1), priced)
+    assert kinds(findings) == ["tax_mismatch"]
+    assert findings[0].document_value == pytest.approx(16.1)
