@@ -29,6 +29,7 @@ from docmatch.models import ExtractedLine, Extraction
 log = logging.getLogger(__name__)
 
 EXPECTED_SUFFIX = ".extraction.json"
+DEMO_SUFFIX = ".expected.json"
 AMOUNT_TOLERANCE = 0.005
 _LINE_KEYS = ("quantity", "unit_price", "amount")
 
@@ -81,8 +82,26 @@ def _ratio(part: int, whole: int) -> float:
 
 
 def find_expected(folder: Path) -> list[Path]:
-    """Return every expected file under `folder`, sorted."""
-    return sorted(folder.rglob(f"*{EXPECTED_SUFFIX}"))
+    """Return every expected file under `folder`, sorted.
+
+    Besides `<name>.extraction.json`, the demo set's `<name>.expected.json` files count
+    when they list printed `fields`.
+    """
+    files = set(folder.rglob(f"*{EXPECTED_SUFFIX}"))
+    for path in folder.rglob(f"*{DEMO_SUFFIX}"):
+        try:
+            if "fields" in json.loads(path.read_text(encoding="utf-8")):
+                files.add(path)
+        except (OSError, ValueError):
+            log.warning("expected file %s is not readable JSON; skipped", path)
+    return sorted(files)
+
+
+def _document_path(expected_path: Path, expected: dict[str, Any]) -> Path:
+    if "file" in expected:
+        return expected_path.with_name(expected["file"])
+    name = expected_path.name.removesuffix(EXPECTED_SUFFIX).removesuffix(DEMO_SUFFIX)
+    return expected_path.with_name(f"{name}.pdf")
 
 
 def evaluate(folder: Path, *, modes: tuple[str, ...] = ("printed", "with_xml")) -> list[ModeScore]:
@@ -93,7 +112,7 @@ def evaluate(folder: Path, *, modes: tuple[str, ...] = ("printed", "with_xml")) 
     scores = [ModeScore(mode) for mode in modes]
     for expected_path in expected_files:
         expected = json.loads(expected_path.read_text(encoding="utf-8"))
-        pdf = expected_path.with_name(expected["file"])
+        pdf = _document_path(expected_path, expected)
         label = str(pdf.relative_to(folder))
         for score in scores:
             started = time.perf_counter()
