@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from docmatch.errors import StorageError
@@ -137,6 +137,10 @@ class StageClaim:
     document: Document | None = None  # set when the outcome is RUN
 
 
+class DatabaseUnavailable(StorageError):
+    """The database could not be reached or dropped the connection: retrying may help."""
+
+
 class ClaimLost(StorageError):
     """Another execution took the document over; this one's results are dropped."""
 
@@ -182,7 +186,8 @@ class Store:
             session.commit()
         except SQLAlchemyError as exc:
             session.rollback()
-            raise StorageError(f"database error: {exc.__class__.__name__}: {str(exc).splitlines()[0]}") from exc
+            error = DatabaseUnavailable if isinstance(exc, (OperationalError, InterfaceError)) else StorageError
+            raise error(f"database error: {exc.__class__.__name__}: {str(exc).splitlines()[0]}") from exc
         except BaseException:
             session.rollback()
             raise
@@ -343,12 +348,17 @@ class Store:
             self._transition(s, row, to_state, actor=claimant)
             return case_id
 
-    def release(self, document_id: int, *, claimant: str, to_state: DocumentState, reason: str) -> None:
-        """Give a claim back without output (a transient error), leaving the document waiting."""
+    def release(self, document_id: int, *, key: str, claimant: str, to_state: DocumentState, reason: str) -> None:
+        """Give a claim back without output (a transient error), leaving the document waiting.
+
+        The attempt does not count towards `max_attempts`: retries of transient errors
+        have their own limit.
+        """
         with self.session() as s:
             row = self._locked(s, document_id)
             if row.claimed_by != claimant:
                 return
+            s.execute(update(TaskRecordRow).where(TaskRecordRow.key == key, TaskRecordRow.attempts > 0).values(attempts=TaskRecordRow.attempts - 1))
             row.claimed_by = None
             row.claim_expires_at = None
             self._transition(s, row, to_state, actor=claimant, reason=reason)

@@ -24,17 +24,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from docmatch import metrics
-from docmatch.errors import OdooOutcomeUnknown, OdooTransientError, StorageError
+from docmatch.errors import DocmatchError, OdooOutcomeUnknown, OdooTransientError
 from docmatch.logs import document_context
 from docmatch.models import Case, Document
 from docmatch.pipeline import PipelineContext, extract_stage, match_stage, report_stage, rules_stage, ticket_stage
-from docmatch.storage.store import Claim, ClaimLost, Store
+from docmatch.storage.store import Claim, ClaimLost, DatabaseUnavailable, Store
 from docmatch.storage.tables import DocumentState
 
 log = logging.getLogger(__name__)
 
 # Errors after which the same call may well succeed; everything else fails the document.
-TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OdooTransientError, OdooOutcomeUnknown, StorageError, ConnectionError, TimeoutError)
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OdooTransientError, OdooOutcomeUnknown, DatabaseUnavailable, ConnectionError, TimeoutError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +129,7 @@ class StageRunner:
             return StageOutcome("claim_lost")
         except TRANSIENT_ERRORS as exc:
             log.warning("%s hit a transient error, giving the document back: %s", stage.name, exc)
-            self.store.release(document_id, claimant=self.claimant, to_state=stage.starts_from[0], reason=f"transient: {exc}")
+            self.store.release(document_id, key=key, claimant=self.claimant, to_state=stage.starts_from[0], reason=f"transient: {exc}")
             raise
         except Exception as exc:
             reason = f"{stage.name} failed: {exc.__class__.__name__}: {exc}"
@@ -148,7 +148,7 @@ class StageRunner:
         context = self.context()
         extraction, _ = self.store.stage_inputs(document_id)
         if extraction is None:
-            raise StorageError(f"document {document_id} has no extraction to match")
+            raise DocmatchError(f"document {document_id} has no extraction to match")
         context.prior_documents = self.store.prior_documents(before_document_id=document_id)
         match = match_stage(extraction, context)
         findings = rules_stage(extraction, match, context, sha256=document.sha256)
@@ -160,7 +160,7 @@ class StageRunner:
         context = self.context()
         extraction, matched = self.store.stage_inputs(document_id)
         if extraction is None or matched is None:
-            raise StorageError(f"document {document_id} has no match to report")
+            raise DocmatchError(f"document {document_id} has no match to report")
         match, findings = matched
         case = report_stage(document, extraction, match, findings, context)
         self._open_ticket(document_id, document, case, context)
