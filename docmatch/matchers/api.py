@@ -26,7 +26,7 @@ from docmatch.odoo.records import Order, Picking
 
 log = logging.getLogger(__name__)
 
-# Which kind of order each document type is checked against first.
+# Kind of order each document type is checked against first.
 ORDER_KIND: dict[str, str] = {
     "invoice": "purchase",
     "credit_note": "purchase",
@@ -92,7 +92,7 @@ def _resolve_references(extraction: Extraction, catalog: Catalog, index: MatchIn
                     result.notes.append(reference.note)
     preferred = ORDER_KIND.get(extraction.doc_type)
     if preferred and any(reference.record.model == f"{preferred}.order" for reference in resolved):
-        # "S00017" and "P00017" may both exist; the document type says which one is meant.
+        # "S00017" and "P00017" may both exist, and the document type tells which one is meant.
         resolved = [reference for reference in resolved if not reference.record.model.endswith(".order") or reference.record.model == f"{preferred}.order"]
     return resolved
 
@@ -162,8 +162,8 @@ def _add_picking_of_delivery_paper(extraction: Extraction, orders: list[Order], 
     """Add the one picking a bill of lading, proof of delivery or delivery note is about.
 
     Without a printed picking name, the order's pickings in the document's direction
-    qualify (returns never do); a validated one is preferred, and among several the one
-    done closest to the document's date.
+    qualify, but returns never do. A validated picking is preferred. Among several, the
+    one done closest to the document's date wins.
     """
     if extraction.doc_type not in DELIVERY_PAPERS or any(record.model == "stock.picking" for record in result.records):
         return
@@ -201,7 +201,7 @@ def _closest_in_time(pickings: list[Picking], extraction: Extraction) -> Picking
 
 
 def _orders_by_content(extraction: Extraction, partner_id: int, catalog: Catalog, index: MatchIndex, result: MatchResult) -> list[Order]:
-    """Find the partner's one open order that holds most of the document's products."""
+    """Find the partner's one open order that contains most of the document's products."""
     wanted: set[int] = set()
     descriptions: list[str] = []
     for line in extraction.lines:
@@ -224,7 +224,7 @@ def _orders_by_content(extraction: Extraction, partner_id: int, catalog: Catalog
             scored.append((held, order))
     scored.sort(key=lambda item: (-item[0], -item[1].id))
     if not scored or scored[0][0] * 2 < len(wanted) + len(descriptions) or (len(scored) > 1 and scored[1][0] == scored[0][0]):
-        log.debug("no single open order of the partner holds the document's products")
+        log.debug("no single open order of the partner contains the document's products")
         return []
     order = scored[0][1]
     result.records.append(OdooRef(model=order.model, id=order.id, name=order.name))
@@ -233,7 +233,7 @@ def _orders_by_content(extraction: Extraction, partner_id: int, catalog: Catalog
 
 
 def _alike(printed_key: str, description: str) -> bool:
-    """A printed description that names an order line's product, for finding the order only."""
+    """Tell whether a printed description names an order line's product (to find the order only)."""
     return fuzz.token_set_ratio(printed_key, description_key(description)) >= CONTENT_DESCRIPTION_SCORE
 
 

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 _CACHE_ATTRIBUTE = "_docmatch_match_index"
 # Origins and partner references often hold several names: "P00017, P00018".
 _LIST_SEPARATORS = re.compile(r"[,;&+]|\s+and\s+|\s+und\s+", re.IGNORECASE)
-# Shared mail providers say nothing about which company wrote.
+# Addresses at shared mail providers do not identify a company.
 GENERIC_DOMAINS = frozenset({"gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "yahoo.com", "gmx.de", "gmx.net", "web.de", "icloud.com", "t-online.de", "aol.com", "live.com", "mail.com", "proton.me", "protonmail.com"})
 
 Keyed = dict[str, list[int]]
@@ -217,5 +217,5 @@ def _index_bills(catalog: Catalog, index: MatchIndex) -> None:
 
 
 def order_lines(catalog: Catalog, order: Order) -> list[OrderLine]:
-    """The product lines of an order, in order."""
+    """Return the product lines of an order, in their order."""
     return catalog.lines_of(order)

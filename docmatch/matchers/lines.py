@@ -35,7 +35,7 @@ from docmatch.odoo.records import Order, OrderLine, Product
 log = logging.getLogger(__name__)
 
 CODE_SCORE = 100.0
-# A code cut short in print counts a little less than a whole one; the description then
+# A code cut short in print counts a little less than a whole one. The description then
 # decides between the order lines whose codes start the same way.
 PREFIX_SCORE = 70.0
 PREFIX_DESCRIPTION_WEIGHT = 0.25
@@ -53,7 +53,7 @@ _CODE_TOKEN = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9\-./]{2,}$")
 
 @dataclass(slots=True)
 class ProductEvidence:
-    """What a document line's printed codes say about its product."""
+    """The products a document line's printed code names, or why it names none."""
 
     product_ids: list[int] = field(default_factory=list)
     method: str | None = None
@@ -66,7 +66,7 @@ class ProductEvidence:
 
 @dataclass(slots=True)
 class PairingInput:
-    """What pairing needs besides the lines: who the partner is and what was cited."""
+    """The partner, the cited orders and how far printed codes are trusted, for pairing."""
 
     partner_id: int | None
     orders: list[Order]
@@ -103,7 +103,7 @@ def identify_product(line: ExtractedLine, partner_id: int | None, index: MatchIn
 
 
 def looks_like_code(text: str | None) -> bool:
-    """A product code is one or two tokens; a run of words is text the reader put in the code column."""
+    """Tell a product code (one or two tokens) from words the reader put in the code column."""
     if not text or not text.strip():
         return False
     tokens = text.split()
@@ -111,7 +111,7 @@ def looks_like_code(text: str | None) -> bool:
 
 
 def _codes_in_description(description: str | None, partner_id: int | None, index: MatchIndex) -> list[str]:
-    """Return a code-like first word of the description that the catalog knows exactly."""
+    """Return a code-like first word of the description that the catalog contains exactly."""
     if not description:
         return []
     words = description.split()
@@ -229,7 +229,7 @@ class LinePairer:
         return best
 
     def _order_line_texts(self, order_line: OrderLine) -> list[str]:
-        """The order line's description, product name and the vendor's name for it, as keys."""
+        """Return the order line's description, product name and the vendor's name for it, as keys."""
         if order_line.id not in self._text_keys:
             product = self.catalog.products.get(order_line.product_id or -1)
             texts = [order_line.description]
@@ -266,7 +266,7 @@ class LinePairer:
         return {int(row): int(column) for row, column in zip(rows, columns) if scores[row, column] > -_FORBIDDEN / 2}
 
     def _same_product_column(self, evidence: ProductEvidence) -> int | None:
-        """A second document line of a product already paired bills the same order line."""
+        """Return the order line a second document line of an already paired product also bills."""
         if not evidence.product_ids:
             return None
         for column, order_line in enumerate(self.order_lines):
@@ -332,7 +332,7 @@ class LinePairer:
         return max(others) if others else None
 
     def resolve_unit(self, line: ExtractedLine, product: Product, order_line: OrderLine | None) -> UnitResolution:
-        """The printed unit of `line` in base units of `product`, once per line and order line."""
+        """Resolve the printed unit of `line` into base units of `product`, once per line and order line."""
         key = (id(line), order_line.id if order_line else -product.id)
         if key not in self._units:
             assert self.index.units is not None

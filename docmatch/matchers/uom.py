@@ -2,7 +2,7 @@
 
 A document prints "CS", "KGM", "lbs" or "Stk"; Odoo stores each quantity in a unit of
 measure of its own. This module turns the printed code into a factor of the product's
-base unit (how many base units one printed unit is) and says in words how it got there:
+base unit (how many base units one printed unit is) and states in words how it got there:
 
     UN/ECE Recommendation 20 codes and common abbreviations  -> a kind of unit
     a kind of packaging (case, box, pallet, ...)              -> the order line's unit,
@@ -88,7 +88,7 @@ class UnitReading:
 
 @dataclass(frozen=True, slots=True)
 class UnitResolution:
-    """How a printed unit converts into the product's base unit."""
+    """The conversion of a printed unit into the product's base unit, with its description."""
 
     factor: float | None
     conversion: str
@@ -108,7 +108,7 @@ def read_unit(text: str | None) -> UnitReading:
     found = [(position, kind) for position, kind in ((position, _alias(word)) for position, word in enumerate(words)) if kind is not None]
     if not found:
         return UnitReading(None)
-    # A unit word at the start is the unit ("Pack of 6 pcs"); otherwise the last one,
+    # A unit word at the start is the unit ("Pack of 6 pcs"). Otherwise the last one is,
     # because description text that ran into the unit column comes first ("x 150 m CS").
     position, kind = found[0] if found[0][0] == 0 else found[-1]
     # A size counts only right after a leading unit word: "Case of 12", "CS/12".
@@ -258,7 +258,7 @@ class UnitResolver:
             factor = units[0].ratio / base.ratio
             return UnitResolution(factor, f"1 {printed} = {format_quantity(factor)} {base.name} (unit {units[0].name})", uom_id=units[0].id)
 
-        # "Case of 12" printed in full says its own size.
+        # "Case of 12" printed in full gives its own size.
         if reading.count and not packagings and not units:
             return UnitResolution(reading.count, f"1 {printed} = {format_quantity(reading.count)} {base.name} (size printed on the document)")
 

@@ -1,4 +1,4 @@
-"""What every check reads: the document, its match, the catalog, the policy, and helpers.
+"""The context every check reads: the document, its match, the catalog, the policy, helpers.
 
 `CheckContext` also builds findings, so that every finding gets its severity from the
 policy that applied, and every decision is logged at debug with its reason.
@@ -84,7 +84,7 @@ class CheckContext:
         return self.extraction.lines[pair.document_line]
 
     def line_number(self, pair: LinePair) -> int | None:
-        """The 1-based position the document prints, or the line's place in the list."""
+        """Return the 1-based position the document prints, or the line's place in the list."""
         line = self.document_line(pair)
         if line is None or pair.document_line is None:
             return None
@@ -112,7 +112,7 @@ class CheckContext:
             return None
 
     def local_date(self, moment: datetime | None) -> date | None:
-        """An Odoo UTC datetime as a calendar date in the company's time zone."""
+        """Return an Odoo UTC datetime as a calendar date in the company's time zone."""
         return moment.astimezone(self.timezone).date() if moment else None
 
     def currency(self) -> str | None:
@@ -158,7 +158,7 @@ class CheckContext:
 
 
 def quantity_text(value: float | None, unit: str, rounding: float | None = None) -> str:
-    """A quantity with its unit, rounded to the unit's rounding when it is given."""
+    """Format a quantity with its unit, rounded to the unit's rounding when it is given."""
     if value is None:
         return "?"
     shown = odoo_round(value, min(rounding, 0.01), "HALF-UP") if rounding else value

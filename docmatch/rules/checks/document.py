@@ -70,10 +70,10 @@ def _bystander_names(context: CheckContext) -> set[str]:
 
 
 def check_signs(context: CheckContext) -> None:
-    """A document carries one sign: a credit note all negative or all positive amounts.
+    """Check that the amounts carry one sign: all negative or all positive on a credit note.
 
-    Quantities are left out: credit notes often print positive quantities beside
-    negative amounts.
+    Quantities are left out, because credit notes often print positive quantities
+    beside negative amounts.
     """
     values = [float(line.amount) for line in context.extraction.lines if line.amount]
     values += [float(value) for value in (context.extraction.value(name) for name in ("net", "total")) if isinstance(value, (int, float)) and value]

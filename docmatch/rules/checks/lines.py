@@ -2,7 +2,7 @@
 
 Quantities are compared in the product's base unit, never more strictly than one
 rounding step of that unit (Odoo rounds conversions up to it). Every quantity finding
-says which conversion turned the printed quantity into base units.
+names the conversion that turned the printed quantity into base units.
 
 Vendor invoices are checked three ways: what is billed now against what was received
 (done receipts, with backorders and returns already netted into Odoo's received
@@ -187,7 +187,7 @@ def returned_quantity(context: CheckContext, group: LineGroup) -> float:
 
 
 def check_ordered_quantities(context: CheckContext, groups: list[LineGroup]) -> None:
-    """A customer's purchase order against the sale order: same quantities."""
+    """Compare a customer's purchase order with the sale order: the quantities must agree."""
     for group in groups:
         rules = context.rules(group.product)
         document = group.document_base
@@ -306,7 +306,7 @@ def check_prices(context: CheckContext, groups: list[LineGroup]) -> None:
 
 
 def _document_unit_price(unit_price: float | None, quantity: float | None, amount: float | None, discount: float | None) -> float | None:
-    """The net price per printed unit: the printed price less a printed discount, else amount ÷ quantity."""
+    """Return the net price per printed unit: the price less a printed discount, else amount ÷ quantity."""
     if unit_price:
         price = abs(unit_price)
         return price * (1 - float(discount) / 100.0) if discount else price

@@ -44,7 +44,7 @@ def check_arithmetic(context: CheckContext) -> None:
 
 
 def check_against_orders(context: CheckContext, groups: list[LineGroup]) -> None:
-    """The document's net against the order prices of what it lists, and its tax against the orders' rate."""
+    """Compare the net with the order prices of the listed quantities, and the tax with the orders' rate."""
     if context.extraction.doc_type not in PRICED_TYPES or not groups:
         return
     if any(finding.kind in LINE_AMOUNT_KINDS for finding in context.findings):
