@@ -117,12 +117,17 @@ class ImapPoller:
         """Claim, check, download and take one message; its outcome goes to the ledger."""
         with self.intake.sessions() as session:
             claim = ledger.claim_message(
-                session, account=self.account.name, folder=folder, uidvalidity=uidvalidity, uid=summary.uid, size=summary.size, worker=self.worker
+                session,
+                account=self.account.name,
+                folder=folder,
+                uidvalidity=uidvalidity,
+                uid=summary.uid,
+                size=summary.size,
+                worker=self.worker,
+                message_id=summary.message_id,
             )
             if claim is None:
                 return
-            claim.message_id = summary.message_id
-            session.commit()
 
             # Known by Message-ID: a folder reset or a move between watched folders.
             if ledger.message_seen_before(session, account=self.account.name, message_id=summary.message_id, exclude_id=claim.id):
@@ -144,10 +149,12 @@ class ImapPoller:
                 contents = find_attachments(parse_message(fetch_message(client, summary.uid)))
                 reasons = self.take_attachments(session, claim, folder, uidvalidity, summary.uid, contents, report)
             except (imaplib.IMAP4.abort, OSError):
+                session.rollback()  # drop the attachment rows; the retry records them again
                 ledger.finish_message(session, claim, status=ledger.FAILED, reason="connection lost while reading the message")
                 raise
             except Exception as exc:  # one bad message must not stop the others
                 log.error("mailbox %s: message UID %d failed: %s: %s", self.account.name, summary.uid, type(exc).__name__, exc)
+                session.rollback()
                 ledger.finish_message(session, claim, status=ledger.FAILED, reason=f"{type(exc).__name__}: {exc}")
                 report.failed += 1
                 return

@@ -135,7 +135,16 @@ LEDGER_TABLES = [
 
 
 def claim_message(
-    session: Session, *, account: str, folder: str, uidvalidity: int, uid: int, size: int | None, worker: str, now: datetime | None = None
+    session: Session,
+    *,
+    account: str,
+    folder: str,
+    uidvalidity: int,
+    uid: int,
+    size: int | None,
+    worker: str,
+    message_id: str | None = None,
+    now: datetime | None = None,
 ) -> MailMessageRecord | None:
     """Claim one message for this poller; None when it is taken, being taken, or refused.
 
@@ -144,7 +153,7 @@ def claim_message(
     """
     now = now or utcnow()
     record = MailMessageRecord(
-        account=account, folder=folder, uidvalidity=uidvalidity, uid=uid, size=size, status=CLAIMED, claimed_by=worker, claimed_at=now
+        account=account, folder=folder, uidvalidity=uidvalidity, uid=uid, message_id=message_id, size=size, status=CLAIMED, claimed_by=worker, claimed_at=now
     )
     try:
         session.add(record)
@@ -208,8 +217,8 @@ def finish_message(session: Session, record: MailMessageRecord, *, status: str, 
 
 
 def record_attachment(session: Session, record: MailMessageRecord, *, sha256: str | None, filename: str, outcome: str) -> None:
+    """Add an attachment row; it is committed with the message's `finish_message`."""
     session.add(MailAttachmentRecord(message_id=record.id, sha256=sha256, filename=filename[:500], outcome=outcome))
-    session.commit()
 
 
 # --- remote files ---------------------------------------------------------------------
