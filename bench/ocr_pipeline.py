@@ -1,7 +1,7 @@
 """Time docmatch's scan path per page against the plain `tesseract` command, and its memory.
 
 Usage:
-    .venv/bin/python bench/ocr_pipeline.py [--runs 5] [--memory-pages 200] [--skip-memory]
+    .venv/bin/python bench/ocr_pipeline.py [--runs 5] [--memory-pages 200] [--skip-memory] [--skip-speed]
 
 For each scan (a one-page A4 invoice with 15 line items, scanned with the generator's
 "300dpi" and "150dpi-2deg" variants, as an image-only PDF and as a PNG), the same run
@@ -185,13 +185,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per file (medians are reported)")
     parser.add_argument("--memory-pages", type=int, default=200, help="pages of the PDF for the memory measurement")
     parser.add_argument("--skip-memory", action="store_true", help="skip the memory measurement")
+    parser.add_argument("--skip-speed", action="store_true", help="skip the timing against the tesseract command")
     options = parser.parse_args()
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, load average {os.getloadavg()[0]:.2f}")
     print(subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout.splitlines()[0])
     with tempfile.TemporaryDirectory(prefix="docmatch-bench-") as scratch:
         folder = Path(scratch)
-        bench_speed(folder, options.runs)
+        if not options.skip_speed:
+            bench_speed(folder, options.runs)
         if not options.skip_memory:
             bench_memory(folder, options.memory_pages)
 

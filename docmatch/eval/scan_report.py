@@ -7,9 +7,10 @@ document's expected values. The expected values come from a sidecar JSON file
 documents write them); without one, the born-digital extraction is the reference, and
 its own accuracy is then 100 % by definition.
 
-Images of the corpus (rows of `manifest.csv` with born_digital=no) are extracted too:
-those with a PDF twin of the same name are scored against the twin's extraction,
-the others report how many fields were found and the mean OCR confidence.
+Images of the corpus (rows of `manifest.csv` with born_digital=no) are extracted too.
+Those with hand-written expected values (`<name>.extraction.json`) or a PDF twin of
+the same name are scored; every image reports how many fields were found and their
+mean confidence.
 
 Field accuracy = correct values / expected non-empty values. Numbers match within
 0.01; text matches after case folding and collapsing spaces.
@@ -162,7 +163,8 @@ def _extract_task(task: tuple[Path, ScanVariant | None, Path]) -> tuple[Document
         target = pdf
         if variant is not None:
             target = scan_pdf(pdf, variant, workdir / f"{pdf.stem}.{variant.name}.pdf", seed=0)
-        contract = extract_file(target).contract()
+        # The printed page alone: a scan carries no embedded e-invoice XML to lean on.
+        contract = extract_file(target, use_embedded=False).contract()
     except Exception as exc:  # noqa: BLE001 - one failing document must not end the evaluation
         log.warning("%s (%s) failed: %s", pdf.name, name, type(exc).__name__)
         return DocumentResult(pdf.name, name, Score(), time.perf_counter() - started, error=f"{type(exc).__name__}: {exc}"), {}
@@ -175,27 +177,32 @@ def _as_expected(contract: dict[str, Any]) -> dict[str, Any]:
     return {"fields": fields, "lines": contract.get("lines") or []}
 
 
-def evaluate_corpus_images(corpus: Path) -> list[dict[str, Any]]:
-    """Extract the corpus images (born_digital=no); score those with a PDF twin against it."""
+def evaluate_corpus_images(corpus: Path, *, expected_dir: Path | None = None) -> list[dict[str, Any]]:
+    """Extract the corpus images (born_digital=no) and score them where expected values exist.
+
+    Expected values are read from `<expected_dir>/<folder>/<name>.extraction.json` (the
+    hand-written files of `docmatch eval extraction`); the PDF twin of an image, when
+    the corpus has one, is scored against the same values, or else serves as the reference.
+    """
     from docmatch.extractors import extract_file
 
     manifest = corpus / "manifest.csv"
     if not manifest.is_file():
         log.warning("no manifest.csv in the corpus folder; corpus images skipped")
         return []
-    rows: list[dict[str, Any]] = []
-    seen: set[str] = set()
     with manifest.open(encoding="utf-8") as handle:
         entries = [entry for entry in csv.DictReader(handle) if entry["born_digital"] == "no"]
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for entry in entries:
         if entry["file"] in seen:
             continue
         seen.add(entry["file"])
-        rows.append(_corpus_row(corpus, entry, extract_file))
+        rows.append(_corpus_row(corpus, entry, extract_file, expected_dir=expected_dir))
     return rows
 
 
-def _corpus_row(corpus: Path, entry: dict[str, str], extract_file) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _corpus_row(corpus: Path, entry: dict[str, str], extract_file, *, expected_dir: Path | None) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     image = corpus / entry["file"]
     row: dict[str, Any] = {"file": entry["file"], "language": entry["language"], "doc_type": entry["doc_type"]}
     started = time.perf_counter()
@@ -209,12 +216,25 @@ def _corpus_row(corpus: Path, entry: dict[str, str], extract_file) -> dict[str, 
     row["lines_found"] = len(extraction["lines"])
     confidences = [value["confidence"] for value in extraction["fields"].values() if not _empty(value.get("value"))]
     row["mean_field_confidence"] = round(statistics.mean(confidences), 2) if confidences else None
+
+    # Expected values: written by hand where they exist, else the PDF twin's extraction.
+    expected = None
+    if expected_dir is not None:
+        written = expected_dir / Path(entry["file"]).with_suffix(".extraction.json")
+        if written.is_file():
+            expected = json.loads(written.read_text(encoding="utf-8"))
     twin = image.with_suffix(".pdf")
     if twin.is_file():
-        reference = extract_file(twin).contract()
-        score = score_extraction(extraction, _as_expected(reference))
-        row["twin_accuracy"] = score.accuracy
-        row["twin_misses"] = score.misses
+        reference = extract_file(twin, use_embedded=False).contract()
+        if expected is not None:
+            row["twin_accuracy"] = score_extraction(reference, expected).accuracy
+        else:
+            expected = _as_expected(reference)
+            row["twin_accuracy"] = 1.0
+    if expected is not None:
+        score = score_extraction(extraction, expected)
+        row["accuracy"] = score.accuracy
+        row["misses"] = score.misses
     return row
 
 
@@ -237,13 +257,18 @@ def render_markdown(evaluation: ScanEvaluation, variants: list[ScanVariant]) -> 
         share = accuracy / born if accuracy is not None and born else None
         lines.append(f"| {variant.name} | {variant.description} | {_percent(accuracy)} | {_percent(share)} | {_errors(evaluation, variant.name)} | {_seconds(evaluation, variant.name)} |")
     if evaluation.images:
-        lines += ["", "| corpus image | language | fields found | lines found | mean field confidence | accuracy against PDF twin | s |", "|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "| corpus image | language | fields found | lines found | mean field confidence | image accuracy | PDF twin accuracy | s |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
         for row in evaluation.images:
             if "error" in row:
-                lines.append(f"| {row['file']} | {row['language']} | error: {row['error'][:60]} | | | | |")
+                lines.append(f"| {row['file']} | {row['language']} | error: {row['error'][:60]} | | | | | |")
                 continue
             lines.append(
-                f"| {row['file']} | {row['language']} | {row['fields_found']} | {row['lines_found']} | {row['mean_field_confidence']} | {_percent(row.get('twin_accuracy'))} | {row['seconds']} |"
+                f"| {row['file']} | {row['language']} | {row['fields_found']} | {row['lines_found']} | {row['mean_field_confidence']} "
+                f"| {_percent(row.get('accuracy'))} | {_percent(row.get('twin_accuracy'))} | {row['seconds']} |"
             )
     return "\n".join(lines) + "\n"
 
