@@ -7,7 +7,7 @@ cached on first use) on a free loopback port, then explains the same kind of cas
 ways:
 
     template   docmatch.reporting.explain.template_explanation, the default
-    llm        GroundedExplainer, each case with a fresh marker so no cache answers
+    llm        GroundedExplainer, each case with a fresh marker so that no cache applies
     cached     GroundedExplainer again on cases it has already explained
 
 and prints the median and maximum per case, and each median as a ratio of the

@@ -6,7 +6,7 @@ and rejected ones alike: at temperature 0 a rejected prompt would be rejected ag
 Provider failures are not cached, so the next case tries again.
 
 The audit log is one JSON line per explanation (`audit.jsonl` in the cache folder), with
-the fields of `ExplanationRecord`, the case's document hash and the time. It holds no
+the fields of `ExplanationRecord`, the case's document hash and the time. It contains no
 prompt and no reply text. The prompt hash points to the cache entry, which contains the
 reply, and the reviewer's resolution of the case shows whether it helped.
 """

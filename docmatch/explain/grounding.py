@@ -13,8 +13,8 @@ states this, but the defence against a prompt injection does not rest on the mod
 - a reply that states a decision ("approve", "no action needed"), claims a severity
   the findings do not have, or carries a link or an address is rejected too.
 
-NOTE: the check sees which numbers, codes and dates a reply cites, not what it says
-about them: a reply that swaps the document's and Odoo's value passes, and so do
+NOTE: the check covers which numbers, codes and dates a reply cites, not the claims it
+makes about them. A reply that swaps the document's and Odoo's value passes, and so do
 numbers written as words ("ninety"). The reviewer always sees the findings beside it.
 """
 
@@ -43,7 +43,7 @@ NEXT_STEP_MAX = 200
 MIN_WORDS = 3
 REPEAT_PHRASE_WORDS = 6
 
-# What the prompt carries at most; a case with more findings records how many were left out.
+# Limits of the prompt. A case with more findings records how many were left out.
 MAX_FINDINGS = 12
 MAX_TEXT = 160
 MAX_EVIDENCE_KEYS = 12

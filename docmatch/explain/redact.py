@@ -14,8 +14,8 @@ Four categories, each switched on or off by `DOCMATCH_LLM_REDACT`:
 
 Names are found only where such a cue marks them: there is no language model on the
 machine that could tell "Anna Berg" from "Acme Steel" in free text. National phone
-numbers without a cue are left alone, because they cannot be told from amounts and
-reference numbers. Company names are not personal data and stay.
+numbers without a cue are left alone, because they cannot be distinguished from amounts
+and reference numbers. Company names are not personal data and stay.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ PERSON_KEYS = frozenset(
     }
 )
 
-# An IBAN-shaped string that fails the check sum is still redacted when it holds this many digits.
+# An IBAN-shaped string that fails the check sum is still redacted when it contains this many digits.
 IBAN_MIN_DIGITS = 12
 # Digits an international phone number must have (E.164 allows at most 15).
 PHONE_MIN_DIGITS = 8
