@@ -156,3 +156,34 @@ def test_quarantine_command_lists_reasons(tmp_path: Path, monkeypatch) -> None: 
 
     assert result.exit_code == 0, result.output
     assert "invoices.zip: archive (zip) named .zip" in result.output
+
+
+def test_nfd_file_name_arrives_in_nfc(tmp_path: Path, intake) -> None:  # type: ignore[no-untyped-def]
+    import unicodedata
+
+    inbound = tmp_path / "inbound"
+    inbound.mkdir()
+    name = unicodedata.normalize("NFD", "Lieferschein äöü ß 2024.pdf")
+    (inbound / name).write_bytes(make_pdf("Lieferschein"))
+    drop = folder_drop(inbound)
+
+    poll_folder_drop(drop, intake)
+    poll_folder_drop(drop, intake)
+
+    [arrival] = intake.arrivals()
+    assert arrival.filename == unicodedata.normalize("NFC", name)
+    assert (inbound / "done" / name).is_file()
+
+
+def test_oversized_file_moves_to_error(tmp_path: Path, intake) -> None:  # type: ignore[no-untyped-def]
+    inbound = tmp_path / "inbound"
+    inbound.mkdir()
+    (inbound / "huge.pdf").write_bytes(make_pdf("huge", padding=5000))
+    drop = folder_drop(inbound, max_file_bytes=4096)
+
+    poll_folder_drop(drop, intake)
+    report = poll_folder_drop(drop, intake)
+
+    assert report.quarantined == 1
+    assert intake.documents() == []
+    assert "exceeds the limit of 4096" in (inbound / "error" / "huge.pdf.reason.txt").read_text()

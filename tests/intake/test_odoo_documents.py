@@ -24,6 +24,7 @@ UPLOAD_TOKEN = "u" * 20 + "Hs3-q8Wd1fGj6NeRa5Xo"
 WATCHED = 3
 CHANNEL = OdooDocumentsChannel(name="odoo-inbound", folder_id=WATCHED)
 INVOICE = make_pdf("INV-ODOO-1")
+ATTACHED = make_pdf("PO-ODOO-3")
 
 
 def snapshot(folder: Path, version: int) -> Path:
@@ -34,7 +35,10 @@ def snapshot(folder: Path, version: int) -> Path:
         {"id": 10, "name": "INV-ODOO-1.pdf", "folder_id": [WATCHED, "Inbound"], "type": "binary", "datas": base64.b64encode(INVOICE).decode(), "mimetype": "application/pdf", "create_date": "2026-12-01 10:00:00", "attachment_id": False},
         {"id": 11, "name": "other.pdf", "folder_id": [4, "Archive"], "type": "binary", "datas": base64.b64encode(make_pdf("other")).decode(), "mimetype": "application/pdf", "create_date": "2026-12-01 10:00:00", "attachment_id": False},
         {"id": 12, "name": "a link", "folder_id": [WATCHED, "Inbound"], "type": "url", "datas": False, "mimetype": False, "create_date": "2026-12-01 10:00:00", "attachment_id": False},
+        {"id": 13, "name": "PO-ODOO-3.pdf", "folder_id": [WATCHED, "Inbound"], "type": "binary", "datas": False, "mimetype": "application/pdf", "create_date": "2026-12-01 10:00:00", "attachment_id": [77, "PO-ODOO-3.pdf"]},
     ]
+    attachments = [{"id": 77, "name": "PO-ODOO-3.pdf", "datas": base64.b64encode(ATTACHED).decode(), "res_model": "documents.document", "res_id": 13, "res_field": False}]
+    (folder / "ir.attachment.json").write_text(json.dumps(attachments))
     if version >= 18:
         folders = [{"id": WATCHED, "name": "Inbound", "type": "folder", "folder_id": False, "datas": False, "mimetype": False, "attachment_id": False}, {"id": 4, "name": "Archive", "type": "folder", "folder_id": False, "datas": False, "mimetype": False, "attachment_id": False}]
         (folder / "documents.document.json").write_text(json.dumps(folders + files))
@@ -44,7 +48,7 @@ def snapshot(folder: Path, version: int) -> Path:
     return folder
 
 
-@pytest.fixture(params=[17, 18], ids=["odoo17-workspace", "odoo18-folder-document"])
+@pytest.fixture(params=[16, 17, 18], ids=["odoo16-workspace", "odoo17-workspace", "odoo18-folder-document"])
 def odoo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[OdooTestServer]:
     with OdooTestServer(version=request.param, snapshot=snapshot(tmp_path / "snapshot", request.param)) as server:
         yield server
@@ -56,10 +60,10 @@ def client_for(server: OdooTestServer) -> OdooClient:
 
 
 def test_polling_takes_new_files_of_the_watched_folder_once(odoo, intake) -> None:  # type: ignore[no-untyped-def]
-    """GIVEN a watched folder (a workspace on 17, a folder document on 18) with one PDF, plus a PDF
-        elsewhere and a URL document
+    """GIVEN a watched folder (a workspace on 16 and 17, a folder document on 18) with two PDFs, one
+        readable only through its ir.attachment, plus a PDF elsewhere and a URL document
     WHEN the folder is polled twice, and once more after a new file was created in it
-    THEN only the PDFs of the watched folder are taken, each once, from their datas."""
+    THEN only the PDFs of the watched folder are taken, each once."""
     api = client_for(odoo)
     poller = OdooDocumentsPoller(CHANNEL, api, intake)
 
@@ -69,8 +73,9 @@ def test_polling_takes_new_files_of_the_watched_folder_once(odoo, intake) -> Non
     api.call("documents.document", "create", vals_list=[{"name": "INV-ODOO-2.pdf", "folder_id": WATCHED, "type": "binary", "datas": base64.b64encode(later).decode()}])
     third = poller.poll()
 
-    assert (first.new, second.new, third.new) == (1, 0, 1)
-    assert [row.filename for row in intake.documents()] == ["INV-ODOO-1.pdf", "INV-ODOO-2.pdf"]
+    assert (first.new, second.new, third.new) == (2, 0, 1)
+    assert [row.filename for row in intake.documents()] == ["INV-ODOO-1.pdf", "PO-ODOO-3.pdf", "INV-ODOO-2.pdf"]
+    assert [row.size for row in intake.documents()][1] == len(ATTACHED)
     assert [arrival.source_ref for arrival in intake.arrivals()][0] == "odoo-inbound:documents.document/10"
 
 
@@ -111,8 +116,9 @@ def test_webhook_payload_is_a_hint_and_the_record_is_re_read(app, intake) -> Non
     [document] = intake.documents()
     assert (document.filename, document.size) == ("INV-ODOO-1.pdf", len(INVOICE))
     http = app.app.state.http_intake
-    assert OdooDocumentsPoller(CHANNEL, http.odoo_api, intake).poll().new == 0
-    assert len(intake.arrivals()) == 1
+    later = OdooDocumentsPoller(CHANNEL, http.odoo_api, intake).poll()
+    assert later.new == 1  # only the other file of the folder
+    assert [arrival.source_ref for arrival in intake.arrivals()] == ["odoo-inbound:documents.document/10", "odoo-inbound:documents.document/13"]
 
 
 def test_webhook_for_a_record_outside_the_watched_folder_takes_nothing(app, intake, monkeypatch) -> None:  # type: ignore[no-untyped-def]
