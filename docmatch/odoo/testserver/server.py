@@ -20,7 +20,8 @@ following the Odoo source file named here:
   ids go to a model-level method or arguments do not bind, the exception's
   `http_status` otherwise (UserError 422, AccessError 403, MissingError 404, others
   500), with the body `{name, message, arguments, context, debug}`.
-- `GET /web/version` on 19 (`addons/web/controllers/webclient.py`).
+- `GET /web/version` on 19, `{"version_info": [...], "version": "19.0"}`, and the 401
+  body above (odoo/documentation `content/developer/reference/external_api.rst`).
 
 Tests steer failures with `inject` (a delay before or after a method runs, an HTTP
 status instead of a response) and read every request back from `calls`, including how
