@@ -205,7 +205,7 @@ def columns_for(spec: DocumentSpec) -> list[Column]:
     if kind == "bill_of_lading":
         return [Column("pos", 20, 9), Column("handling", 42, 14, "right"), Column("unit", 45, 12), Column("code", 60, 30), Column("description", 92, 70), Column("weight", 190, 24, "right")]
     # proof of delivery
-    return [Column("pos", 20, 7), Column("code", 27, 29), Column("description", 57, 43), Column("unit", 101, 9), Column("shipped", 126, 14, "right"), Column("received", 143, 15, "right"), Column("damaged", 161, 15, "right"), Column("remark", 164, 26)]
+    return [Column("pos", 20, 7), Column("code", 27, 29), Column("description", 57, 38), Column("unit", 96, 12), Column("shipped", 126, 14, "right"), Column("received", 144, 15, "right"), Column("damaged", 164, 16, "right"), Column("remark", 167, 23)]
 
 
 def cells(spec: DocumentSpec, position: int, line: PrintedLine) -> dict[str, str]:

@@ -180,8 +180,21 @@ def build_invoice(index: int, kind: str | None, rng: random.Random) -> tuple[Doc
         books.receive(order, done=_stamp(_day(index, 5), 7))
     spec = vendor_invoice([order], name=_name(index, "invoice", kind), number=_number(vendor, index), issued=_day(index, 6).isoformat(),
                           layout=rng.choice(LAYOUTS), language=rng.choice(LANGUAGES), quantities=quantities)
+    _vary_printing(spec, order, rng)
     _seed_invoice(spec, kind, rng, ledger=ledger, order=order, other=other, vendor=vendor, products=products)
     return spec, ledger
+
+
+def _vary_printing(spec: DocumentSpec, order: Order, rng: random.Random) -> None:
+    """Print the order reference and item codes the ways vendors do; none of them is a finding."""
+    style = rng.random()
+    if spec.po_reference and style < 0.15:
+        spec.po_reference = f"{order.name}-A"
+    elif spec.po_reference and style < 0.3:
+        spec.po_reference = f"{order.name[0]} {order.name[1:]}"
+    if rng.random() < 0.2:
+        for printed, line in zip(spec.lines, order.lines):
+            printed.code = line.product.default_code
 
 
 def _short(quantity: float) -> float:
