@@ -99,6 +99,7 @@ def report_stage(document: Document, extraction: Extraction, match: MatchResult,
     case = Case(
         document=CaseDocument(sha256=document.sha256, filename=document.filename, doc_type=extraction.doc_type),
         matched=match.records,
+        partner=match.partner,
         findings=findings,
         opens_ticket=context.policy.opens_ticket(findings),
     )

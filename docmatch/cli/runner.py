@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from docmatch.errors import ConfigurationError
+from docmatch.explain import make_explainer
 from docmatch.odoo.catalog import load_catalog
 from docmatch.pipeline import DocumentResult, PipelineContext, process_path
 from docmatch.rules import load_policy
@@ -37,6 +38,7 @@ def context_from_settings(settings: Settings, *, store: Store | None = None) -> 
     store.apply_learned_aliases(catalog)
     return PipelineContext(
         settings=settings,
+        explainer=make_explainer(settings),
         catalog=catalog,
         policy=load_policy(settings.rules_file),
         prior_documents=store.prior_documents(),

@@ -7,7 +7,7 @@ from typing import Any
 
 from docmatch.models import Case
 
-_CONTRACT_KEYS = {"document", "matched", "findings", "explanation", "opens_ticket", "explanation_record", "ticket"}
+_CONTRACT_KEYS = {"document", "partner", "matched", "findings", "explanation", "opens_ticket", "explanation_record", "ticket"}
 
 
 def cases_to_json(cases: list[Case]) -> list[dict[str, Any]]:
