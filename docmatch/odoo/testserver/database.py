@@ -8,13 +8,14 @@ behaviour an integration meets, each from the Odoo source named beside it:
   AccessError "Access to unauthorized or invalid companies."; records of other
   companies are hidden by the company record rule, and the first allowed company is
   the default `company_id` of new records (`odoo/api.py`, `Environment.company` and
-  `Environment.companies`; rules such as `addons/account/security/account_security.xml`).
+  `Environment.companies`).
 - Archived records are hidden unless `active_test` is false, and `ir.attachment`
   searches add `res_field = False` unless the domain names `id` or `res_field`
   (`odoo/models.py` `_search`, `odoo/addons/base/models/ir_attachment.py` `_search`).
-- Datetimes are accepted only as 'YYYY-MM-DD HH:MM:SS' and dates as 'YYYY-MM-DD'
-  (`odoo/fields.py`, `Datetime.to_datetime` and `Date.to_date`); an ISO string with
-  'T' or an offset raises ValueError. Unknown fields raise "Invalid field ... on
+- Datetimes are parsed with the format '%Y-%m-%d %H:%M:%S' cut to the value's length, so
+  'YYYY-MM-DD HH:MM:SS' and 'YYYY-MM-DD' pass and an ISO string with 'T' or an offset
+  raises ValueError; dates take the first ten characters (`odoo/fields.py`,
+  `Datetime.to_datetime` and `Date.to_date`). Unknown fields raise "Invalid field ... on
   model ..." and a missing required field a ValidationError (`odoo/models.py`).
 - `read` returns many2one values as `[id, display_name]` and empty values as False.
 
@@ -345,7 +346,7 @@ class Database:
             if name not in known:
                 raise InvalidValue(f"Invalid field {name!r} on model {model!r}")
             kind = known[name]["type"]
-            if kind == "datetime" and value is not False and not (isinstance(value, str) and DATETIME_RE.match(value)):
+            if kind == "datetime" and value is not False and not (isinstance(value, str) and (DATETIME_RE.match(value) or DATE_RE.match(value))):
                 raise InvalidValue(f"time data {value!r} does not match format '%Y-%m-%d %H:%M:%S'")
             if kind == "date" and value is not False and not (isinstance(value, str) and DATE_RE.match(value[:10])):
                 raise InvalidValue(f"time data {value!r} does not match format '%Y-%m-%d'")

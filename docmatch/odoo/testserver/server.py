@@ -169,7 +169,7 @@ class OdooTestServer:
     # --- dispatch shared by the protocols -------------------------------------------
 
     def dispatch(self, protocol: str, user: User, model: str, method: str, ids: list[int] | None, kwargs: dict[str, Any], body: bytes) -> Any:
-        """Run one call as `user` (`odoo/service/model.py`, `execute_kw` and `call_kw`)."""
+        """Run one call as `user`, with the context taken out of the keyword arguments as `execute_kw` does."""
         kwargs = dict(kwargs)
         context = dict(kwargs.pop("context", None) or {})
         self.calls.append(Call(protocol, model, method, ids, kwargs, context, body))
