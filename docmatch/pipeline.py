@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docmatch.errors import InputError
+from docmatch.errors import InputError, UnreadableDocument
 from docmatch.extractors import extract_file
 from docmatch.ingest import register_file
 from docmatch.logs import document_context
@@ -162,8 +162,17 @@ def process_document(document: Document, context: PipelineContext) -> DocumentRe
 
 
 def process_path(path: str | Path, context: PipelineContext) -> DocumentResult:
-    """Register the file at `path` and process it."""
-    return process_document(register_file(path), context)
+    """Register the file at `path` and process it.
+
+    Raises:
+        UnreadableDocument: the file cannot be opened at all (missing, a folder, no permission),
+            so there is no content to make a case of.
+    """
+    try:
+        document = register_file(path)
+    except OSError as exc:
+        raise UnreadableDocument(f"cannot read {path}: {exc.strerror or exc}", hint="check the path and the file's permissions") from exc
+    return process_document(document, context)
 
 
 def _unreadable(extraction: Extraction) -> bool:

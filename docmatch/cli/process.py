@@ -22,13 +22,14 @@ def process_command(files: tuple[Path, ...], odoo_snapshot: Path | None, odoo_ur
     """Process FILES and print one case per document."""
     from docmatch.reporting.render import cases_to_json, render_html, render_summary
 
+    skipped: list[Path] = []
     if via_workers:
         cases = _cases_via_workers(list(files), timeout)
     else:
         from docmatch.cli.runner import build_context, run_files
 
         context = build_context(odoo_snapshot=odoo_snapshot, odoo_url=odoo_url, rules_file=rules_file)
-        results = run_files(list(files), context, progress=len(files) > 1 and sys.stderr.isatty())
+        results = run_files(list(files), context, progress=len(files) > 1 and sys.stderr.isatty(), skipped=skipped)
         cases = [result.case for result in results]
 
     if as_json:
@@ -38,6 +39,8 @@ def process_command(files: tuple[Path, ...], odoo_snapshot: Path | None, odoo_ur
     if html_file:
         html_file.write_text(render_html(cases), encoding="utf-8")
         click.echo(f"HTML report written to {html_file}", err=True)
+    if skipped:
+        raise click.exceptions.Exit(3)
 
 
 def _cases_via_workers(files: list[Path], timeout: float) -> list:  # type: ignore[type-arg]

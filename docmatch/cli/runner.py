@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from docmatch.errors import ConfigurationError
+from docmatch.errors import ConfigurationError, InputError
 from docmatch.explain import make_explainer
 from docmatch.odoo.catalog import load_catalog
 from docmatch.pipeline import DocumentResult, PipelineContext, process_path
@@ -77,10 +77,20 @@ def open_odoo_source(settings):  # type: ignore[no-untyped-def]
     )
 
 
-def run_files(files: list[Path], context: PipelineContext, *, progress: bool = False) -> list[DocumentResult]:
-    """Process each file in order; a progress bar on stderr when `progress` is set."""
+def run_files(files: list[Path], context: PipelineContext, *, progress: bool = False, skipped: list[Path] | None = None) -> list[DocumentResult]:
+    """Process each file in order; a progress bar on stderr when `progress` is set.
+
+    A file that cannot be opened is reported on stderr and appended to `skipped`, so
+    one bad path does not lose the rest of the batch.
+    """
     results: list[DocumentResult] = []
     with click.progressbar(files, label="documents", file=click.get_text_stream("stderr"), hidden=not progress) as bar:
         for path in bar:
-            results.append(process_path(path, context))
+            try:
+                results.append(process_path(path, context))
+            except InputError as exc:
+                log.error("skipped %s: %s", path.name, exc.message)
+                click.echo(f"error: {exc.message} ({exc.hint})", err=True)
+                if skipped is not None:
+                    skipped.append(path)
     return results
