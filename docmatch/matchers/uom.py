@@ -182,8 +182,8 @@ class UnitResolver:
     def resolve(self, printed: str | None, product: Product, *, order_line: OrderLine | None = None, partner_id: int | None = None) -> UnitResolution:
         """Return the factor from `printed` to the base unit of `product`, with how."""
         base = self.catalog.uoms.get(product.uom_id)
-        if base is None:
-            return UnitResolution(None, f"the product {product.name!r} has no unit of measure in the catalog", "unknown_unit")
+        if base is None or base.ratio <= 0:
+            return UnitResolution(None, f"the product {product.name!r} has no usable unit of measure in the catalog", "unknown_unit")
 
         if not printed or not printed.strip():
             return self._assumed_unit(product, base, order_line)
@@ -273,6 +273,8 @@ class UnitResolver:
         return UnitResolution(None, f"{printed!r} is a {kind} but {product.name!r} has no such packaging or unit", "unknown_unit")
 
     def _from_packaging(self, printed: str, packaging: Packaging, base: Uom, source: str) -> UnitResolution:
+        if packaging.quantity <= 0:
+            return UnitResolution(None, f"the packaging {packaging.name} has no quantity in Odoo", "unknown_unit", packaging_id=packaging.id)
         return UnitResolution(packaging.quantity, f"1 {printed} = {format_quantity(packaging.quantity)} {base.name} ({source} {packaging.name})", packaging_id=packaging.id)
 
     def _measure(self, printed: str, kind: str, base: Uom) -> UnitResolution:
@@ -318,6 +320,6 @@ def line_factor(catalog: Catalog, order_line: OrderLine, product: Product) -> fl
     """Return how many product base units one unit of the order line is."""
     unit = catalog.uoms.get(order_line.uom_id)
     base = catalog.uoms.get(product.uom_id)
-    if unit is None or base is None or unit.category != base.category:
+    if unit is None or base is None or unit.category != base.category or base.ratio <= 0 or unit.ratio <= 0:
         return None
     return unit.ratio / base.ratio
