@@ -65,6 +65,9 @@ class ImapAccount(_Channel):
 
 class _DropChannel(_Channel):
     stable_polls: int = Field(default=2, ge=2, description="Polls in a row that must see the same size and time before a file is taken.")
+    stable_seconds: float = Field(
+        default=5.0, ge=0, description="Seconds the size and time must also stay the same, so that overlapping polls close together cannot count as a settled file."
+    )
     ignore_suffixes: list[str] = [".part", ".tmp", ".filepart", ".crdownload", ".partial"]
     max_file_bytes: int = Field(default=100 * 1024 * 1024, gt=0)
     done_folder: str = Field(default="done", description="Sub-folder of each watched folder for processed files.")

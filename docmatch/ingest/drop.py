@@ -2,8 +2,9 @@
 
 The SFTP drop and the local (or mounted) folder share this poller; each supplies a
 `DropBackend` that lists, reads and moves files. A file is taken when the same size
-and modification time were seen on `stable_polls` polls in a row, so a file another
-client is still writing is left alone. Names a writer uses while uploading (`.part`,
+and modification time were seen on `stable_polls` polls in a row and for at least
+`stable_seconds`, so a file another client is still writing is left alone. The time
+condition matters when two pollers overlap: their polls may come milliseconds apart. Names a writer uses while uploading (`.part`,
 `.tmp`, `.filepart`, ...) and hidden names are never taken; the final name appears by
 rename once the upload is complete.
 
@@ -86,12 +87,18 @@ class DropPoller:
                 # Taken already; an earlier move must have failed, or another poll is moving it.
                 self.move_quietly(folder, entry.name, self.drop.done_folder if record.status == ledger.DONE else self.drop.error_folder)
                 return
-            if record.status != ledger.WATCHING or record.stable_polls < self.drop.stable_polls:
+            if not self.settled(record):
                 report.waiting += 1
                 return
             if not ledger.claim_file(session, record):
                 return
             self.take(session, record, folder, entry, report)
+
+    def settled(self, record: ledger.RemoteFileRecord) -> bool:
+        """A file is settled after `stable_polls` polls and `stable_seconds` without a change."""
+        if record.status != ledger.WATCHING or record.stable_polls < self.drop.stable_polls:
+            return False
+        return record.unchanged_for(ledger.utcnow()) >= self.drop.stable_seconds
 
     def take(self, session, record, folder: str, entry: DropEntry, report: IntakeReport) -> None:  # type: ignore[no-untyped-def]
         source = f"{self.drop.name}:{posixpath.join(folder, entry.name)}"

@@ -90,8 +90,13 @@ class RemoteFileRecord(Base):
     status: Mapped[str] = mapped_column(String(20), default=WATCHING)
     sha256: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str | None] = mapped_column(Text)
+    # When the current size and time were first seen; reset whenever either changes.
     first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    def unchanged_for(self, now: datetime) -> float:
+        """Seconds since the current size and time were first seen."""
+        return (now - _aware(self.first_seen)).total_seconds()
 
 
 class OdooDocumentRecord(Base):
@@ -227,12 +232,14 @@ def record_attachment(session: Session, record: MailMessageRecord, *, sha256: st
 def observe_file(session: Session, *, channel: str, location: str, path: str, size: int, mtime: float) -> RemoteFileRecord:
     """Record one poll's view of a file and return its record.
 
-    The count of consecutive polls restarts at 1 whenever the size or the time changed,
-    and for a file that reappears after it was taken (a new upload under the same name).
+    The count of consecutive polls and `first_seen` restart whenever the size or the time
+    changed, and for a file that reappears after it was taken (a new upload under the
+    same name).
     """
+    now = utcnow()
     record = session.scalars(select(RemoteFileRecord).filter_by(channel=channel, location=location, path=path)).first()
     if record is None:
-        record = RemoteFileRecord(channel=channel, location=location, path=path, size=size, mtime=mtime, stable_polls=1, status=WATCHING)
+        record = RemoteFileRecord(channel=channel, location=location, path=path, size=size, mtime=mtime, stable_polls=1, status=WATCHING, first_seen=now)
         try:
             session.add(record)
             session.commit()
@@ -246,6 +253,8 @@ def observe_file(session: Session, *, channel: str, location: str, path: str, si
     elif record.status in (DONE, REJECTED) and not unchanged:
         # The file was taken and moved away; this is a new upload under the same name.
         record.status, record.stable_polls, record.sha256, record.reason = WATCHING, 1, None, None
+    if not unchanged:
+        record.first_seen = now
     record.size, record.mtime = size, mtime
     session.commit()
     return record
@@ -268,7 +277,7 @@ def claim_file(session: Session, record: RemoteFileRecord, *, now: datetime | No
 
 def release_file(session: Session, record: RemoteFileRecord) -> None:
     """Give a claimed file back to watching: it changed while it was being read."""
-    session.execute(update(RemoteFileRecord).where(RemoteFileRecord.id == record.id).values(status=WATCHING, stable_polls=0, claimed_at=None))
+    session.execute(update(RemoteFileRecord).where(RemoteFileRecord.id == record.id).values(status=WATCHING, stable_polls=0, claimed_at=None, first_seen=utcnow()))
     session.commit()
 
 

@@ -13,7 +13,7 @@ from docmatch.ingest.folder import poll_folder_drop
 
 
 def folder_drop(path: Path, **overrides) -> FolderDrop:  # type: ignore[no-untyped-def]
-    return FolderDrop(**{"name": "share", "folders": [path], "stable_polls": 2, **overrides})
+    return FolderDrop(**{"name": "share", "folders": [path], "stable_polls": 2, "stable_seconds": 0, **overrides})
 
 
 def test_growing_file_waits_until_its_size_and_time_settle(tmp_path: Path, intake) -> None:  # type: ignore[no-untyped-def]
@@ -59,7 +59,7 @@ def test_intake_command_polls_the_folders_of_the_intake_file(tmp_path: Path, mon
     (inbound / "PO-1.pdf").write_bytes(make_pdf("PO-1"))
     (inbound / "bad.pdf").write_bytes(b"")
     intake_file = tmp_path / "intake.yaml"
-    intake_file.write_text(f"folders:\n  - name: share\n    folders: [{inbound}]\n    stable_polls: 2\n")
+    intake_file.write_text(f"folders:\n  - name: share\n    folders: [{inbound}]\n    stable_polls: 2\n    stable_seconds: 0\n")
     monkeypatch.setenv("DOCMATCH_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
     runner = CliRunner()
 
@@ -96,7 +96,7 @@ def test_poll_channels_returns_the_new_documents_for_the_workers(tmp_path: Path,
     inbound.mkdir()
     (inbound / "PO-2.pdf").write_bytes(make_pdf("PO-2"))
     intake_file = tmp_path / "intake.yaml"
-    intake_file.write_text(f"folders:\n  - name: share\n    folders: [{inbound}]\n    stable_polls: 2\n")
+    intake_file.write_text(f"folders:\n  - name: share\n    folders: [{inbound}]\n    stable_polls: 2\n    stable_seconds: 0\n")
     settings = intake.settings.model_copy(update={"intake_file": intake_file})
 
     first = poll_channels(settings, intake.store)
@@ -187,3 +187,35 @@ def test_oversized_file_moves_to_error(tmp_path: Path, intake) -> None:  # type:
     assert report.quarantined == 1
     assert intake.documents() == []
     assert "exceeds the limit of 4096" in (inbound / "error" / "huge.pdf.reason.txt").read_text()
+
+
+def test_back_to_back_polls_do_not_settle_a_growing_file(tmp_path: Path) -> None:
+    """GIVEN two pollers whose polls come milliseconds apart, and a file still being written
+    WHEN each polls right after the other
+    THEN the file is not taken until it has also been unchanged for stable_seconds."""
+    import time
+
+    from tests.intake.conftest import open_recording_intake
+
+    inbound = tmp_path / "inbound"
+    inbound.mkdir()
+    content = make_pdf("DN-77", padding=4096)
+    target = inbound / "DN-77.pdf"
+    first, second = open_recording_intake(tmp_path), open_recording_intake(tmp_path)
+    drop = folder_drop(inbound, stable_seconds=1.0)
+
+    target.write_bytes(content[:2000])
+    for desk in (first, second, first, second):
+        poll_folder_drop(drop, desk)
+    assert first.documents() == []
+
+    target.write_bytes(content)
+    for desk in (first, second):
+        poll_folder_drop(drop, desk)
+    time.sleep(1.1)
+    poll_folder_drop(drop, first)
+
+    [document] = first.documents()
+    assert document.size == len(content)
+    for desk in (first, second):
+        desk.store.dispose()

@@ -54,6 +54,7 @@ def drop_config(sshd, inbound: Path, known_hosts: Path, **overrides) -> SftpDrop
         "known_hosts": known_hosts,
         "folders": [str(inbound)],
         "stable_polls": 3,
+        "stable_seconds": 1.0,
     }
     return SftpDrop(**{**values, **overrides})
 
@@ -133,7 +134,7 @@ def test_file_still_being_uploaded_is_taken_once_and_only_when_complete(sshd, in
 def test_unfinished_upload_names_are_never_taken(sshd, inbound: Path, known_hosts: Path, intake) -> None:  # type: ignore[no-untyped-def]
     for name in ("a.pdf.part", "b.pdf.tmp", "c.pdf.filepart", ".d.pdf"):
         (inbound / name).write_bytes(make_pdf(name))
-    drop = drop_config(sshd, inbound, known_hosts, stable_polls=2)
+    drop = drop_config(sshd, inbound, known_hosts, stable_polls=2, stable_seconds=0)
 
     for _ in range(3):
         poll_sftp_drop(drop, intake)
@@ -146,7 +147,7 @@ def test_rejected_file_moves_to_error_with_its_reason_and_the_rest_goes_on(sshd,
     (inbound / "invoice.pdf").write_bytes(b"MZ\x90\x00" + b"\x00" * 500)
     (inbound / "empty.pdf").write_bytes(b"")
     (inbound / "good.pdf").write_bytes(make_pdf("good"))
-    drop = drop_config(sshd, inbound, known_hosts, stable_polls=2)
+    drop = drop_config(sshd, inbound, known_hosts, stable_polls=2, stable_seconds=0)
 
     poll_sftp_drop(drop, intake)
     report = poll_sftp_drop(drop, intake)
@@ -163,7 +164,7 @@ def test_overlapping_sftp_polls_take_each_file_once(sshd, inbound: Path, known_h
     for number, content in enumerate(contents):
         (inbound / f"DN-{number}.pdf").write_bytes(content)
     desks = [open_recording_intake(tmp_path) for _ in range(3)]
-    drop = drop_config(sshd, inbound, known_hosts, stable_polls=2)
+    drop = drop_config(sshd, inbound, known_hosts, stable_polls=2, stable_seconds=0)
     start = threading.Barrier(len(desks))
     errors: list[BaseException] = []
 
