@@ -17,8 +17,8 @@ log = logging.getLogger(__name__)
 @click.option("--interval", type=click.FloatRange(min=1), default=60.0, help="Seconds between two polls in the loop.")
 @click.option("--channel", "only", help="Poll only the channel with this name.")
 @click.option("--intake-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Channels file. Defaults to DOCMATCH_INTAKE_FILE.")
-@click.option("--dispatch", type=click.Choice(["inline", "workers", "store"]), default="inline", help="inline: process new documents here; workers: queue them for Celery; store: only record them.")
-def intake_command(kind: str, once: bool, interval: float, only: str | None, intake_file: Path | None, dispatch: str) -> None:
+@click.option("--dispatch", type=click.Choice(["inline", "workers", "store"]), default=None, help="inline: process new documents here; workers: queue them for Celery; store: only record them. Defaults to DOCMATCH_INTAKE_DISPATCH (inline).")
+def intake_command(kind: str, once: bool, interval: float, only: str | None, intake_file: Path | None, dispatch: str | None) -> None:
     """Take documents from the KIND channels of the intake file.
 
     Each new document is stored under its content hash and processed; a file that
@@ -27,9 +27,9 @@ def intake_command(kind: str, once: bool, interval: float, only: str | None, int
     from docmatch.ingest.poll import channels_from_settings, open_intake, poll_kind
     from docmatch.settings import load_settings
 
-    settings = load_settings(intake_file=intake_file)
+    settings = load_settings(intake_file=intake_file, intake_dispatch=dispatch)
     channels = channels_from_settings(settings)
-    intake = open_intake(settings, dispatch=dispatch)  # type: ignore[arg-type]
+    intake = open_intake(settings)
     while True:
         report, failures = poll_kind(kind, channels, intake, only=only)  # type: ignore[arg-type]
         click.echo(f"{kind}: {report.summary()}")

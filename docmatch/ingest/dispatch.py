@@ -1,5 +1,8 @@
 """Hand a newly arrived document to the pipeline: the one place that chooses how.
 
+`DOCMATCH_INTAKE_DISPATCH` selects the mode for every channel, the webhook and the
+upload endpoint included; `docmatch intake --dispatch` overrides it for one run.
+
 Modes:
     inline    run `docmatch.pipeline.process_document` in this process (the default
               for `docmatch intake --once` and the demo)

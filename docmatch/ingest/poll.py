@@ -25,13 +25,16 @@ ChannelKind = Literal["imap", "sftp", "folder", "odoo"]
 CHANNEL_KINDS: tuple[str, ...] = ("imap", "sftp", "folder", "odoo")
 
 
-def open_intake(settings: Settings, *, dispatch: DispatchMode = "inline") -> Intake:
-    """Open docmatch's database (migrated) and return the intake desk."""
+def open_intake(settings: Settings, *, dispatch: DispatchMode | None = None) -> Intake:
+    """Open docmatch's database (migrated) and return the intake desk.
+
+    `dispatch` overrides `settings.intake_dispatch`, the usual way to choose.
+    """
     from docmatch.storage.store import Store
 
     store = Store.from_settings(settings)
     store.migrate()
-    return Intake(settings, store, dispatch=make_dispatcher(settings, mode=dispatch, store=store))
+    return Intake(settings, store, dispatch=make_dispatcher(settings, mode=dispatch or settings.intake_dispatch, store=store))
 
 
 def channels_from_settings(settings: Settings) -> ChannelsConfig:
