@@ -48,7 +48,7 @@ LABELS: dict[str, dict[str, str]] = {
         "order_reference.logistics": "Shipper Ref.", "due_date": "Due Date", "delivery_date": "Delivery Date",
         "delivery_date.purchase_order": "Requested Delivery", "carrier": "Carrier", "tracking_number": "PRO No.", "currency": "Currency",
         "vat": "VAT ID", "bill_to": "Bill to", "supplier": "Supplier", "ship_to": "Deliver to", "shipper": "Shipper", "consignee": "Consignee",
-        "pos": "Pos", "code": "Item", "description": "Description", "qty": "Qty", "unit": "Unit", "price": "Unit Price", "amount": "Amount",
+        "pos": "Pos", "unit_short": "Unit", "code": "Item", "description": "Description", "qty": "Qty", "unit": "Unit", "price": "Unit Price", "amount": "Amount",
         "weight": "Weight kg", "shipped": "Shipped", "received": "Received", "damaged": "Damaged", "remark": "Remarks", "handling": "Units",
         "net": "Net amount", "vat_line": "VAT {rate}", "reverse_charge": "VAT 0% (reverse charge)", "no_vat": "VAT 0% (export)", "total": "Total {currency}",
         "carried": "Carried forward", "brought": "Brought forward", "page": "Page {page} of {pages}",
@@ -71,7 +71,7 @@ LABELS: dict[str, dict[str, str]] = {
         "order_reference.logistics": "Versender-Ref.", "due_date": "Fällig am", "delivery_date": "Lieferdatum",
         "delivery_date.purchase_order": "Liefertermin", "carrier": "Frachtführer", "tracking_number": "Sendungsnr.", "currency": "Währung",
         "vat": "USt-IdNr.", "bill_to": "Rechnungsempfänger", "supplier": "Lieferant", "ship_to": "Lieferanschrift", "shipper": "Versender", "consignee": "Empfänger",
-        "pos": "Pos.", "code": "Artikel", "description": "Bezeichnung", "qty": "Menge", "unit": "Einheit", "price": "Einzelpreis", "amount": "Betrag",
+        "pos": "Pos.", "unit_short": "Einh.", "code": "Artikel", "description": "Bezeichnung", "qty": "Menge", "unit": "Einheit", "price": "Einzelpreis", "amount": "Betrag",
         "weight": "Gewicht kg", "shipped": "Versandt", "received": "Erhalten", "damaged": "Beschädigt", "remark": "Bemerkung", "handling": "Anzahl",
         "net": "Nettobetrag", "vat_line": "zzgl. USt. {rate}", "reverse_charge": "USt. 0 % (Reverse Charge)", "no_vat": "USt. 0 % (Ausfuhr)", "total": "Gesamtbetrag {currency}",
         "carried": "Übertrag", "brought": "Übertrag von Seite {previous}", "page": "Seite {page} von {pages}",
@@ -174,13 +174,26 @@ class Sheet:
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    key: str  # label key and cell key
+    key: str  # cell key, and label key unless `label` is given
     x: float  # mm; the left edge, or the right edge when right-aligned
     width: float
     align: str = "left"
+    label: str | None = None
 
 
-def fit(value: str, width_mm: float, size: float = 9) -> str:
+CELL_SIZE = 9.0  # points
+SMALLEST_CELL_SIZE = 7.0  # points; long texts shrink to this before they are cut
+
+
+def cell_size(value: str, width_mm: float) -> float:
+    """Return the largest font size, down to 7 pt, at which `value` fits `width_mm`."""
+    size = CELL_SIZE
+    while size > SMALLEST_CELL_SIZE and stringWidth(value, "Helvetica", size) > width_mm * mm:
+        size -= 0.5
+    return size
+
+
+def fit(value: str, width_mm: float, size: float = CELL_SIZE) -> str:
     """Shorten `value` with an ellipsis so that it fits `width_mm`."""
     if stringWidth(value, "Helvetica", size) <= width_mm * mm:
         return value
@@ -205,7 +218,7 @@ def columns_for(spec: DocumentSpec) -> list[Column]:
     if kind == "bill_of_lading":
         return [Column("pos", 20, 9), Column("handling", 42, 14, "right"), Column("unit", 45, 12), Column("code", 60, 30), Column("description", 92, 70), Column("weight", 190, 24, "right")]
     # proof of delivery
-    return [Column("pos", 20, 7), Column("code", 27, 29), Column("description", 57, 38), Column("unit", 96, 12), Column("shipped", 126, 14, "right"), Column("received", 144, 15, "right"), Column("damaged", 164, 16, "right"), Column("remark", 167, 23)]
+    return [Column("pos", 20, 7), Column("code", 28.5, 29), Column("description", 58.5, 40), Column("unit", 101, 9, label="unit_short"), Column("shipped", 126, 14, "right"), Column("received", 143, 15, "right"), Column("damaged", 162, 16, "right"), Column("remark", 165, 25)]
 
 
 def cells(spec: DocumentSpec, position: int, line: PrintedLine) -> dict[str, str]:
@@ -387,7 +400,7 @@ def footer_text(spec: DocumentSpec) -> str:
 
 
 def fit_to_columns(spec: DocumentSpec) -> None:
-    """Shorten descriptions and remarks that do not fit their column, in the spec itself.
+    """Shorten descriptions and remarks that do not fit their column even at 7 pt, in the spec itself.
 
     The expected file is written from the spec after this, so it contains the text the
     page shows.
@@ -396,9 +409,9 @@ def fit_to_columns(spec: DocumentSpec) -> None:
     for line in spec.lines:
         if line.code and fit(line.code, widths["code"]) != line.code:
             raise ValueError(f"{spec.name}: item code {line.code!r} does not fit the {spec.layout} code column")
-        line.description = fit(line.description, widths["description"])
+        line.description = fit(line.description, widths["description"], SMALLEST_CELL_SIZE)
         if line.remark and "remark" in widths:
-            line.remark = fit(line.remark, widths["remark"])
+            line.remark = fit(line.remark, widths["remark"], SMALLEST_CELL_SIZE)
 
 
 def render(spec: DocumentSpec, path: Path) -> None:

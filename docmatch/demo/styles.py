@@ -16,6 +16,7 @@ from docmatch.demo.layouts import (
     Column,
     Sheet,
     Style,
+    cell_size,
     fit,
     footer_text,
     meta_rows,
@@ -32,13 +33,15 @@ MUTED = colors.HexColor("#555555")
 
 def _cells(sheet: Sheet, columns: list[Column], values: dict[str, str], y: float, *, bold: bool = False, color: colors.Color = colors.black) -> None:
     for column in columns:
-        value = values[column.key] if bold else fit(values[column.key], column.width)
-        sheet.text(column.x, y, value, bold=bold, align=column.align, color=color)
+        value = values[column.key]
+        # Long descriptions and remarks print smaller, as ERP reports shrink them to fit.
+        size = 9.0 if bold else cell_size(value, column.width)
+        sheet.text(column.x, y, value if bold else fit(value, column.width, size), size=size, bold=bold, align=column.align, color=color)
 
 
 def _header_values(spec: DocumentSpec, columns: list[Column]) -> dict[str, str]:
     labels = LABELS[spec.language]
-    return {column.key: labels[column.key] for column in columns}
+    return {column.key: labels[column.label or column.key] for column in columns}
 
 
 def _title(spec: DocumentSpec) -> str:
