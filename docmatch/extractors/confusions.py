@@ -127,8 +127,8 @@ def resolve_code(read: str, catalog_codes: Iterable[str] | ConfusableIndex) -> C
 
     A read resolves when exactly one catalog code shares its `confusable_key`, whether or
     not the read spells it exactly. When two or more share it (say "AB-100" and
-    "AB-10O"), even an exact read is no proof, because the shapes that tell them apart
-    are the ones OCR confuses, so `code` is None and the caller flags the row for review.
+    "AB-10O"), even an exact read is no proof, because OCR confuses the very shapes that
+    tell them apart. Then `code` is None, and the caller flags the row for review.
     """
     index = catalog_codes if isinstance(catalog_codes, ConfusableIndex) else ConfusableIndex(catalog_codes)
     return index.resolve(read)

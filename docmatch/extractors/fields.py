@@ -18,7 +18,7 @@ from docmatch.extractors.dates import find_date
 from docmatch.extractors.numbers import NumberReading, parse_number
 from docmatch.extractors.rows import Row
 from docmatch.extractors.textlayer import has_replacement
-from docmatch.extractors.vocabulary import AMOUNT_LABELS, FIELD_LABELS, fold_phrase
+from docmatch.extractors.vocabulary import AMOUNT_LABELS, FIELD_LABELS, OTHER_LABELS, fold_phrase
 from docmatch.extractors.words import Word, merge_boxes, value_confidence
 from docmatch.models import ExtractedField, FieldFlag
 
@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 SAME_CELL_CONFIDENCE = 1.0
 RIGHT_CELL_CONFIDENCE = 1.0
 BELOW_CONFIDENCE = 0.9
+# A label printed this many times the body text height is a title.
+TITLE_HEIGHTS = 1.45
+# A value below its label may start this many points left of it.
+BELOW_LEFT_SLACK = 3.0
 # A value below its label must start within this many line heights.
 BELOW_MAX_HEIGHTS = 2.6
 # A labelled amount sits within this many cells after its label, with at most this
@@ -40,6 +44,7 @@ AMOUNT_TOLERANCE = 0.011
 _ID_STRIP = " :;,.()[]"
 # A label followed by one of these words names another field ("Order date", "Invoice address").
 _LABEL_EXTENDERS = {"date", "datum", "fecha", "data", "dated", "address", "adresse", "adres", "direccion", "indirizzo", "period", "periode", "type"}
+_LIST_WORDS = {"/", "&", "+", "and", "und", "et", "en", "y", "e"}
 _TIME_RE = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
 _DATE_LIKE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{2,4}$")
 
@@ -84,20 +89,34 @@ Reader = Callable[[list[Word]], Candidate | None]
 
 
 def find_labels(rows: list[Row], phrases: tuple[tuple[str, ...], ...], *, skip: set[int] | None = None) -> list[LabelHit]:
-    """Return where any of `phrases` starts a cell, in reading order; longest phrase first."""
+    """Return where any of `phrases` starts a cell, in reading order; longest phrase first.
+
+    A phrase printed much larger than the body text is a title ("Bestellung"), and one
+    that the same cell continues into another label ("Order date") names something else.
+    """
+    body = _body_height(rows)
     hits: list[LabelHit] = []
     for row_index, row in enumerate(rows):
         if skip and id(row) in skip:
             continue
         for cell in row.cells:
             start = row.words.index(cell.words[0])
+            cell_end = start + len(cell.words)
             for phrase in phrases:
                 end = start + len(phrase)
-                if tuple(row.tokens[start:end]) == phrase:
-                    if (end >= len(row.tokens) or row.tokens[end] not in _LABEL_EXTENDERS) and not _longer_label_at(row.tokens, start, len(phrase)):
-                        hits.append(LabelHit(row_index, start, end))
-                    break
+                if tuple(row.tokens[start:end]) != phrase:
+                    continue
+                extended = end < cell_end and row.tokens[end] in _LABEL_EXTENDERS
+                title = row.words[start].bottom - row.words[start].top > TITLE_HEIGHTS * body
+                if not extended and not title and not _longer_label_at(row.tokens, start, len(phrase)):
+                    hits.append(LabelHit(row_index, start, end))
+                break
     return hits
+
+
+def _body_height(rows: list[Row]) -> float:
+    heights = sorted(word.bottom - word.top for row in rows for word in row.words)
+    return heights[len(heights) // 2] if heights else 10.0
 
 
 def _longer_label_at(tokens: list[str], start: int, size: int) -> bool:
@@ -134,21 +153,27 @@ def _cells_from(row: Row, start: int) -> list[list[Word]]:
 
 
 def _value_below(rows: list[Row], hit: LabelHit, reader: Reader) -> Candidate | None:
+    """Read the value under the label, between the label's left edge and the next label on its row."""
     label_row = rows[hit.row_index]
     label_words = label_row.words[hit.start : hit.end]
-    x0, x1 = label_words[0].x0, label_words[-1].x1
+    left = label_words[0].x0 - BELOW_LEFT_SLACK
+    right = label_row.words[hit.end].x0 if hit.end < len(label_row.words) else float("inf")
+    label_right = label_words[-1].x1
     for below in rows[hit.row_index + 1 : hit.row_index + 4]:
         if below.page != label_row.page or below.top - label_row.bottom > BELOW_MAX_HEIGHTS * label_row.height:
             return None
-        for cell in below.cells:
-            overlap = min(cell.x1, x1) - max(cell.x0, x0)
-            if overlap > 0:
-                candidate = reader(cell.words)
-                if candidate is not None:
-                    candidate.page = below.page
-                    candidate.confidence = min(candidate.confidence, BELOW_CONFIDENCE)
-                    return candidate
-                return None
+        words = [word for word in below.words if left <= word.x0 < right or (word.x0 < label_right and word.x1 > label_words[0].x0)]
+        if not words:
+            continue
+        # Keep to the first cell under the label: the next cell belongs to something else.
+        first_cell = next(cell for cell in below.cells if words[0] in cell.words)
+        words = [word for word in words if word in first_cell.words]
+        candidate = reader(words)
+        if candidate is None:
+            return None
+        candidate.page = below.page
+        candidate.confidence = min(candidate.confidence, BELOW_CONFIDENCE)
+        return candidate
     return None
 
 
@@ -162,6 +187,30 @@ def read_identifier(words: list[Word]) -> Candidate | None:
         if any(char.isdigit() for char in text) and not _DATE_LIKE.match(text) and not _TIME_RE.match(text) and len(text) <= 40:
             return Candidate(text, [word], 0)
     return None
+
+
+def read_references(words: list[Word]) -> Candidate | None:
+    """One reference or a printed list of them: "P00022, P00023", "P1 / P2", "P1 und P2"."""
+    first = read_identifier(words)
+    if first is None:
+        return None
+    start = words.index(first.words[0])
+    found, used = [first.value], [first.words[0]]
+    index = start + 1
+    while index < len(words):
+        word = words[index]
+        text = word.text.strip(_ID_STRIP)
+        joiner = used[-1].text.endswith((",", ";")) or word.text.lower() in _LIST_WORDS
+        if word.text.lower() in _LIST_WORDS:
+            index += 1
+            continue
+        if joiner and any(char.isdigit() for char in text) and not _DATE_LIKE.match(text):
+            found.append(text)
+            used.append(word)
+            index += 1
+            continue
+        break
+    return Candidate(", ".join(str(value) for value in found), used, 0)
 
 
 def make_date_reader(day_first: bool | None) -> Reader:
@@ -198,7 +247,7 @@ def read_text(words: list[Word]) -> Candidate | None:
     return Candidate(text, list(words), 0) if text else None
 
 
-_ALL_LABELS = {phrase for phrases in FIELD_LABELS.values() for phrase in phrases}
+_ALL_LABELS = {phrase for phrases in FIELD_LABELS.values() for phrase in phrases} | set(OTHER_LABELS)
 _ALL_LABELS_LONGEST = sorted(_ALL_LABELS, key=len, reverse=True)
 
 

@@ -18,6 +18,7 @@ from docmatch.extractors.fields import (
     read_identifier,
     read_labelled_field,
     read_name,
+    read_references,
     read_text,
     value_beside,
 )
@@ -33,6 +34,17 @@ log = logging.getLogger(__name__)
 LETTERHEAD_CONFIDENCE = 0.5
 # A party section's "Name:" line lies within this many rows under its heading.
 SECTION_ROWS = 5
+# Who prints the letterhead, and who the address window names, by document type.
+ISSUER_ROLES = {
+    "purchase_order": ("customer_name", "vendor_name"),
+    "bill_of_lading": ("carrier", "vendor_name"),
+    "proof_of_delivery": ("carrier", "vendor_name"),
+}
+# Issuer types whose totals are not money.
+LOGISTICS_TYPES = frozenset({"bill_of_lading", "proof_of_delivery", "delivery_note"})
+# The recipient's name starts within this many points of the sender line's left edge.
+SENDER_LINE_ALIGN = 12.0
+RECIPIENT_CONFIDENCE = 0.8
 # Certainty of a date read beside the document number without a label.
 UNLABELLED_DATE_CONFIDENCE = 0.8
 # Certainty of "$" read as US dollars: other dollars print "$" too.
@@ -65,7 +77,8 @@ def read_header(rows: list[Row], *, table_rows: set[int], doc_type: str, languag
 
     # Identifiers and references.
     fields["number"] = read_labelled_field(rows, "number", read_identifier, skip=skip, labels=number_labels(doc_type))
-    for name in ("po_reference", "order_reference", "delivery_note_reference", "customer_number", "tracking_number"):
+    fields["po_reference"] = read_labelled_field(rows, "po_reference", read_references, skip=skip)
+    for name in ("order_reference", "delivery_note_reference", "customer_number", "tracking_number"):
         fields[name] = read_labelled_field(rows, name, read_identifier, skip=skip)
     fields["number"] = fields["number"] or _number_after_title(rows, doc_type)
     _drop_echoes(fields)
@@ -76,20 +89,31 @@ def read_header(rows: list[Row], *, table_rows: set[int], doc_type: str, languag
     for name in ("date", "due_date", "delivery_date"):
         fields[name] = read_labelled_field(rows, name, read_date, skip=skip)
     fields["date"] = fields["date"] or _date_near_number(rows, fields["number"], read_date)
+    if doc_type in LOGISTICS_TYPES and fields["date"] is None and fields["delivery_date"] is not None:
+        # A proof of delivery or bill of lading is dated by the delivery or shipment it records.
+        fields["date"] = fields["delivery_date"]
 
-    # Parties.
-    fields["vendor_name"] = _party_name(rows, "vendor_name", skip=skip) or _letterhead_name(rows)
+    # Parties: the letterhead is the issuer, who is the vendor on an invoice, the buyer
+    # on a purchase order and the carrier on a bill of lading or proof of delivery.
+    letterhead = _letterhead_name(rows)
+    fields["vendor_name"] = _party_name(rows, "vendor_name", skip=skip)
     fields["customer_name"] = _party_name(rows, "customer_name", skip=skip)
     fields["carrier"] = read_labelled_field(rows, "carrier", read_name, skip=skip)
+    issuer_role, addressee_role = ISSUER_ROLES.get(doc_type, ("vendor_name", "customer_name"))
+    fields[issuer_role] = fields[issuer_role] or letterhead
+    issuer = fields[issuer_role]
+    if fields[addressee_role] is None and issuer is not None:
+        fields[addressee_role] = _recipient_below_sender_line(rows, str(issuer.value))
     fields["remarks"] = read_labelled_field(rows, "remarks", read_text, skip=skip)
     fields.update(_vat_numbers(rows))
 
-    # Money.
-    fields.update(choose_totals(find_amounts(rows, skip=skip)))
+    # Money; logistics documents print weights and counts under "Total", not amounts.
+    if doc_type not in LOGISTICS_TYPES:
+        fields.update(choose_totals(find_amounts(rows, skip=skip)))
     fields["currency"] = read_currency(rows, hints)
 
     result = {name: candidate.to_field() for name, candidate in fields.items() if candidate is not None}
-    for name in ("number", "date", "vendor_name", "customer_name", "po_reference", "order_reference", "net", "tax", "total"):
+    for name in ("number", "date", "vendor_name", "customer_name", "po_reference", "order_reference", "currency", "net", "tax", "total"):
         result.setdefault(name, ExtractedField(value=None, confidence=0.0))
     return result
 
@@ -126,7 +150,7 @@ def _number_after_title(rows: list[Row], doc_type: str) -> Candidate | None:
                 start = row.words.index(cell.words[0])
                 if tuple(row.tokens[start : start + len(phrase)]) != phrase:
                     continue
-                rest = [word for word in row.words[start + len(phrase) : start + len(phrase) + 4] if fold_token(word.text) not in {"no", ""} and not word.text.startswith("(")]
+                rest = [word for word in cell.words[len(phrase) :] if fold_token(word.text) not in {"no", ""} and not word.text.startswith("(")]
                 candidate = read_identifier(rest) if rest else None
                 if candidate is not None:
                     candidate.page = row.page
@@ -198,6 +222,25 @@ def _party_name(rows: list[Row], name: str, *, skip: set[int]) -> Candidate | No
         candidate = value_beside(rows, hit, read_name)
         if candidate is not None:
             return candidate
+    return None
+
+
+def _recipient_below_sender_line(rows: list[Row], vendor: str) -> Candidate | None:
+    """The first line of the address window under the sender line ("Hansa GmbH · Street 12 · City")."""
+    for index, row in enumerate(rows[:40]):
+        text = row.text
+        if vendor.lower() not in text.lower() or not any(mark in text for mark in "·|•"):
+            continue
+        for below in rows[index + 1 : index + 3]:
+            if below.page != row.page:
+                break
+            first = next((cell for cell in below.cells if abs(cell.x0 - row.words[0].x0) < SENDER_LINE_ALIGN), None)
+            candidate = read_name(first.words) if first else None
+            if candidate is not None:
+                candidate.page = below.page
+                candidate.confidence = RECIPIENT_CONFIDENCE
+                return candidate
+        return None
     return None
 
 

@@ -81,8 +81,8 @@ def page_layout(page: PageWords) -> PageLayout:
 def group_lines(words: list[lp.TextBlock]) -> list[lp.TextBlock]:
     """Join words into lines by their vertical centres, reading left to right.
 
-    Each line's `text` holds its words joined by single spaces, or by " | " where a gap
-    wider than `CELL_GAP_HEIGHTS` word heights separates two cells.
+    Each line's `text` contains its words joined by single spaces, or by " | " where a
+    gap wider than `CELL_GAP_HEIGHTS` word heights separates two cells.
     """
     rows: list[list[lp.TextBlock]] = []
     for word in sorted(words, key=lambda block: _centre_y(block)):

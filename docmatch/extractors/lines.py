@@ -120,7 +120,10 @@ def header_columns(row: Row) -> list[Column] | None:
     for cell in row.cells:
         columns.extend(_cell_columns(row, cell))
     roles = {column.role for column in columns}
-    if not (roles & _MEASURE_ROLES) or not (roles & (_ITEM_ROLES | {"quantity"})) or len(roles - {"other"}) < 3:
+    measures = roles & _MEASURE_ROLES
+    # A header names what the rows are (a description) or at least two measures; a
+    # row of field labels ("POD No. / Delivered on / Customer PO") does neither.
+    if not measures or len(roles - {"other"}) < 3 or ("description" not in roles and len(measures) < 2):
         return None
     return columns
 

@@ -1,8 +1,8 @@
 """Decide per page whether to trust the text layer or run OCR.
 
 Counting characters is not enough. A scanned page may carry one stray invisible glyph,
-which makes it look born-digital; a page whose text was converted to vector outlines
-has neither fonts nor images, and looks blank to a text extractor. So the decision
+which makes it look born-digital. A page whose text was converted to vector outlines
+has neither fonts nor images, so it looks blank to a text extractor. So the decision
 compares the text layer with what the page shows: the page is rendered small with
 pypdfium2 (through pdfplumber), its ink is split into connected blobs, and the blobs of
 letter size are counted inside and outside the boxes of the text layer's characters.
@@ -61,7 +61,7 @@ def decide(page) -> TriageDecision:  # type: ignore[no-untyped-def]
     chars = [char for char in page.chars if char.get("text", "").strip()]
 
     # A page without any character but with an image or many paths needs OCR whatever
-    # its ink looks like; rendering it (which decodes a full scan) would only cost time.
+    # its ink looks like, so it is not rendered (which would decode the whole scan).
     if not chars and (page.images or len(page.curves) >= MIN_UNCOVERED_BLOBS):
         decision = TriageDecision(needs_ocr=True, reason=_textless_reason(page))
         log.debug("page %s: %s", getattr(page, "page_number", "?"), decision.reason)
@@ -110,8 +110,8 @@ def _textless_reason(page) -> str:  # type: ignore[no-untyped-def]
 def _render_gray(page) -> np.ndarray:  # type: ignore[no-untyped-def]
     """Render the pdfplumber `page` in grey at TRIAGE_DPI with pypdfium2, cut to the page's box.
 
-    pdfplumber's own `to_image` renders in colour and copies the image twice; for a
-    count of ink blobs a grey bitmap read straight into numpy is enough.
+    pdfplumber's own `to_image` renders in colour and copies the image twice. A grey
+    bitmap read straight into numpy is enough to count ink blobs.
     """
     import pypdfium2 as pdfium
 

@@ -69,7 +69,7 @@ DOC_TYPE_STEMS: dict[str, tuple[str, ...]] = {
 
 FIELD_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
     "number": _phrases(
-        "invoice no", "invoice number", "invoice #", "invoice id", "inv no", "document no", "document number", "bill no",
+        "beleg-nr", "frachtbrief-nr", "frachtbriefnummer", "lieferschein-nr", "rechnungs-nr", "gutschrift-nr", "gutschriften-nr", "auftrags-nr", "bestell-nr", "credit note no.", "pod no", "pod number", "pod nr", "ablieferbeleg nr", "ablieferbeleg no", "abliefernachweis nr", "an nr", "invoice no", "invoice number", "invoice #", "invoice id", "inv no", "document no", "document number", "bill no",
         "credit note no", "credit note number", "receipt no", "receipt number", "order no", "order number",
         "delivery note no", "delivery note number", "bol no", "b/l no", "b/l number", "bill of lading no", "reference no",
         "rechnungsnummer", "rechnungs no", "rechnung no", "rechnungsnr", "gutschriftsnummer", "gutschrift no", "belegnummer", "beleg no",
@@ -89,11 +89,11 @@ FIELD_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
         "vervaldatum", "te betalen voor", "fecha de vencimiento", "vencimiento", "scadenza", "data scadenza",
     ),
     "delivery_date": _phrases(
-        "delivery date", "liefer- bzw. leistungsdatum", "liefer- und leistungsdatum", "lieferdatum/leistungsdatum", "date of delivery", "delivery", "ship date", "shipping date", "date shipped", "service date",
+        "versanddatum", "ship date", "abholdatum", "pickup date", "requested delivery", "requested delivery date", "wunschtermin", "wunschliefertermin", "date de livraison souhaitee", "delivered on", "geliefert am", "zugestellt am", "livre le", "geleverd op", "entregado el", "delivery date", "liefer- bzw. leistungsdatum", "liefer- und leistungsdatum", "lieferdatum/leistungsdatum", "date of delivery", "delivery", "ship date", "shipping date", "date shipped", "service date",
         "lieferdatum", "leistungsdatum", "liefertermin", "date de livraison", "leverdatum", "leveringsdatum", "fecha de entrega", "data di consegna",
     ),
     "po_reference": _phrases(
-        "po number", "po no", "ihre auftragsnummer", "your order number", "your order no.", "customer order number", "order reference no", "p.o. number", "p.o. no", "po", "p.o", "po #", "purchase order", "purchase order no", "purchase order number", "customer po",
+        "po number", "po no", "kundenbestellung", "kunden-bestellung", "bestellnr. kunde", "customer po no", "ihre auftragsnummer", "your order number", "your order no.", "customer order number", "order reference no", "p.o. number", "p.o. no", "po", "p.o", "po #", "purchase order", "purchase order no", "purchase order number", "customer po",
         "your order", "your order no", "your reference", "customer order", "customer order no", "buyer order", "order reference",
         "ihre bestellung", "ihre bestellnummer", "bestellnummer", "bestellung", "bestell no", "ihr zeichen", "ihre referenz",
         "votre commande", "bon de commande", "no de commande", "commande", "votre reference", "ref commande",
@@ -101,30 +101,30 @@ FIELD_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
         "su pedido", "pedido", "numero de pedido", "orden de compra", "vostro ordine", "ordine", "riferimento ordine",
     ),
     "order_reference": _phrases(
-        "order no", "order number", "order", "sales order", "our order", "our reference", "source", "origin",
+        "versender-ref", "original invoice", "invoice reference", "related invoice", "zu rechnung", "originalrechnung", "ursprungsrechnung", "bezug rechnung", "facture liee", "facture d'origine", "oorspronkelijke factuur", "shipper ref", "shipper reference", "versender ref", "versenderreferenz", "ref. expediteur", "picking", "lieferung", "order no", "order number", "order", "sales order", "our order", "our reference", "source", "origin",
         "auftragsnummer", "auftrag", "unsere auftragsnummer", "auftrags no", "notre reference", "ordernummer", "order nummer", "referencia",
     ),
     "delivery_note_reference": _phrases("delivery note", "delivery note no", "lieferschein", "lieferschein no", "lieferscheinnummer", "bon de livraison", "pakbon", "albaran"),
     "customer_number": _phrases("customer no", "customer number", "customer id", "account number", "account no", "kundennummer", "kunden no", "numero client", "client no", "klantnummer", "numero de cliente"),
-    "vendor_name": _phrases("seller", "supplier", "vendor", "from", "lieferant", "verkäufer", "rechnungssteller", "rechnungsersteller", "fournisseur", "vendeur", "leverancier", "verkoper", "proveedor", "vendedor", "fornitore"),
+    "vendor_name": _phrases("shipper", "versender", "absender", "expediteur", "afzender", "remitente", "mittente", "seller", "supplier", "vendor", "from", "lieferant", "verkäufer", "rechnungssteller", "rechnungsersteller", "fournisseur", "vendeur", "leverancier", "verkoper", "proveedor", "vendedor", "fornitore"),
     "customer_name": _phrases(
-        "bill to", "billed to", "invoice to", "sold to", "customer", "customer name", "buyer", "client", "ship to", "invoice address",
+        "bill to", "deliver to", "delivery address", "lieferanschrift", "lieferadresse", "adresse de livraison", "afleveradres", "consignee", "empfanger", "warenempfanger", "geadresseerde", "destinatario merce", "billed to", "invoice to", "sold to", "customer", "customer name", "buyer", "client", "ship to", "invoice address",
         "invoice and shipping address", "rechnungsempfänger", "rechnungsadresse", "kunde", "käufer", "auftraggeber", "empfänger",
         "facturé à", "facture a", "adresse de facturation", "acheteur", "destinataire", "factuuradres", "klant", "koper",
         "facturar a", "cliente", "comprador", "destinatario", "intestatario",
     ),
     "carrier": _phrases("carrier", "shipped via", "ship via", "forwarder", "spediteur", "frachtführer", "transporteur", "vervoerder", "transportista", "vettore"),
-    "tracking_number": _phrases("tracking number", "tracking no", "tracking", "pro number", "pro no", "pro #", "sendungsnummer", "sendungsverfolgung", "numero de suivi", "trackingnummer", "numero de seguimiento"),
+    "tracking_number": _phrases("sendungsnr", "sendungs-nr", "sendungsnummer", "tracking-nr", "tracking number", "tracking no", "tracking", "pro number", "pro no", "pro #", "sendungsnummer", "sendungsverfolgung", "numero de suivi", "trackingnummer", "numero de seguimiento"),
     "remarks": _phrases("remarks", "remark", "notes", "note", "comments", "bemerkungen", "bemerkung", "hinweis", "remarques", "observations", "opmerkingen", "observaciones", "note", "osservazioni"),
 }
 
 # Labels of an order's own number; on other documents they name the order referred to.
 ORDER_NUMBER_LABELS = _phrases(
-    "order no", "order number", "order", "bestellnummer", "bestellung no", "auftragsnummer", "commande no", "ordernummer", "bestelnummer", "pedido no", "ordine no",
+    "bestell-nr", "auftrags-nr", "order no", "order number", "order", "bestellnummer", "bestellung no", "auftragsnummer", "commande no", "ordernummer", "bestelnummer", "pedido no", "ordine no",
     "purchase order", "purchase order no", "purchase order number", "sales order", "sales order no",
 )
 # Labels of a delivery document's own number.
-DELIVERY_NUMBER_LABELS = _phrases("delivery note no", "delivery note number", "lieferscheinnummer", "lieferschein no", "lieferscheinnr", "bon de livraison no", "pakbon no", "bol no", "b/l no", "b/l number", "bill of lading no")
+DELIVERY_NUMBER_LABELS = _phrases("pod no", "pod number", "pod nr", "beleg-nr", "frachtbrief-nr", "frachtbriefnummer", "lieferschein-nr", "delivery note no", "delivery note number", "lieferscheinnummer", "lieferschein no", "lieferscheinnr", "bon de livraison no", "pakbon no", "bol no", "b/l no", "b/l number", "bill of lading no")
 
 
 def number_labels(doc_type: str) -> tuple[tuple[str, ...], ...]:
@@ -133,7 +133,7 @@ def number_labels(doc_type: str) -> tuple[tuple[str, ...], ...]:
     if doc_type != "purchase_order":
         own -= set(ORDER_NUMBER_LABELS)
     else:
-        own |= set(ORDER_NUMBER_LABELS)
+        own |= set(ORDER_NUMBER_LABELS) | set(_phrases("po number", "po no", "p.o. number", "p.o. no", "po #", "purchase order no", "purchase order number", "bestellnr", "bestellnummer", "numero de commande", "bestelnummer", "numero de pedido"))
     if doc_type not in {"delivery_note", "bill_of_lading", "proof_of_delivery"}:
         own -= set(DELIVERY_NUMBER_LABELS)
     return tuple(sorted(own, key=len, reverse=True))
@@ -141,6 +141,12 @@ def number_labels(doc_type: str) -> tuple[tuple[str, ...], ...]:
 
 # The line of a party section that holds its name.
 NAME_LABELS = _phrases("name", "firma", "firmenname", "company", "company name", "nom", "raison sociale", "naam", "bedrijfsnaam", "nombre", "razon social", "ragione sociale")
+
+# Labels docmatch does not read a field from but must not take for a value ("Deliver to").
+OTHER_LABELS = _phrases(
+    "deliver to", "delivery address", "shipping address", "ship to", "lieferanschrift", "lieferadresse", "adresse de livraison", "afleveradres", "leveradres",
+    "direccion de entrega", "indirizzo di consegna", "invoice address", "rechnungsanschrift", "notify party", "payment terms", "zahlungsbedingungen",
+)
 
 # Amount labels; `total` also matches the longer net and tax labels, so these are
 # tried longest first and a row takes the first label that fits.
