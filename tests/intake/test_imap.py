@@ -256,3 +256,26 @@ def test_tls_modes_verify_the_certificate(dovecot_tls, intake, tls: str) -> None
     report = ImapPoller(account(dovecot_tls, "INBOX", tls=tls, port=port, ca_file=dovecot_tls.certificate), intake).poll()
 
     assert report.new == 1
+
+
+def test_intake_command_reports_counts_and_failures(dovecot, folder: str, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from docmatch.cli import cli
+
+    append(dovecot, folder, mail_with_pdfs(("CLI.pdf", make_pdf("CLI"))))
+    intake_file = tmp_path / "intake.yaml"
+    intake_file.write_text(
+        "imap:\n"
+        f"  - {{name: ap, host: 127.0.0.1, port: {dovecot.port}, tls: none, user: {dovecot.user}, password: '${{TEST_IMAP_PASSWORD}}', folders: [{folder}]}}\n"
+        f"  - {{name: broken, host: 127.0.0.1, port: {dovecot.port}, tls: none, user: {dovecot.user}, password: wrong, folders: [{folder}]}}\n"
+    )
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", dovecot.password)
+    monkeypatch.setenv("DOCMATCH_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+
+    result = CliRunner().invoke(cli, ["intake", "imap", "--once", "--dispatch", "store", "--intake-file", str(intake_file)])
+
+    assert result.exit_code == 6
+    assert "imap: 1 new" in result.output
+    assert "mailbox broken: login refused" in result.output
+    assert dovecot.password not in result.output

@@ -129,3 +129,16 @@ def test_text_bodies_and_signatures_are_not_attachments() -> None:
 )
 def test_safe_filename(raw: str, safe: str) -> None:
     assert safe_filename(raw) == safe
+
+
+def test_photo_sized_inline_image_is_taken_despite_content_id() -> None:
+    """Phones put photographed delivery notes inline with a Content-ID; a page-sized image is kept."""
+    message = new_message()
+    message.add_alternative("<p><img src='cid:photo@x'></p>", subtype="html")
+    photo = make_image("PNG", size=(400, 400), seed=5)
+    message.get_payload()[1].add_related(photo, maintype="image", subtype="png", cid="<photo@x>", filename="IMG_0042.png")
+
+    contents = find_attachments(parse_message(message.as_bytes()))
+
+    assert len(photo) > 400 * 1024
+    assert [item.filename for item in contents.attachments] == ["IMG_0042.png"]
