@@ -89,6 +89,7 @@ def resolve_partner(extraction: Extraction, index: MatchIndex) -> PartnerMatch:
             # Delivery papers print the carrier prominently; it is not the partner.
             log.debug("the %s side names the carrier; skipped", side)
             continue
+        # TODO: use address hints (postcode and street) when neither VAT, name nor domain decides.
         found = _by_vat(vat, index) or _by_name(name, index) or _by_domain(email, index)
         if found is not None:
             partner_id, method = found
