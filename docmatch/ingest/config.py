@@ -42,8 +42,8 @@ class ImapAccount(_Channel):
     after_intake: Literal["move", "flag"] = "flag"
     move_to: str = Field(default="docmatch-done", description="Folder taken messages are moved to when after_intake is move.")
     done_flag: str = Field(default="$DocmatchDone", description="IMAP keyword set on taken messages when after_intake is flag.")
-    refused_flag: str = Field(default="$DocmatchRefused", description="IMAP keyword set on messages refused by size or rule.")
-    max_message_bytes: int = Field(default=25 * 1024 * 1024, gt=0, description="Larger messages are refused by RFC822.SIZE before download.")
+    refused_flag: str = Field(default="$DocmatchRefused", description="IMAP keyword set on messages rejected by size.")
+    max_message_bytes: int = Field(default=25 * 1024 * 1024, gt=0, description="Messages larger than this (bytes, from RFC822.SIZE) are rejected before download.")
     senders: list[str] = Field(default=[], description="Shell patterns on the sender address (e.g. '*@supplier.example'); empty takes every sender.")
     subject_pattern: str | None = Field(default=None, description="Regular expression the subject must match (case-insensitive).")
     timeout: float = Field(default=30.0, gt=0, description="Seconds per network operation.")
@@ -82,7 +82,7 @@ class SftpDrop(_DropChannel):
     user: str
     key_file: Path
     key_passphrase: SecretStr | None = None
-    known_hosts: Path = Field(description="OpenSSH known_hosts file holding the server's key; unknown keys are refused.")
+    known_hosts: Path = Field(description="OpenSSH known_hosts file containing the server's key; connections to unknown keys are rejected.")
     folders: list[str] = Field(min_length=1)
     timeout: float = Field(default=30.0, gt=0)
 

@@ -95,7 +95,7 @@ class DropPoller:
             self.take(session, record, folder, entry, report)
 
     def settled(self, record: ledger.RemoteFileRecord) -> bool:
-        """A file is settled after `stable_polls` polls and `stable_seconds` without a change."""
+        """Return whether the file kept its size and time for `stable_polls` polls and `stable_seconds`."""
         if record.status != ledger.WATCHING or record.stable_polls < self.drop.stable_polls:
             return False
         return record.unchanged_for(ledger.utcnow()) >= self.drop.stable_seconds

@@ -11,7 +11,7 @@ enters docmatch from a channel. In order:
 4. a new document goes to the pipeline through the dispatcher.
 
 So the same file from two channels, or from two mails, is one document with two
-arrivals, and the pipeline sees it once.
+arrivals, and the pipeline processes it once.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ Outcome = Literal["new", "known", "quarantined"]
 
 @dataclass(frozen=True)
 class Received:
-    """What became of one file handed to the intake."""
+    """Outcome of one file handed to the intake."""
 
     outcome: Outcome
     filename: str
@@ -70,7 +70,7 @@ class IntakeReport:
 
 
 class Intake:
-    """Receives files from channels; holds the store, the ledger sessions and the dispatcher."""
+    """Desk that receives files from every channel, with the store, the ledger sessions and the dispatcher."""
 
     def __init__(self, settings: Settings, store, *, dispatch: Dispatcher) -> None:  # type: ignore[no-untyped-def]
         self.settings = settings
