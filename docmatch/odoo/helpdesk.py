@@ -52,11 +52,13 @@ class HelpdeskVariant:
     tag_model: str
     closed_field: str
     reference_field: str
-    assign_to_self_method: str
+    # The button method that assigns a ticket to the calling user and returns None, where
+    # the application has one (OCA `assign_to_me`; the Enterprise 18 source has none).
+    assign_to_self_method: str | None
 
 
 VARIANTS = {
-    "enterprise": HelpdeskVariant("enterprise", "helpdesk.team", "helpdesk.stage", "helpdesk.tag", "fold", "ticket_ref", "assign_ticket_to_self"),
+    "enterprise": HelpdeskVariant("enterprise", "helpdesk.team", "helpdesk.stage", "helpdesk.tag", "fold", "ticket_ref", None),
     "oca": HelpdeskVariant("oca", "helpdesk.ticket.team", "helpdesk.ticket.stage", "helpdesk.ticket.tag", "closed", "number", "assign_to_me"),
 }
 
@@ -362,12 +364,15 @@ def post_note(client: OdooClient, ticket_id: int, case: Case) -> int | None:
 
 
 def assign_to_self(client: OdooClient, ticket_id: int) -> None:
-    """Assign the ticket to the docmatch user with the Helpdesk's own button method.
+    """Assign the ticket to the docmatch user, with the Helpdesk's button method where it has one.
 
-    Both methods return None, which XML-RPC cannot send back: the call is confirmed by
-    reading the ticket's user, never repeated.
+    OCA's `assign_to_me` returns None, which XML-RPC cannot send back, so the call is
+    confirmed by reading the ticket's user and never repeated. Enterprise gets a write.
     """
     variant = detect_helpdesk(client)
+    if variant.assign_to_self_method is None:
+        client.write(TICKET_MODEL, [ticket_id], {"user_id": client.uid})
+        return
 
     def assigned() -> bool:
         user = client.read(TICKET_MODEL, [ticket_id], ["user_id"])[0]["user_id"]

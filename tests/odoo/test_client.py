@@ -123,8 +123,12 @@ def test_void_method_confirmed_by_read_back(odoo_server: OdooTestServer) -> None
         ticket_id = client.create_once("helpdesk.ticket", {"name": f"assign over {chosen}", "description": "<p>x</p>"}, find=lambda: None)
         before = len(odoo_server.calls)
         assign_to_self(client, ticket_id)
-        method = "assign_to_me" if odoo_server.helpdesk == "oca" else "assign_ticket_to_self"
-        assert [call.method for call in odoo_server.calls[before:]].count(method) == 1
+        methods = [call.method for call in odoo_server.calls[before:]]
+        if odoo_server.helpdesk == "oca":
+            assert methods.count("assign_to_me") == 1
+        else:
+            # Enterprise has no such button method: a plain write does it.
+            assert methods.count("write") == 1
         assert odoo_server.database.rows["helpdesk.ticket"][ticket_id]["user_id"] == client.uid
 
 
@@ -132,9 +136,11 @@ def test_void_method_fault_over_xmlrpc(odoo_server: OdooTestServer) -> None:
     """The raw XML-RPC response of a None-returning method is fault 1 although the change is applied."""
     import xmlrpc.client
 
+    if odoo_server.helpdesk != "oca":
+        pytest.skip("only OCA helpdesk_mgmt has a ticket method that returns None")
     client = connect(odoo_server, odoo_protocol="xmlrpc")
     ticket_id = client.create_once("helpdesk.ticket", {"name": "raw", "description": "<p>x</p>"}, find=lambda: None)
-    method = "assign_to_me" if odoo_server.helpdesk == "oca" else "assign_ticket_to_self"
+    method = "assign_to_me"
     proxy = xmlrpc.client.ServerProxy(f"{odoo_server.url}/xmlrpc/2/object")
     with pytest.raises(xmlrpc.client.Fault) as raised:
         proxy.execute_kw(odoo_server.db, client.uid, API_KEY, "helpdesk.ticket", method, [[ticket_id]], {})

@@ -330,8 +330,8 @@ class Database:
             team = self.rows["helpdesk.team"].get(plain_id(record.get("team_id", False)) or 0)
             if team:
                 record["company_id"] = team.get("company_id", False)
-            if "stage_id" in vals and stage.get("fold"):
-                record["close_date"] = now_string()
+            if "stage_id" in vals:
+                record["close_date"] = now_string() if stage.get("fold") else False
         else:
             stage = self.rows["helpdesk.ticket.stage"].get(plain_id(record.get("stage_id", False)) or 0, {})
             record["closed"] = bool(stage.get("closed"))
@@ -405,7 +405,7 @@ class Database:
         return self.create("mail.message", user, context, [message])[0]
 
     def void_action(self, model: str, user: User, context: dict[str, Any], ids: list[int]) -> None:
-        """`assign_to_me` (OCA) and `assign_ticket_to_self` (Enterprise): write the user, return None."""
+        """OCA `assign_to_me`: write the calling user on the tickets and return None."""
         self.write(model, user, context, ids, {"user_id": user.uid})
         return None
 

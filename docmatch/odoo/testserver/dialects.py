@@ -11,7 +11,7 @@ Sources, opened when this module was written:
   required, `description` is optional Html, `priority` is '0' Low priority, '1' Medium
   priority, '2' High priority, '3' Urgent (default '0'), `company_id` is related to the
   team and read-only, a stage with `fold` set counts as closed and writing it sets
-  `close_date`, the reference is `ticket_ref`, and `assign_ticket_to_self` returns None.
+  `close_date` while leaving one clears it, and the reference is `ticket_ref`.
 - OCA `helpdesk_mgmt`: `helpdesk_mgmt/models/helpdesk_ticket.py` and
   `helpdesk_ticket_stage.py` (repository OCA/helpdesk). `name` and `description` are
   required, `company_id` is required with the current company as default, `priority`
