@@ -138,3 +138,19 @@ def test_beat_task_hook(odoo_server: OdooTestServer, store: Store, reported: tup
     reviewer_sets(odoo_server, ticket_id, closed=True, tag="accepted variance")
     assert sync_reviewer_decisions(settings_for(odoo_server), store) == 1
     assert sync_reviewer_decisions(settings_for(odoo_server), store) == 0
+
+
+def test_printed_unit_pairing_learned(odoo_server: OdooTestServer, client: OdooClient, store: Store, document_file: Path) -> None:
+    """GIVEN a finding proposing that 'CS' from vendor 7 is packaging 4 WHEN the reviewer accepts THEN the unit alias is learned."""
+    from docmatch.models import Finding, FindingKind, Severity
+
+    sha = "ef" * 32
+    store.add_arrival(Document(sha256=sha, filename="INV-CS.pdf", arrivals=[Arrival(channel="cli", source="INV-CS.pdf", filename="INV-CS.pdf")]))
+    finding = Finding(kind=FindingKind.UOM_MISMATCH, severity=Severity.HIGH, rule="uom", document_value="2 CS", odoo_value="24 Units", message="Unit CS is not known for this vendor", evidence={"partner_id": 7, "printed_unit": "CS", "unit_model": "product.packaging", "unit_id": 4})
+    ticket = report_case(sample_case(sha, findings=[finding]), document_file, client, settings_for(odoo_server))
+    reviewer_sets(odoo_server, ticket.id, closed=True, tag="accepted variance")
+
+    sync_decisions(client, store)
+
+    assert store.learned_units() == {(7, "CS"): ("product.packaging", 4)}
+    assert store.learned_vendor_codes() == {}
