@@ -3,11 +3,12 @@
 `report_case` opens the ticket of a case, or updates it when the document comes back:
 the ticket description carries the document's key ("docmatch key: docmatch:<sha256>"),
 and that key is searched before anything is created, including after a create whose
-outcome is unknown. The ticket gets a title naming the document, the order and the
-finding count, the findings table (document value, Odoo value, rule, tolerance),
-links to the Odoo order and pickings, a priority from the worst severity, the
-configured team and tags, and the partner of the matched order. The document itself
-is attached as an `ir.attachment` and the explanation is posted as an internal note.
+outcome is unknown. The ticket title names the document, the order and the finding
+count. The description holds the findings table (document value, Odoo value, rule,
+tolerance) and links to the Odoo order and pickings. The priority follows the worst
+severity, and the ticket gets the configured team and tags and the partner of the
+matched order. The document is attached as an `ir.attachment`, and the explanation is
+posted as an internal note.
 
 The two Helpdesk applications differ (see `VARIANTS`): their team, stage and tag
 models, how a closed ticket is recognised (a folded stage in Enterprise, the stage's
@@ -52,8 +53,8 @@ class HelpdeskVariant:
     tag_model: str
     closed_field: str
     reference_field: str
-    # The button method that assigns a ticket to the calling user and returns None, where
-    # the application has one (OCA `assign_to_me`; the Enterprise 18 source has none).
+    # The button method that assigns a ticket to the calling user and returns None. OCA
+    # has `assign_to_me`; the Enterprise 18 source has no such method.
     assign_to_self_method: str | None
 
 
@@ -223,7 +224,8 @@ def display(value: Any) -> str:
 
 
 def record_link(base_url: str, ref: OdooRef) -> str:
-    # The /web# form URL opens a record in every version from 16 to 19.
+    # NOTE: /web#id=...&model=... is the record URL of 16 and 17; 18 moved the web client
+    # to /odoo/..., and that it still redirects the old form is not checked here.
     url = f"{base_url}/web#id={ref.id}&model={ref.model}&view_type=form"
     return f'<a href="{html.escape(url)}">{html.escape(ref.name)}</a>'
 
