@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from docmatch.demo.company import COMPANY, KG_ID, LB_ID, L_ID, DOZENS_ID, UNITS_ID, M_ID, G_ID, Partner, Product, tax_rate
+from docmatch.demo.company import COMPANY, DOZENS_ID, G_ID, KG_ID, L_ID, LB_ID, M_ID, PARTNER_BY_KEY, UNITS_ID, Partner, Product, tax_rate
 from docmatch.demo.ledger import Ledger, Order, Picking, money
 
 DOC_TYPES = ("invoice", "credit_note", "purchase_order", "bill_of_lading", "proof_of_delivery", "delivery_note")
@@ -222,6 +222,16 @@ def vendor_invoice(orders: list[Order], *, name: str, number: str, issued: str, 
     return spec
 
 
+def unordered_invoice(vendor: Partner, lines: list[PrintedLine], *, name: str, number: str, issued: str, layout: str, language: str) -> DocumentSpec:
+    """Build an invoice from `vendor` for goods no open order of theirs contains."""
+    day = date.fromisoformat(issued)
+    return DocumentSpec(
+        name=name, doc_type="invoice", layout=layout, language=language, number=number, issue_date=day,
+        issuer=Party.of(vendor), recipient=Party.of(COMPANY), vendor_name=vendor.name, customer_name=COMPANY.name,
+        currency=vendor.currency, due_date=day + timedelta(days=30), lines=lines,
+    )
+
+
 def vendor_credit_note(order: Order, returned: Picking, *, name: str, number: str, issued: str, layout: str, language: str, credited_invoice: str, negative: bool = False) -> DocumentSpec:
     """Build the vendor's credit note for the goods sent back with `returned`."""
     vendor = order.partner
@@ -276,7 +286,7 @@ def bill_of_lading(delivery: Picking, *, name: str, number: str, layout: str, la
     """Build the carrier's bill of lading for outgoing picking `delivery`."""
     order = delivery.order
     assert order is not None and delivery.carrier
-    carrier = _carrier_partner(delivery.carrier)
+    carrier = PARTNER_BY_KEY[delivery.carrier]
     shipped = (delivery.date_done or delivery.scheduled_date).date()
     spec = DocumentSpec(
         name=name, doc_type="bill_of_lading", layout=layout, language=language, number=number, issue_date=shipped,
@@ -301,12 +311,6 @@ def proof_of_delivery(delivery: Picking, *, name: str, number: str, delivered: s
         line.received = line.quantity
         line.damaged = 0
     return spec
-
-
-def _carrier_partner(key: str) -> Partner:
-    from docmatch.demo.company import PARTNER_BY_KEY
-
-    return PARTNER_BY_KEY[key]
 
 
 # --- seeds: one change each, with the finding it must cause -----------------------------

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from docmatch.demo.company import DOZENS_ID, LB_ID, PRODUCT_BY_CODE, products_of
+from docmatch.demo.company import DOZENS_ID, LB_ID, PARTNER_BY_KEY, PRODUCT_BY_CODE, products_of
 from docmatch.demo.documents import (
     DocumentSpec,
     PrintedLine,
     bill_of_lading,
     customer_purchase_order,
+    expect,
     in_packaging,
     proof_of_delivery,
     seed_currency,
@@ -33,6 +34,7 @@ from docmatch.demo.documents import (
     seed_unit,
     seed_unknown_order,
     seed_unknown_product,
+    unordered_invoice,
     vendor_credit_note,
     vendor_delivery_note,
     vendor_invoice,
@@ -108,7 +110,7 @@ def _invoices_and_notes(ledger: Ledger) -> list[DocumentSpec]:
     order = ledger.purchase("hansa", [Item("DRY-FLOUR-25", 80, packaging="PAL"), Item("DRY-RICE-10", 10)], ordered="2025-03-13 07:15")
     ledger.receive(order, {"DRY-FLOUR-25": 50, "DRY-RICE-10": 10}, done="2025-03-20 06:40")
     spec = vendor_invoice([order], name="invoice-hansa-exceeds-received-de", number="RE-2025-03322", issued="2025-03-21", layout="modern", language="de", quantities={"DRY-FLOUR-25": 80, "DRY-RICE-10": 10})
-    docs.append(_summary(_expect(spec, "billed_exceeds_received", 1), "Bills all 80 sacks ordered; only 50 arrived (30 on backorder)."))
+    docs.append(_summary(expect(spec, "billed_exceeds_received", 1), "Bills all 80 sacks ordered; only 50 arrived (30 on backorder)."))
 
     order = ledger.purchase("alpquell", [Item("BEV-WATER-075", 960, packaging="PAL"), Item("BEV-APPLE-1L", 120, packaging="CS")], ordered="2025-03-14 10:20")
     ledger.receive(order, done="2025-03-21 11:00")
@@ -142,16 +144,12 @@ def _invoices_and_notes(ledger: Ledger) -> list[DocumentSpec]:
     docs.append(_summary(seed_line_not_on_order(spec, PrintedLine("VDB-2250", "Butter 250 g block", 80, "EA", 1.62, 129.60, 0.0)),
                          "Adds 80 butter, a known product that this order does not contain."))
 
-    spec = vendor_invoice([order], name="invoice-hansa-order-not-found-de", number="RE-2025-03460", issued="2025-03-28", layout="classic", language="de", quantities={})
-    spec.issuer = _party("hansa")
-    spec.vendor_name = spec.issuer.name
-    spec.lines = [PrintedLine("HT-43305", "Weiße Bohnen 5 kg", 12, "Stk", 8.10, 97.20, 0.07), PrintedLine("HT-44205", "Couscous mittel 5 kg", 8, "Stk", 7.10, 56.80, 0.07)]
+    lines = [PrintedLine("HT-43305", "Weiße Bohnen 5 kg", 12, "Stk", 8.10, 97.20, 0.07), PrintedLine("HT-44205", "Couscous mittel 5 kg", 8, "Stk", 7.10, 56.80, 0.07)]
+    spec = unordered_invoice(PARTNER_BY_KEY["hansa"], lines, name="invoice-hansa-order-not-found-de", number="RE-2025-03460", issued="2025-03-28", layout="classic", language="de")
     docs.append(_summary(seed_unknown_order(spec, "P00399"), "Cites P00399, which does not exist; no open order has these products."))
 
-    spec = vendor_invoice([order], name="invoice-greenline-partner-mismatch-en", number="GL-INV-88240", issued="2025-03-28", layout="classic", language="en", quantities={})
-    spec.issuer = _party("greenline")
-    spec.vendor_name = spec.issuer.name
-    spec.lines = [PrintedLine("GL-3300", "Paper cup 12oz/300ml (50)", 60, "EA", 2.65, 159.00, 0.0)]
+    lines = [PrintedLine("GL-3300", "Paper cup 12oz/300ml (50)", 60, "EA", 2.65, 159.00, 0.0)]
+    spec = unordered_invoice(PARTNER_BY_KEY["greenline"], lines, name="invoice-greenline-partner-mismatch-en", number="GL-INV-88240", issued="2025-03-28", layout="classic", language="en")
     docs.append(_summary(seed_other_partners_order(spec, vdberg_quantity_order), f"Greenline cites {vdberg_quantity_order.name}, an order placed with Van der Berg."))
 
     order = ledger.purchase("vdberg", [Item("DAI-EGG-L", 20, uom_id=DOZENS_ID), Item("DAI-BUTTER-250", 120, packaging="CS")], ordered="2025-03-24 08:30")
@@ -275,19 +273,6 @@ def _references(ledger: Ledger) -> list[DocumentSpec]:
 def _summary(spec: DocumentSpec, text: str) -> DocumentSpec:
     spec.summary = text
     return spec
-
-
-def _expect(spec: DocumentSpec, kind: str, line: int | None) -> DocumentSpec:
-    from docmatch.demo.documents import expect
-
-    return expect(spec, kind, line)
-
-
-def _party(key: str):  # type: ignore[no-untyped-def]
-    from docmatch.demo.company import PARTNER_BY_KEY
-    from docmatch.demo.documents import Party
-
-    return Party.of(PARTNER_BY_KEY[key])
 
 
 SCENARIOS: list[Scenario] = [_invoices_and_notes, _sales, _references]

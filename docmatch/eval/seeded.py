@@ -32,6 +32,7 @@ from docmatch.demo.documents import (
     bill_of_lading,
     customer_purchase_order,
     expect,
+    printed_unit,
     proof_of_delivery,
     seed_currency,
     seed_damage,
@@ -243,8 +244,6 @@ def _seed_invoice(spec: DocumentSpec, kind: str | None, rng: random.Random, *, l
 
 
 def _unit_of(product: Product, language: str) -> str:
-    from docmatch.demo.documents import printed_unit
-
     return printed_unit(product.uom_po_id, language)
 
 
