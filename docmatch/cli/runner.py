@@ -48,8 +48,15 @@ def context_from_settings(settings: Settings, *, store: Store | None = None) -> 
 
 
 def load_ticket_opener(settings: Settings):  # type: ignore[no-untyped-def]
-    """Return the ticket opener that DOCMATCH_TICKET_OPENER names, or None."""
-    return load_callable(settings.ticket_opener, "DOCMATCH_TICKET_OPENER") if settings.ticket_opener else None
+    """Return the ticket opener: the one DOCMATCH_TICKET_OPENER names, else Odoo Helpdesk
+    when a live Odoo is configured, else None (cases are recorded without tickets)."""
+    if settings.ticket_opener:
+        return load_callable(settings.ticket_opener, "DOCMATCH_TICKET_OPENER")
+    if settings.odoo_url:
+        from docmatch.odoo.helpdesk import make_ticket_opener
+
+        return make_ticket_opener(settings)
+    return None
 
 
 def load_callable(dotted: str, setting: str):  # type: ignore[no-untyped-def]
