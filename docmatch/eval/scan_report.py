@@ -4,7 +4,7 @@ For every born-digital PDF, each `ScanVariant` turns it into an image-only PDF; 
 through `extract_file`, and their header fields and line values are compared with the
 document's expected values. The expected values come from a sidecar JSON file
 (`<name>.expected.json` or `<name>.json`, with `fields` and `lines` as the demo
-documents write them); without one, the born-digital extraction is the reference, and
+documents write them). Without one, the born-digital extraction is the reference, so
 its own accuracy is then 100 % by definition.
 
 Images of the corpus (rows of `manifest.csv` with born_digital=no) are extracted too.
@@ -180,9 +180,9 @@ def _as_expected(contract: dict[str, Any]) -> dict[str, Any]:
 def evaluate_corpus_images(corpus: Path, *, expected_dir: Path | None = None) -> list[dict[str, Any]]:
     """Extract the corpus images (born_digital=no) and score them where expected values exist.
 
-    Expected values are read from `<expected_dir>/<folder>/<name>.extraction.json` (the
-    hand-written files of `docmatch eval extraction`); the PDF twin of an image, when
-    the corpus has one, is scored against the same values, or else serves as the reference.
+    Expected values are read from `<expected_dir>/<folder>/<name>.extraction.json`, the
+    hand-written files of `docmatch eval extraction`. When the corpus has a PDF twin of
+    the image, the twin is scored against the same values, or serves as the reference.
     """
     from docmatch.extractors import extract_file
 

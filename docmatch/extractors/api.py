@@ -18,6 +18,9 @@ from docmatch.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
+# Documents that record movements of goods and print no prices.
+UNPRICED_TYPES = frozenset({"delivery_note", "bill_of_lading", "proof_of_delivery"})
+
 __all__ = ["EncryptedDocument", "HeaderHints", "UnreadableDocument", "extract_file", "extract_pages"]
 
 
@@ -67,7 +70,7 @@ def extract_pages(pages: list[PageWords], *, hints: HeaderHints | None = None, l
     classification = classify(rows)
 
     # The line-item table first, so that its rows are not read as header fields.
-    table = read_lines(rows)
+    table = read_lines(rows, priced=classification.doc_type not in UNPRICED_TYPES)
 
     # Header fields around the table.
     fields = read_header(rows, table_rows=table.table_rows, doc_type=classification.doc_type, language=classification.language, hints=hints)

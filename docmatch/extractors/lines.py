@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 # Roles that make a header row a line-item header when one of each group is present.
 _MEASURE_ROLES = {"quantity", "unit_price", "amount", "shipped_quantity", "received_quantity"}
 _ITEM_ROLES = {"description", "code", "position"}
+# A row this many line heights below the table's last row is not part of it.
+TABLE_GAP_HEIGHTS = 3.0
 # A continuation row joins the item above when it lies within this many line heights.
 CONTINUATION_GAP_HEIGHTS = 1.9
 # Rule certainty of a row read by header columns alone, without arithmetic agreement.
@@ -65,30 +67,38 @@ class _Item:
     flags: list[str]
 
 
-def read_lines(rows: list[Row]) -> TableRead:
-    """Return the line items printed in `rows` (every page, top to bottom)."""
+def read_lines(rows: list[Row], *, priced: bool = True) -> TableRead:
+    """Return the line items printed in `rows` (every page, top to bottom).
+
+    `priced` is False for delivery notes, bills of lading and proofs of delivery: they
+    print no prices, so no arithmetic is looked for and only a header makes a table.
+    """
     result = TableRead()
     columns: list[Column] | None = None
     current_page: int | None = None
     items: list[_Item] = []
     in_table = False
+    last_bottom = 0.0
     for index, row in enumerate(rows):
         if row.page != current_page:
-            current_page = row.page
+            current_page, last_bottom = row.page, 0.0
             in_table = columns is not None and in_table
         header = header_columns(row)
         if header:
-            columns, in_table = header, True
+            columns, in_table, last_bottom = header, True, row.bottom
             result.table_rows.add(id(row))
             continue
+        if in_table and last_bottom and row.top - last_bottom > TABLE_GAP_HEIGHTS * row.height:
+            # A wide gap: the paragraph under the table is not part of it.
+            in_table = False
         if _is_carry_row(row):
             result.table_rows.add(id(row))
             continue
         if in_table and _ends_table(row) and _arithmetic_triple(_numeric_words(row)) is None:
             in_table = False
             continue
-        item = _read_item_row(row, columns if in_table else None)
-        if item is None and not in_table and columns and items and row.page == items[-1].rows[0].page:
+        item = _read_item_row(row, columns if in_table else None, priced=priced)
+        if item is None and priced and not in_table and columns and items and row.page == items[-1].rows[0].page:
             # A subtotal may split one table ("Non Food ... Subtotal ... Food"): rows under
             # the same header count again when their arithmetic fits.
             item = _read_item_row(row, columns)
@@ -96,12 +106,14 @@ def read_lines(rows: list[Row]) -> TableRead:
         if item is not None:
             items.append(item)
             result.table_rows.add(id(row))
+            last_bottom = row.bottom
             continue
         if in_table and items and columns and _measures(row, columns):
             # Numbers in the measure columns that make no item: the totals block has begun.
             in_table = False
             continue
         if in_table and items and _continues(items[-1], row, columns):
+            last_bottom = row.bottom
             items[-1].rows.append(row)
             items[-1].cells.setdefault("description", []).extend(_continuation_words(row, columns))
             result.table_rows.add(id(row))
@@ -169,10 +181,12 @@ def _merge_other_into_neighbour(columns: list[Column]) -> list[Column]:
 # --- item rows ------------------------------------------------------------------------
 
 
-def _read_item_row(row: Row, columns: list[Column] | None) -> _Item | None:
+def _read_item_row(row: Row, columns: list[Column] | None, *, priced: bool = True) -> _Item | None:
     numbers = _numeric_words(row)
     cells = _assign_to_columns(row, columns) if columns else {}
-    triple = _arithmetic_triple(numbers, discounts=_discounts(row, cells), strict=not columns)
+    if not priced and not columns:
+        return None
+    triple = _arithmetic_triple(numbers, discounts=_discounts(row, cells), strict=not columns) if priced else None
     if columns:
         readings = {role: reading for role in ("quantity", "unit_price", "amount", "shipped_quantity", "received_quantity", "damaged_quantity") if (reading := _cell_number(cells.get(role)))}
         if triple:
@@ -381,11 +395,15 @@ def _to_line(position: int, item: _Item) -> ExtractedLine:
     words = [word for row in item.rows for word in row.words]
     text_of = lambda role: " ".join(word.text for word in cells.get(role, [])) or None  # noqa: E731
     flags = list(item.flags)
+    if len(cells.get("uom", [])) > 1:
+        # A long description runs into the unit column: only the last word is the unit.
+        cells["description"] = [*cells.get("description", []), *cells["uom"][:-1]]
+        cells["uom"] = cells["uom"][-1:]
     line = ExtractedLine(
         position=_position(cells.get("position")) or position,
         code=_code(cells),
         description=text_of("description"),
-        uom=text_of("uom"),
+        uom=_uom(cells),
         confidence=round(min(item.confidence, value_confidence(words)), 3),
         page=item.rows[0].page,
         bbox=merge_boxes(words),
@@ -399,7 +417,10 @@ def _to_line(position: int, item: _Item) -> ExtractedLine:
             setattr(line, f"{role}_alternatives", list(reading.alternatives))
             continue
         setattr(line, role, reading.value)
-    if line.uom is None and line.quantity is not None:
+    if line.quantity is None:
+        # Logistics documents print what moved; that is the line's quantity.
+        line.quantity = line.shipped_quantity if line.shipped_quantity is not None else line.received_quantity
+    if line.uom is None and line.quantity is not None and "quantity" in numbers:
         line.uom = _unit_after_quantity(item.rows[0], numbers["quantity"])
     if line.remark is None and cells.get("remark"):
         line.remark = text_of("remark")
@@ -418,6 +439,11 @@ def _unit_after_quantity(row: Row, quantity: NumberReading) -> str | None:
         if pair.quantity == quantity.text:
             return pair.unit
     return None
+
+
+def _uom(cells: dict[str, list[Word]]) -> str | None:
+    words = cells.get("uom")
+    return words[-1].text if words else None
 
 
 def _has_discount_columns(cells: dict[str, list[Word]]) -> bool:

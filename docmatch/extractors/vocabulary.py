@@ -189,10 +189,10 @@ COLUMN_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
         "qty", "quantity", "qty.", "quantities", "qty ordered", "ordered", "ordered qty", "units", "menge", "anzahl", "stück", "quantité", "qte", "qté", "aantal", "hoeveelheid",
         "cantidad", "cant", "uds", "quantita", "quantità", "qta", "hours", "stunden",
     ),
-    "shipped_quantity": _phrases("shipped", "qty shipped", "shipped qty", "delivered", "delivered qty", "geliefert", "liefermenge", "livré", "quantité livrée", "geleverd", "enviado", "entregado", "consegnato"),
-    "received_quantity": _phrases("received", "qty received", "received qty", "erhalten", "empfangen", "reçu", "reçue", "ontvangen", "recibido", "ricevuto"),
+    "shipped_quantity": _phrases("versandt", "versendet", "verladen", "expedie", "verzonden", "qty shipped", "shipped", "qty shipped", "shipped qty", "delivered", "delivered qty", "geliefert", "liefermenge", "livré", "quantité livrée", "geleverd", "enviado", "entregado", "consegnato"),
+    "received_quantity": _phrases("angenommen", "ontvangen", "recu", "received", "qty received", "received qty", "erhalten", "empfangen", "reçu", "reçue", "ontvangen", "recibido", "ricevuto"),
     "damaged_quantity": _phrases("damaged", "damaged qty", "beschädigt", "endommagé", "beschadigd", "dañado", "danneggiato"),
-    "uom": _phrases("uom", "u/m", "unit", "units of measure", "unit of measure", "einheit", "me", "mengeneinheit", "unité", "eenheid", "unidad", "ud", "um", "unità"),
+    "uom": _phrases("einh", "eh", "unit.", "u.m", "unité de mesure", "eenh", "uom", "u/m", "unit", "units of measure", "unit of measure", "einheit", "me", "mengeneinheit", "unité", "eenheid", "unidad", "ud", "um", "unità"),
     "unit_price": _phrases(
         "einzel", "einzelpr", "unit price", "price", "price/unit", "rate", "unit cost", "price each", "each", "unit price excl", "einzelpreis", "preis", "e-preis", "ep", "stückpreis", "preis/einheit",
         "prix unitaire", "pu", "p.u", "pu ht", "prix unitaire ht", "prix", "prijs", "stukprijs", "eenheidsprijs", "precio", "precio unitario", "prezzo", "prezzo unitario",

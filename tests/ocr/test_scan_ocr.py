@@ -1,7 +1,7 @@
 """Tesseract on small generated scans: words, boxes, look-alike codes and image inputs.
 
-Each page is read once per module, and the pages are kept few and small so that the
-suite stays fast; `docmatch eval scans` runs the full evaluation.
+Each page is read once per module, and the pages are few and small so that the suite
+stays fast. `docmatch eval scans` runs the full evaluation.
 """
 
 from __future__ import annotations
