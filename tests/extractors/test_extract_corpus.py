@@ -140,3 +140,19 @@ def test_every_born_digital_corpus_pdf_extracts_or_says_why() -> None:
             continue
         assert extraction.pages >= 1, name
         assert extraction.doc_type != "unknown" or extraction.warnings or extraction.fields, name
+
+
+DEMO_DOCUMENTS = Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "documents"
+
+
+@pytest.mark.skipif(not DEMO_DOCUMENTS.is_dir(), reason="the demo documents are not generated")
+def test_demo_documents_read_as_printed() -> None:
+    from docmatch.eval.extraction import evaluate
+
+    score = evaluate(DEMO_DOCUMENTS, modes=("printed",))[0]
+    right, expected = score.overall()
+
+    assert expected > 0
+    assert right / expected >= 0.97, [(document.file, document.misses) for document in score.documents if document.misses]
+    assert score.line_recall() >= 0.97
+    assert score.line_precision() >= 0.97
