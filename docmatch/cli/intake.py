@@ -24,6 +24,7 @@ def intake_command(kind: str, once: bool, interval: float, only: str | None, int
     Each new document is stored under its content hash and processed; a file that
     arrives again, by any channel, only gains an arrival.
     """
+    from docmatch.errors import DocmatchError
     from docmatch.ingest.poll import channels_from_settings, open_intake, poll_kind
     from docmatch.settings import load_settings
 
@@ -31,12 +32,20 @@ def intake_command(kind: str, once: bool, interval: float, only: str | None, int
     channels = channels_from_settings(settings)
     intake = open_intake(settings)
     while True:
-        report, failures = poll_kind(kind, channels, intake, only=only)  # type: ignore[arg-type]
+        try:
+            report, failures = poll_kind(kind, channels, intake, only=only)  # type: ignore[arg-type]
+        except DocmatchError as exc:
+            if once:
+                raise
+            # The database or a dependency is down: the loop tries again after the interval.
+            log.error("intake poll failed, next try in %.0f s: %s", interval, exc)
+            time.sleep(interval)
+            continue
         click.echo(f"{kind}: {report.summary()}")
         for failure in failures:
             click.echo(f"error: {failure}", err=True)
         if once:
-            if failures:
+            if failures or report.failed:
                 raise SystemExit(6)
             return
         time.sleep(interval)

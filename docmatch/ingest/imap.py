@@ -74,7 +74,12 @@ class ImapPoller:
         log.info("mailbox %s: poll started", self.account.name)
         with connect(self.account) as client:
             for folder in self.account.folders:
-                report.merge(self.poll_folder(client, folder))
+                try:
+                    report.merge(self.poll_folder(client, folder))
+                except IntakeError as exc:
+                    # A missing or unreadable folder must not stop the account's other folders.
+                    log.error("mailbox %s: %s", self.account.name, exc)
+                    report.failed += 1
         log.info("mailbox %s: poll finished: %s", self.account.name, report.summary())
         return report
 

@@ -279,3 +279,12 @@ def test_intake_command_reports_counts_and_failures(dovecot, folder: str, tmp_pa
     assert "imap: 1 new" in result.output
     assert "mailbox broken: login refused" in result.output
     assert dovecot.password not in result.output
+
+
+def test_missing_folder_does_not_stop_the_other_folders(dovecot, folder: str, intake) -> None:  # type: ignore[no-untyped-def]
+    append(dovecot, folder, mail_with_pdfs(("OK.pdf", make_pdf("OK"))))
+
+    report = ImapPoller(account(dovecot, folder, folders=["no-such-folder", folder]), intake).poll()
+
+    assert report.failed == 1
+    assert report.new == 1
