@@ -46,20 +46,23 @@ class ImapAccount(_Channel):
     max_message_bytes: int = Field(default=25 * 1024 * 1024, gt=0, description="Messages larger than this (bytes, from RFC822.SIZE) are rejected before download.")
     senders: list[str] = Field(default=[], description="Shell patterns on the sender address (e.g. '*@supplier.example'); empty takes every sender.")
     subject_pattern: str | None = Field(default=None, description="Regular expression the subject must match (case-insensitive).")
+    attachment_pattern: str | None = Field(
+        default=None, description="Regular expression an attachment's file name must match (case-insensitive); other attachments are skipped, not quarantined."
+    )
     timeout: float = Field(default=30.0, gt=0, description="Seconds per network operation.")
 
     @property
     def effective_port(self) -> int:
         return self.port or (993 if self.tls == "ssl" else 143)
 
-    @field_validator("subject_pattern")
+    @field_validator("subject_pattern", "attachment_pattern")
     @classmethod
     def _valid_pattern(cls, value: str | None) -> str | None:
         if value is not None:
             try:
                 re.compile(value)
             except re.error as exc:
-                raise ValueError(f"subject_pattern is not a valid regular expression: {exc}") from exc
+                raise ValueError(f"not a valid regular expression: {exc}") from exc
         return value
 
 

@@ -67,6 +67,7 @@ class ImapPoller:
         self.intake = intake
         self.worker = worker
         self._subject = re.compile(account.subject_pattern, re.IGNORECASE) if account.subject_pattern else None
+        self._attachment = re.compile(account.attachment_pattern, re.IGNORECASE) if account.attachment_pattern else None
 
     def poll(self) -> IntakeReport:
         """Poll every folder of the account once and return the counts."""
@@ -170,6 +171,9 @@ class ImapPoller:
         """Hand each attachment to the intake; quarantine containers that did not open."""
         source = f"{self.account.name}/{folder}/{uidvalidity}/{uid}"
         for attachment in contents.attachments:
+            if self._attachment and not self._attachment.search(attachment.filename):
+                report.skipped += 1
+                continue
             received = self.intake.receive(attachment.content, filename=attachment.filename, channel="imap", source=source)
             ledger.record_attachment(session, claim, sha256=received.sha256, filename=received.filename, outcome=received.outcome)
             report.add(received)

@@ -219,3 +219,18 @@ def test_back_to_back_polls_do_not_settle_a_growing_file(tmp_path: Path) -> None
     assert document.size == len(content)
     for desk in (first, second):
         desk.store.dispose()
+
+
+def test_readme_sample_intake_file_is_valid(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from docmatch.ingest.config import load_channels
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Intake channels", 1)[1]
+    sample = section.split("```yaml", 1)[1].split("```", 1)[0]
+    path = tmp_path / "intake.yaml"
+    path.write_text(sample)
+    monkeypatch.setenv("DOCMATCH_AP_MAIL_PASSWORD", "x")
+
+    channels = load_channels(path)
+
+    assert [len(channels.imap), len(channels.sftp), len(channels.folders), len(channels.odoo_documents)] == [1, 1, 1, 1]

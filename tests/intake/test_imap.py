@@ -231,6 +231,16 @@ def test_sender_and_subject_rules_leave_other_mail_alone(dovecot, folder: str, i
     assert "$DocmatchDone" not in flags_of(dovecot, folder)[1]
 
 
+def test_attachment_pattern_skips_other_attachments(dovecot, folder: str, intake) -> None:  # type: ignore[no-untyped-def]
+    message = mail_with_pdfs(("INV-9.pdf", make_pdf("INV-9")), ("terms.pdf", make_pdf("terms")))
+    append(dovecot, folder, message)
+
+    report = ImapPoller(account(dovecot, folder, attachment_pattern=r"^INV-"), intake).poll()
+
+    assert (report.new, report.skipped) == (1, 1)
+    assert [row.filename for row in intake.documents()] == ["INV-9.pdf"]
+
+
 def test_wrong_password_is_a_clear_error_without_the_secret(dovecot, folder: str, intake) -> None:  # type: ignore[no-untyped-def]
     from docmatch.errors import IntakeError
 
