@@ -85,8 +85,9 @@ def _check_against_orders(context: CheckContext) -> None:
 
     # Totals.
     if amounts_comparable:
-        totals.check_arithmetic(context)
-        totals.check_against_orders(context, lines.line_groups(context))
+        groups = lines.line_groups(context)
+        totals.check_arithmetic(context, groups)
+        totals.check_against_orders(context, groups)
 
 
 def _check_lines(context: CheckContext, *, amounts_comparable: bool) -> None:

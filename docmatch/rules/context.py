@@ -50,6 +50,8 @@ class CheckContext:
     # Header fields Odoo confirmed (the reference found its order, the amount agrees):
     # a doubtful reading of them needs no review.
     confirmed: set[str] = field(default_factory=set)
+    # The tax as total - net, when the printed tax was found misread.
+    derived_tax: float | None = None
 
     # -- who and what -------------------------------------------------------------------
 

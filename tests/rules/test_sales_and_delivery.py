@@ -227,3 +227,14 @@ def test_tax_is_the_difference_when_only_net_and_gross_are_printed(priced):
     findings = findings_for(vendor_invoice(tax=None, total=246.1), priced)
     assert kinds(findings) == ["tax_mismatch"]
     assert findings[0].document_value == pytest.approx(16.1)
+
+
+def test_tax_row_misread_when_net_and_total_agree_with_odoo(priced):
+    # Two VAT rows printed; the reader took only one. Net and total agree with the order.
+    findings = findings_for(vendor_invoice(tax=12.6, total=273.7), priced)
+    assert findings == []
+
+
+def test_wrong_printed_total_with_a_right_net(priced):
+    findings = findings_for(vendor_invoice(total=373.7), priced)
+    assert kinds(findings) == ["total_mismatch"]

@@ -13,23 +13,33 @@ from docmatch.rules.context import CheckContext, money
 
 LINE_AMOUNT_KINDS = frozenset({FindingKind.QUANTITY_MISMATCH, FindingKind.PRICE_MISMATCH, FindingKind.BILLED_EXCEEDS_RECEIVED, FindingKind.UOM_MISMATCH,
                                FindingKind.UNKNOWN_PRODUCT, FindingKind.LINE_NOT_ON_ORDER, FindingKind.NEEDS_REVIEW})
-PRICED_TYPES = frozenset({"invoice", "credit_note", "receipt"})
+PRICED_TYPES = frozenset({"invoice", "credit_note", "receipt", "purchase_order"})
 
 
-def check_arithmetic(context: CheckContext) -> None:
-    """Net + tax = total, and the line amounts add up to the net."""
+def check_arithmetic(context: CheckContext, groups: list[LineGroup]) -> None:
+    """Check that net + tax = total and that the line amounts add up to the net.
+
+    When net + tax misses the total but the printed net and total both agree with
+    Odoo, the tax was misread (a second VAT rate on another row, say), not misprinted:
+    the tax is then taken as total - net and the arithmetic passes.
+    """
     rules = context.rules()
     currency = context.currency() or ""
     net, tax, total = context.amount("net"), context.amount("tax"), context.amount("total")
     if net is not None and tax is not None and total is not None and not rules.total.accepts(net + tax, total):
-        # The finding brings the doubtful amounts to a person already.
-        context.confirmed.update({"net", "tax", "total"})
-        context.add(
-            FindingKind.TOTAL_MISMATCH, f"{rules.total.rule}.arithmetic",
-            f"The document's net {money(net, currency)} plus tax {money(tax, currency)} is {money(net + tax, currency)}, not the printed total {money(total, currency)}.",
-            rules=rules, tolerance=rules.total.describe(currency), document_value=total, odoo_value=round(net + tax, 2),
-            evidence={"net": net, "tax": tax, "total": total, "compared": "document arithmetic"},
-        )
+        expected = odoo_amounts(context, groups)
+        if expected is not None and rules.total.accepts(net, expected[0]) and rules.total.accepts(total, expected[0] + expected[1]):
+            context.passed("document arithmetic", "net and total agree with Odoo; the printed tax was read wrong")
+            context.derived_tax = round(total - net, 2)
+        else:
+            # The finding brings the doubtful amounts to a person already.
+            context.confirmed.update({"net", "tax", "total"})
+            context.add(
+                FindingKind.TOTAL_MISMATCH, f"{rules.total.rule}.arithmetic",
+                f"The document's net {money(net, currency)} plus tax {money(tax, currency)} is {money(net + tax, currency)}, not the printed total {money(total, currency)}.",
+                rules=rules, tolerance=rules.total.describe(currency), document_value=total, odoo_value=round(net + tax, 2),
+                evidence={"net": net, "tax": tax, "total": total, "compared": "document arithmetic"},
+            )
     amounts = [line.amount for line in context.extraction.lines if line.amount is not None]
     if net is not None and amounts and len(amounts) == len(context.extraction.lines):
         lines_sum = round(sum(abs(amount) if context.sign < 0 else amount for amount in amounts), 2)
@@ -41,6 +51,23 @@ def check_arithmetic(context: CheckContext) -> None:
                 rules=rules, tolerance=rules.total.describe(currency), document_value=net, odoo_value=lines_sum,
                 evidence={"lines_sum": lines_sum, "net": net, "compared": "document arithmetic"},
             )
+
+
+def odoo_amounts(context: CheckContext, groups: list[LineGroup]) -> tuple[float, float] | None:
+    """Return the net and tax Odoo expects for the listed quantities, or None when unknown.
+
+    The net is the order prices of the listed quantities; the tax applies the orders'
+    overall rate. Unknown when a document line is unpaired or the orders carry no tax.
+    """
+    if not groups or any(pair.issue and pair.issue != "not_an_item" for pair in context.match.pairs):
+        return None
+    net = round(sum(group.in_line_unit(group.document_base) * group.order_line.price_unit * (1 - group.order_line.discount / 100.0) for group in groups), 2)
+    orders = context.orders
+    untaxed = sum(order.amount_untaxed or 0.0 for order in orders)
+    if untaxed <= 0 or any(order.amount_tax is None for order in orders):
+        return None
+    rate = sum(order.amount_tax or 0.0 for order in orders) / untaxed
+    return net, round(net * rate, 2)
 
 
 def check_against_orders(context: CheckContext, groups: list[LineGroup]) -> None:
@@ -71,7 +98,7 @@ def check_against_orders(context: CheckContext, groups: list[LineGroup]) -> None
 
 
 def _check_tax(context: CheckContext, net: float) -> None:
-    tax = context.amount("tax")
+    tax = context.derived_tax if context.derived_tax is not None else context.amount("tax")
     total = context.amount("total")
     if tax is None and total is not None and context.amount("net") is not None:
         # Some layouts print only net and gross; the tax is their difference.
