@@ -92,7 +92,10 @@ def rules_stage(extraction: Extraction, match: MatchResult, context: PipelineCon
                 evidence={"reason": reason},
             )
         ]
-    return evaluate(extraction, match, context.catalog, context.policy, prior_documents=context.prior_documents, document_sha256=sha256)
+    return evaluate(
+        extraction, match, context.catalog, context.policy,
+        prior_documents=context.prior_documents, timezone=context.settings.company_timezone, document_sha256=sha256,
+    )
 
 
 def report_stage(document: Document, extraction: Extraction, match: MatchResult, findings: list[Finding], context: PipelineContext) -> Case:

@@ -18,7 +18,8 @@ QUEUE_KINDS = ("ocr", "io")
 @click.option("--pool", type=click.Choice(["prefork", "solo", "threads"]), default="prefork", help="Celery execution pool.")
 @click.option("--name", "-n", default=None, help="Worker node name, e.g. ocr1@%h; must differ between workers on one host.")
 @click.option("--metrics-port", type=int, default=None, help="Serve Prometheus metrics on this port (default DOCMATCH_METRICS_PORT).")
-def worker_command(queues: str, concurrency: int | None, pool: str, name: str | None, metrics_port: int | None) -> None:
+@click.option("--events", is_flag=True, help="Send task events, for Flower and `celery events`.")
+def worker_command(queues: str, concurrency: int | None, pool: str, name: str | None, metrics_port: int | None, events: bool) -> None:
     """Run a Celery worker for the pipeline stages (after migrating the database)."""
     from docmatch.settings import get_settings
     from docmatch.storage.store import Store
@@ -42,6 +43,8 @@ def worker_command(queues: str, concurrency: int | None, pool: str, name: str | 
         argv += ["-c", str(concurrency)]
     if name:
         argv += ["-n", name]
+    if events:
+        argv.append("--task-events")
     app.worker_main(argv)
 
 

@@ -134,7 +134,7 @@ class StageClaim:
     state: str | None = None
     retry_in: float = 0.0
     attempts: int = 0
-    document: Document | None = None  # set when the outcome is RUN
+    document: Document | None = None  # set when the outcome is RUN, without its arrivals
 
 
 class DatabaseUnavailable(StorageError):
@@ -315,7 +315,7 @@ class Store:
             row.claim_expires_at = now + timedelta(seconds=lease_seconds)
             again = f"attempt {record.attempts}" if record.attempts > 1 else None
             self._transition(s, row, running, actor=claimant, reason=again)
-            return StageClaim(Claim.RUN, running.value, attempts=record.attempts, document=_document(row))
+            return StageClaim(Claim.RUN, running.value, attempts=record.attempts, document=_document(row, with_arrivals=False))
 
     def finish_stage(
         self,
@@ -629,8 +629,9 @@ class Store:
                 row.value = value
 
 
-def _document(row: DocumentRow) -> Document:
-    arrivals = [Arrival(channel=a.channel, source=a.source_ref, received_at=aware(a.received_at), filename=a.filename) for a in row.arrivals]  # type: ignore[arg-type]
+def _document(row: DocumentRow, *, with_arrivals: bool = True) -> Document:
+    # Stages need no arrivals, and reading them costs a query per task.
+    arrivals = [Arrival(channel=a.channel, source=a.source_ref, received_at=aware(a.received_at), filename=a.filename) for a in row.arrivals] if with_arrivals else []  # type: ignore[arg-type]
     return Document(sha256=row.sha256, filename=row.filename, media_type=row.media_type, size=row.size, path=row.stored_path, arrivals=arrivals)
 
 

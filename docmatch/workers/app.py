@@ -58,8 +58,9 @@ def configure(app: Celery, settings: Settings) -> Celery:
         task_acks_on_failure_or_timeout=True,
         worker_prefetch_multiplier=1,
         worker_hijack_root_logger=True,
-        worker_send_task_events=True,
-        task_send_sent_event=True,
+        # Task events cost four messages per task; `docmatch worker --events` turns them on (Flower).
+        worker_send_task_events=False,
+        task_send_sent_event=False,
         broker_connection_retry_on_startup=True,
         broker_transport_options={
             "visibility_timeout": settings.visibility_timeout,

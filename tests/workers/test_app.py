@@ -114,3 +114,51 @@ def test_status_shows_states_queues_and_the_oldest_waiting(tmp_path, monkeypatch
     assert report["documents"] == {"received": 1}
     assert set(report["queues"].values()) == {None}
     assert report["oldest_waiting"]["state"] == "received"
+
+
+class _Request:
+    def __init__(self, retries: int) -> None:
+        self.retries = retries
+        self.id = "task-1"
+
+
+class _Task:
+    name = "docmatch.match"
+    max_retries = tasks.MAX_RETRIES
+
+    def __init__(self, retries: int) -> None:
+        self.request = _Request(retries)
+        self.countdowns: list[float] = []
+
+    def retry(self, *, exc: Exception, countdown: float) -> Exception:
+        self.countdowns.append(countdown)
+        return RuntimeError("retry")
+
+
+def test_transient_errors_retry_with_jittered_backoff_then_fail_the_document(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from docmatch.errors import OdooTransientError
+    from docmatch.ingest import register_file
+
+    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    worker_runtime.reset_runtime()
+    worker_runtime._runtime = worker_runtime.WorkerRuntime(settings)
+    store = worker_runtime._runtime.store
+    store.migrate()
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4 a")
+    doc_id = store.add_arrival(register_file(tmp_path / "a.pdf")).id
+    error = OdooTransientError("Odoo did not answer within 30 s")
+
+    waits = []
+    for retries in range(tasks.MAX_RETRIES):
+        task = _Task(retries)
+        with pytest.raises(RuntimeError, match="retry"):
+            tasks.retry_or_fail(task, doc_id, error)  # type: ignore[arg-type]
+        waits.append(task.countdowns[0])
+    assert all(0 <= wait <= 2 ** (retries + 1) for retries, wait in enumerate(waits))
+    assert store.state_of(doc_id)[0] == "received"
+
+    with pytest.raises(OdooTransientError):
+        tasks.retry_or_fail(_Task(tasks.MAX_RETRIES), doc_id, error)  # type: ignore[arg-type]
+    state, reason = store.state_of(doc_id)
+    assert state == "failed"
+    assert reason == "docmatch.match gave up after 8 retries: Odoo did not answer within 30 s (Odoo did not answer in time; docmatch retries transient failures on its own)"
