@@ -159,11 +159,11 @@ def test_rejected_file_moves_to_error_with_its_reason_and_the_rest_goes_on(sshd,
     assert [path.name for path in (inbound / "done").iterdir()] == ["good.pdf"]
 
 
-def test_overlapping_sftp_polls_take_each_file_once(sshd, inbound: Path, known_hosts: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_overlapping_sftp_polls_take_each_file_once(sshd, inbound: Path, known_hosts: Path, tmp_path: Path, any_database: str) -> None:  # type: ignore[no-untyped-def]
     contents = [make_pdf(f"DN-{number}") for number in range(8)]
     for number, content in enumerate(contents):
         (inbound / f"DN-{number}.pdf").write_bytes(content)
-    desks = [open_recording_intake(tmp_path) for _ in range(3)]
+    desks = [open_recording_intake(tmp_path, any_database) for _ in range(3)]
     drop = drop_config(sshd, inbound, known_hosts, stable_polls=2, stable_seconds=0)
     start = threading.Barrier(len(desks))
     errors: list[BaseException] = []
