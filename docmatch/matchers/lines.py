@@ -110,6 +110,17 @@ def looks_like_code(text: str | None) -> bool:
     return len(tokens) <= 2 and (len(tokens) == 1 or any(char.isdigit() for char in text))
 
 
+def _numbers_fit(line: ExtractedLine, order_line: OrderLine) -> bool:
+    """True when the line's quantity and unit price equal the order line's, in its unit."""
+    if not line.quantity or not line.unit_price or not order_line.price_unit:
+        return False
+    quantity = abs(line.quantity)
+    candidates = (order_line.quantity, order_line.qty_moved, order_line.qty_moved - order_line.qty_invoiced)
+    quantity_fits = any(abs(quantity - candidate) <= 1e-6 * max(1.0, candidate) for candidate in candidates if candidate > 0)
+    price_fits = abs(abs(line.unit_price) - order_line.price_unit) <= PLAUSIBLE_PRICE_SHARE * order_line.price_unit
+    return quantity_fits and price_fits
+
+
 def _codes_in_description(description: str | None, partner_id: int | None, index: MatchIndex) -> list[str]:
     """Return a code-like first word of the description that the catalog contains exactly."""
     if not description:
@@ -317,6 +328,8 @@ class LinePairer:
             return pair
         resolution = self.resolve_unit(line, product, order_line)
         ordered_factor = line_factor(self.catalog, order_line, product)
+        if resolution.issue is not None and not self.context.trust_printed_codes and ordered_factor is not None and _numbers_fit(line, order_line):
+            resolution = self._ocr_unit_fallback(line, order_line, resolution, ordered_factor)
         pair.unit_factor = resolution.factor
         pair.conversion = resolution.conversion
         pair.issue = resolution.issue
@@ -325,6 +338,18 @@ class LinePairer:
         if ordered_factor is not None:
             pair.odoo_quantity_base = order_line.quantity * ordered_factor
         return pair
+
+    def _ocr_unit_fallback(self, line: ExtractedLine, order_line: OrderLine, resolution: UnitResolution, ordered_factor: float) -> UnitResolution:
+        """Use the order line's unit for an OCR-read unit that does not convert but whose numbers fit it.
+
+        A scan turns "lb" into "Ib" or takes a size from the description ("eggs L") for the
+        unit. When the quantity and the unit price both equal the order line's, in the
+        order line's unit, that unit is what was printed.
+        """
+        unit = self.catalog.uoms[order_line.uom_id]
+        log.debug("OCR unit does not convert but quantity and price fit the order line's unit; that unit is used")
+        conversion = f"the unit read by OCR, {line.uom!r}, does not convert ({resolution.conversion}); quantity and price fit the order line's unit {unit.name}, which was used"
+        return UnitResolution(ordered_factor, conversion, uom_id=unit.id)
 
     def _runner_up(self, scores: np.ndarray, row: int, column: int) -> float | None:
         chosen_product = self.order_lines[column].product_id

@@ -59,6 +59,8 @@ UNIT_ALIASES: dict[str, str] = {
     **dict.fromkeys(["PR", "PAIR", "PAIRS", "PAAR"], "pair"),
 }
 
+_OCR_UNIT_LOOKALIKES = str.maketrans({"I": "L", "1": "L", "|": "L", "0": "O", "5": "S"})
+
 PACKAGING_KINDS = frozenset({"case", "carton", "box", "pallet", "pack", "bag", "roll", "set"})
 # Vendors use these three for the same outer carton; used only when one of them is unique.
 _CASE_LIKE = frozenset({"case", "carton", "box"})
@@ -104,6 +106,9 @@ def read_unit(text: str | None) -> UnitReading:
     key = code_key(text)
     if key in UNIT_ALIASES:
         return UnitReading(UNIT_ALIASES[key])
+    if key.translate(_OCR_UNIT_LOOKALIKES) in UNIT_ALIASES:
+        # OCR reads "lb" as "Ib" and "PCS" as "PC5".
+        return UnitReading(UNIT_ALIASES[key.translate(_OCR_UNIT_LOOKALIKES)])
     words = re.findall(r"[A-Za-zÄÖÜäöüß²³]+", text)
     found = [(position, kind) for position, kind in ((position, _alias(word)) for position, word in enumerate(words)) if kind is not None]
     if not found:

@@ -120,3 +120,36 @@ def test_two_way_policy_bills_on_ordered_quantities(partial_receipt, tmp_path):
     rules = tmp_path / "rules.yaml"
     rules.write_text("defaults:\n  bill_on: ordered\n")
     assert findings_for(gloves(96), partial_receipt, policy=load_policy(rules)) == []
+
+
+@pytest.fixture(scope="module")
+def eggs():
+    builder = CatalogBuilder()
+    builder.partner(ACME, "Van der Berg Zuivel B.V.").product(5, "DAI-EGG-L", "Free-range eggs size L")
+    builder.vendor_code(ACME, 5, "VDB-5012")
+    builder.order(5, "P00002", ACME, [dict(product=5, qty=30, uom=2, price=3.10)], amount_tax=0.0)
+    return builder.build()
+
+
+def eggs_invoice(method: str, uom: str, vendor: str = "Van der Berg Zuivel B.V."):
+    return extraction(number="V-1", date="2024-04-02", po_reference="P00002", vendor_name=vendor, currency="EUR", method=method,
+                      lines=[dict(code="VDB-5012", description="Free range eggs", quantity=30, uom=uom, unit_price=3.10, amount=93.0)])
+
+
+def test_scanned_unit_that_fits_nothing_but_numbers_fit_the_order(eggs):
+    # OCR took the egg size "L" for the unit; 30 at 3.10 is the order line in Dozens.
+    assert findings_for(eggs_invoice("ocr", "L"), eggs) == []
+
+
+def test_printed_unit_that_does_not_convert_is_a_unit_finding(eggs):
+    assert kinds(findings_for(eggs_invoice("text", "L"), eggs)) == ["uom_mismatch"]
+
+
+def test_ocr_misread_pound_sign_still_reads_as_pounds(resin):
+    document = resin_invoice("Ib")
+    assert findings_for(document, resin) == []
+
+
+def test_vendor_codes_vouch_for_a_misread_vendor_name(eggs):
+    # A scan read "Germany" for the vendor; the vendor's own product code names the partner.
+    assert findings_for(eggs_invoice("ocr", "DZ", vendor="Germany"), eggs) == []

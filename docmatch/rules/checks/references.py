@@ -33,7 +33,7 @@ def check_order_found(context: CheckContext) -> bool:
             evidence={"record": record.model_dump(), "references": match.references_found},
         )
 
-    if match.partner is not None and match.partner_method in ("vat", "name", "email_domain"):
+    if match.partner is not None and (match.partner_method in ("vat", "name", "email_domain") or _codes_confirm_partner(context)):
         context.confirmed.update({"vendor_name", "customer_name"})
     if match.records:
         context.confirmed.update({"po_reference", "order_reference"})
@@ -57,7 +57,7 @@ def check_order_found(context: CheckContext) -> bool:
 
 def _check_printed_partner(context: CheckContext) -> None:
     """When the partner came from the order, the printed name must still fit it."""
-    if context.match.partner_method != "reference" or context.match.partner is None:
+    if context.match.partner_method != "reference" or context.match.partner is None or _codes_confirm_partner(context):
         return
     printed = _printed_partner(context)
     if not printed:
@@ -75,6 +75,11 @@ def _check_printed_partner(context: CheckContext) -> None:
         odoo_value=context.match.partner.name,
         evidence={"name_similarity": round(score, 1)},
     )
+
+
+def _codes_confirm_partner(context: CheckContext) -> bool:
+    """True when a line paired by the partner's own product code: only that partner prints those codes."""
+    return any(pair.odoo_line is not None and pair.method in ("vendor_code", "learned") for pair in context.match.pairs)
 
 
 def check_duplicates(context: CheckContext) -> None:
