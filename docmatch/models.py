@@ -85,6 +85,8 @@ class FieldFlag(StrEnum):
     ARITHMETIC_FAILED = "arithmetic_failed"
     OCR_CONFUSABLE = "ocr_confusable"
     REPLACEMENT_CHARACTER = "replacement_character"
+    # The document does not state the value (a currency), and none is assumed.
+    NOT_FOUND = "not_found"
 
 
 # --- intake ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ EVAL_COMMAND_MODULES = [
 ]
 
 DEFAULT_CORPUS = Path("fixtures/corpus")
+SHARED_CORPUS = Path("../shared/corpus")
 
 
 @click.group("eval")
@@ -48,6 +49,18 @@ def extraction_command(corpus_dir: Path, modes: tuple[str, ...]) -> None:
     click.echo(render_report(scores))
 
 
+@click.command("corpus")
+@click.option("--corpus", "corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=SHARED_CORPUS, help="Folder with a manifest.csv (columns file, doc_type, born_digital, ...).")
+@click.option("--all", "all_files", is_flag=True, help="Include the images (born_digital=no), which need OCR; born-digital PDFs only by default.")
+def corpus_command(corpus_dir: Path, all_files: bool) -> None:
+    """Extract every document of a corpus and print, per file, what was read or why nothing was."""
+    from docmatch.eval.extraction import render_corpus, run_corpus
+
+    if not (corpus_dir / "manifest.csv").is_file():
+        raise click.ClickException(f"{corpus_dir} has no manifest.csv")
+    click.echo(render_corpus(run_corpus(corpus_dir, born_digital_only=not all_files)))
+
+
 def register(group: click.Group, module_names: list[str]) -> None:
     """Add the `commands` of each named module to `group`."""
     for name in module_names:
@@ -61,6 +74,7 @@ def register(group: click.Group, module_names: list[str]) -> None:
 
 
 eval_group.add_command(extraction_command)
+eval_group.add_command(corpus_command)
 register(eval_group, EVAL_COMMAND_MODULES)
 
 commands = [eval_group]

@@ -201,3 +201,82 @@ def render_report(scores: list[ModeScore]) -> str:
             out.append(f"- {file}: {name} expected {wanted!r}, got {got!r}")
         out.append("")
     return "\n".join(out)
+
+
+# --- the run over a whole corpus ------------------------------------------------------
+
+KEY_FIELDS = ("number", "date", "vendor_name", "customer_name", "po_reference", "order_reference", "currency", "net", "tax", "total")
+
+
+@dataclass
+class CorpusRow:
+    """What extraction made of one corpus document, without expected values."""
+
+    file: str
+    manifest_type: str
+    doc_type: str = "-"
+    pages: int = 0
+    method: str = "-"
+    fields_found: int = 0
+    lines: int = 0
+    flagged: int = 0
+    xml: str = "-"
+    seconds: float = 0.0
+    outcome: str = "extracted"
+
+
+def run_corpus(folder: Path, *, born_digital_only: bool = True) -> list[CorpusRow]:
+    """Extract every document listed in `folder`/manifest.csv (born-digital PDFs by default)."""
+    import csv
+
+    from docmatch.extractors import extract_file
+
+    with (folder / "manifest.csv").open(encoding="utf-8") as handle:
+        entries = [entry for entry in csv.DictReader(handle) if not born_digital_only or entry["born_digital"] == "yes"]
+    rows: list[CorpusRow] = []
+    for entry in entries:
+        row = CorpusRow(entry["file"], entry["doc_type"])
+        started = time.perf_counter()
+        try:
+            extraction = extract_file(folder / entry["file"])
+        except DocmatchError as exc:
+            row.outcome = f"not read: {exc.message}"
+        else:
+            _describe_extraction(row, extraction)
+        row.seconds = time.perf_counter() - started
+        rows.append(row)
+    return rows
+
+
+def _describe_extraction(row: CorpusRow, extraction: Extraction) -> None:
+    row.doc_type, row.pages, row.method = extraction.doc_type, extraction.pages, extraction.method
+    row.fields_found = sum(1 for name in KEY_FIELDS if extraction.value(name) is not None)
+    row.lines = len(extraction.lines)
+    row.flagged = sum(1 for value in extraction.fields.values() if value.flags) + sum(1 for line in extraction.lines if line.flags)
+    if extraction.embedded is not None:
+        disagreeing = sum(1 for value in extraction.fields.values() if "xml_disagrees" in value.flags)
+        row.xml = f"{disagreeing} disagree" if disagreeing else "agrees"
+    if not row.fields_found and not row.lines:
+        row.outcome = "nothing read: " + ("; ".join(extraction.warnings[:1]) or "no labels found")
+
+
+def render_corpus(rows: list[CorpusRow]) -> str:
+    """Return the corpus run as a Markdown table with a summary line."""
+    out = [
+        "| file | manifest type | read as | pages | key fields (of 10) | lines | flagged | embedded XML | ms | outcome |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        out.append(
+            f"| {row.file} | {row.manifest_type} | {row.doc_type} | {row.pages} | {row.fields_found} | {row.lines} | {row.flagged} | {row.xml} | {row.seconds * 1000:.0f} | {row.outcome} |"
+        )
+    extracted = sum(1 for row in rows if row.outcome == "extracted")
+    typed = sum(1 for row in rows if row.doc_type == row.manifest_type)
+    out.append("")
+    out.append(f"{len(rows)} documents: {extracted} extracted, {len(rows) - extracted} not; type as in the manifest for {typed}; median {_median_ms(rows):.0f} ms per document.")
+    return "\n".join(out)
+
+
+def _median_ms(rows: list[CorpusRow]) -> float:
+    times = sorted(row.seconds * 1000 for row in rows)
+    return times[len(times) // 2] if times else 0.0

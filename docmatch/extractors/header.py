@@ -318,7 +318,7 @@ def read_currency(rows: list[Row], hints: HeaderHints) -> Candidate:
         return Candidate(code, where[code][0], where[code][1], confidence)
     if hints.currency:
         return Candidate(hints.currency, [], 1, 0.7, [FieldFlag.LOW_CONFIDENCE.value])
-    return Candidate(None, [], 1, 0.0, ["not_found"])
+    return Candidate(None, [], 1, 0.0, [FieldFlag.NOT_FOUND.value])
 
 
 def _labelled_currency(rows: list[Row]) -> Candidate | None:
