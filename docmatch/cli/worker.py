@@ -50,7 +50,8 @@ def worker_command(queues: str, concurrency: int | None, pool: str, name: str | 
 
 @click.command("beat")
 @click.option("--schedule-file", default=None, help="Where beat keeps its last run times; defaults to the data folder.")
-def beat_command(schedule_file: str | None) -> None:
+@click.option("--pidfile", default=None, help="Write beat's process id to this file.")
+def beat_command(schedule_file: str | None, pidfile: str | None) -> None:
     """Run Celery beat: intake polls, Odoo change checks, reviewer syncs and the sweeper."""
     from docmatch.settings import get_settings
     from docmatch.workers.app import app
@@ -58,7 +59,10 @@ def beat_command(schedule_file: str | None) -> None:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     schedule = schedule_file or str(settings.data_dir / "celerybeat-schedule")
-    app.start(["beat", "-s", schedule, "-l", settings.log_level])
+    argv = ["beat", "-s", schedule, "-l", settings.log_level]
+    if pidfile:
+        argv += ["--pidfile", pidfile]
+    app.start(argv)
 
 
 @click.command("status")

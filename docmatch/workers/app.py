@@ -19,6 +19,7 @@ separate workers to scale each on its own (`docmatch worker --queues ocr`).
 from __future__ import annotations
 
 import logging
+import sys
 
 from celery import Celery, signals
 
@@ -147,7 +148,13 @@ def _add_log_context(logger: logging.Logger, **_kwargs: object) -> None:
 
 @signals.worker_init.connect
 def _check_at_start(sender: object = None, **_kwargs: object) -> None:
-    check_visibility_timeout(app)
+    # Celery logs and ignores an Exception raised by a signal handler; SystemExit stops the worker.
+    try:
+        check_visibility_timeout(app)
+    except ConfigurationError as exc:
+        log.critical("%s", exc)
+        print(f"error: {exc.message}\nhint: {exc.hint}", file=sys.stderr)
+        raise SystemExit(exc.exit_code) from None
 
 
 app = configure(Celery("docmatch"), get_settings())

@@ -162,3 +162,38 @@ def test_transient_errors_retry_with_jittered_backoff_then_fail_the_document(tmp
     state, reason = store.state_of(doc_id)
     assert state == "failed"
     assert reason == "docmatch.match gave up after 8 retries: Odoo did not answer within 30 s (Odoo did not answer in time; docmatch retries transient failures on its own)"
+
+
+def test_a_worker_with_a_short_visibility_timeout_does_not_start(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DOCMATCH_")}
+    env.update({"DOCMATCH_VISIBILITY_TIMEOUT": "100", "DOCMATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "DOCMATCH_BROKER_URL": "redis://127.0.0.1:1/0"})
+    celery = str(Path(sys.executable).with_name("celery"))
+    run = subprocess.run([celery, "-A", "docmatch.workers.app", "worker", "--pool", "solo", "--pidfile", str(tmp_path / "w.pid")],
+                         env=env, capture_output=True, text=True, timeout=120)
+
+    assert run.returncode == 2
+    assert "DOCMATCH_VISIBILITY_TIMEOUT is 100 s, but docmatch.extract may run for 600 s" in run.stderr
+
+
+def test_metrics_count_documents_per_state_and_channel(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    from docmatch.ingest import register_file
+    from docmatch.metrics import DocumentCollector
+    from docmatch.storage.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    store.migrate()
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4 a")
+    store.add_arrival(register_file(tmp_path / "a.pdf", channel="folder"))
+    registry = CollectorRegistry()
+    registry.register(DocumentCollector(store))
+
+    text = generate_latest(registry).decode()
+
+    assert 'docmatch_documents{channel="folder",state="received"} 1.0' in text
