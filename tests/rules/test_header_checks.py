@@ -177,3 +177,11 @@ def test_nothing_read_is_extraction_failed(catalog):
     findings = findings_for(Extraction(doc_type="unknown", warnings=["no text layer and OCR found no words"]), catalog)
     assert kinds(findings) == ["extraction_failed"]
     assert "OCR found no words" in findings[0].message
+
+
+def test_doubtful_line_that_pairs_and_agrees_needs_no_review(catalog):
+    document = consolidated(net=91.0, tax=17.29, total=108.29)
+    document.lines[0].flags = ["low_confidence"]
+    assert findings_for(document, catalog) == []
+    document.lines[0].code = "ZZZ-404"
+    assert sorted(kinds(findings_for(document, catalog))) == ["line_missing", "needs_review", "unknown_product"]

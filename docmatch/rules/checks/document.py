@@ -8,7 +8,9 @@ from docmatch.rules.context import CheckContext
 
 # Header fields whose doubtful reading matters to a decision.
 REVIEWED_FIELDS = ("number", "date", "currency", "net", "tax", "total", "po_reference", "order_reference", "vendor_name", "customer_name", "due_date")
-REVIEW_FLAGS = frozenset(flag.value for flag in FieldFlag)
+# Flags that make a read value doubtful. `not_found` is left out: a value the document
+# does not state is judged by the check that needs it (a missing currency, say).
+REVIEW_FLAGS = frozenset(flag.value for flag in FieldFlag) - {"not_found"}
 
 
 def check_readable(context: CheckContext) -> bool:
@@ -48,9 +50,10 @@ def check_flagged_values(context: CheckContext) -> None:
             evidence={"field": name, "flags": flags, "alternatives": list(field.alternatives), "page": field.page},
         )
 
+    settled = _lines_odoo_confirms(context)
     for position, line in enumerate(context.extraction.lines, start=1):
         flags = sorted(set(line.flags) & REVIEW_FLAGS)
-        if flags:
+        if flags and position - 1 not in settled:
             context.add(
                 FindingKind.NEEDS_REVIEW,
                 "review.line",
@@ -59,6 +62,16 @@ def check_flagged_values(context: CheckContext) -> None:
                 document_value=line.code or line.description,
                 evidence={"flags": flags, "page": line.page},
             )
+
+
+def _lines_odoo_confirms(context: CheckContext) -> set[int]:
+    """Return the 0-based lines that paired with an order line and drew no finding."""
+    flagged_lines = {finding.line for finding in context.findings if finding.line is not None}
+    return {
+        pair.document_line
+        for pair in context.match.pairs
+        if pair.document_line is not None and pair.odoo_line is not None and pair.issue is None and context.line_number(pair) not in flagged_lines
+    }
 
 
 def _bystander_names(context: CheckContext) -> set[str]:
