@@ -118,11 +118,11 @@ class OpenCase:
 
 
 class Claim(StrEnum):
-    """What `begin_stage` decided for one task execution."""
+    """The decision of `begin_stage` for one task execution."""
 
-    RUN = "run"  # the caller holds the document and must run the stage
+    RUN = "run"  # the caller has claimed the document and must run the stage
     DONE = "done"  # the stage already finished under this key: do nothing
-    BUSY = "busy"  # another execution holds a live claim: try again later
+    BUSY = "busy"  # another execution has a live claim: try again later
     NOT_READY = "not_ready"  # the document is not in a state this stage starts from
     GONE = "gone"  # the document is missing, failed or quarantined
     EXHAUSTED = "exhausted"  # too many attempts: the document was marked failed
@@ -179,7 +179,7 @@ class Store:
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction: committed on success, rolled back and translated on error."""
+        """Open one transaction: committed on success, rolled back and translated on error."""
         session = self._sessions()
         try:
             yield session
@@ -434,7 +434,7 @@ class Store:
             return self._latest_match(s, document_id)
 
     def stage_inputs(self, document_id: int) -> tuple[Extraction | None, tuple[MatchResult, list[Finding]] | None]:
-        """The newest extraction and match of a document, read in one transaction."""
+        """Return the newest extraction and match of a document, read in one transaction."""
         with self.session() as s:
             contract = s.scalar(select(ExtractionRow.contract).where(ExtractionRow.document_id == document_id).order_by(ExtractionRow.id.desc()).limit(1))
             extraction = Extraction.model_validate(contract) if contract is not None else None
@@ -591,7 +591,7 @@ class Store:
             return {(state, channel): count for state, channel, count in s.execute(query)}
 
     def oldest_waiting(self) -> tuple[int, str, datetime] | None:
-        """The document that has waited longest in a non-final state: (id, state, since)."""
+        """Return the document that has waited longest in a non-final state: (id, state, since)."""
         states = [state.value for state in (*WAITING_STATES, *RUNNING_STATES)]
         query = select(DocumentRow.id, DocumentRow.state, DocumentRow.state_changed_at).where(DocumentRow.state.in_(states)).order_by(DocumentRow.state_changed_at).limit(1)
         with self.session() as s:
@@ -653,7 +653,7 @@ _DATE_FIELDS = ("issue_date", "date", "invoice_date", "document_date")
 def prior_document(sha256: str, extraction: Extraction, *, partner_name: str | None = None) -> PriorDocument:
     """Describe an extracted document for the rules' duplicate checks.
 
-    `partner_name` is the matched Odoo partner's name; the printed name stands in without it.
+    `partner_name` is the matched Odoo partner's name; without it the printed name is used.
     """
     from docmatch.rules import PriorDocument
 

@@ -39,7 +39,7 @@ VISIBILITY_MARGIN = 10
 
 
 def queue_names(settings: Settings) -> dict[str, str]:
-    """The queue of each kind of work: 'ocr' for extraction, 'io' for the rest."""
+    """Return the queue of each kind of work: 'ocr' for extraction, 'io' for the rest."""
     return {"ocr": f"{settings.queue_prefix}.ocr", "io": f"{settings.queue_prefix}.io"}
 
 
@@ -88,7 +88,7 @@ def _drop_connections(app: Celery) -> None:
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict]:
-    """What Celery beat runs: intake polls, Odoo change checks, reviewer syncs and the sweeper."""
+    """Return the beat schedule: intake polls, Odoo change checks, reviewer syncs and the sweeper."""
     return {
         "poll-intake-channels": {"task": "docmatch.poll_channels", "schedule": float(settings.poll_interval)},
         "watch-odoo-changes": {"task": "docmatch.watch_odoo", "schedule": float(settings.poll_interval)},
@@ -98,7 +98,7 @@ def beat_schedule(settings: Settings) -> dict[str, dict]:
 
 
 def retry_backoff_max(settings: Settings) -> int:
-    """The longest wait between two retries; a waiting retry must not outlast the visibility timeout."""
+    """Return the maximum wait between two retries, so that a waiting retry never outlasts the visibility timeout."""
     longest = max(settings.extract_time_limit, settings.task_time_limit)
     return max(1, min(RETRY_BACKOFF_MAX, settings.visibility_timeout - longest - VISIBILITY_MARGIN))
 

@@ -1,4 +1,4 @@
-"""What a worker process keeps between tasks: the settings, the store and the pipeline context.
+"""The state a worker process keeps between tasks: the settings, the store and the pipeline context.
 
 The context (Odoo records, policy, learned aliases) is built on the first task and
 rebuilt when the Odoo change marker in the database moves, so every worker process
@@ -73,7 +73,7 @@ _runtime: WorkerRuntime | None = None
 
 
 def runtime() -> WorkerRuntime:
-    """The runtime of this process, created on first use."""
+    """Return the runtime of this process, created on first use."""
     global _runtime
     if _runtime is None:
         _runtime = WorkerRuntime(get_settings())
@@ -97,7 +97,7 @@ def optional_hook(module_name: str, attribute: str) -> Any:
 
 
 def odoo_change_marker(settings: Settings) -> str:
-    """A short token that changes whenever the Odoo records that cases depend on change.
+    """Return a short token that changes whenever the Odoo records that cases depend on change.
 
     A snapshot folder changes with its files; a live source may offer
     `change_marker()`, else the newest `write_date` of the watched models is used.

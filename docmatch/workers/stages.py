@@ -1,4 +1,4 @@
-"""Run one pipeline stage of one stored document, exactly once; no broker needed.
+"""Run one pipeline stage of a stored document once per idempotency key, without a broker.
 
 `StageRunner.run(stage, document_id)` is what each Celery task calls:
 
@@ -62,7 +62,7 @@ STAGE_FOR_STATE: dict[str, str] = {
 
 
 def stage_key(stage: str, document_id: int, generation: str | None = None) -> str:
-    """The idempotency key of a stage of a document; re-matches add the Odoo change they follow."""
+    """Return the idempotency key of a stage of a document; re-matches add the Odoo change they follow."""
     return f"{stage}:{document_id}" if generation is None else f"{stage}:{document_id}:{generation}"[:128]
 
 
@@ -84,7 +84,7 @@ class StageRunner:
         self.max_attempts = max_attempts
 
     def run(self, stage_name: str, document_id: int, *, generation: str | None = None) -> StageOutcome:
-        """Run `stage_name` for the document unless its key is done or someone else holds it.
+        """Run `stage_name` for the document unless its key is done or another execution has claimed it.
 
         Raises:
             One of `TRANSIENT_ERRORS`: the claim was given back; retry later.

@@ -25,6 +25,7 @@ import logging
 import random
 import uuid
 from datetime import timedelta
+from typing import NoReturn
 
 from celery import Task, signals
 from celery.utils.time import get_exponential_backoff_interval
@@ -82,16 +83,15 @@ def run_stage(task: Task, stage: str, document_id: int, *, generation: str | Non
         outcome = runner.run(stage, document_id, generation=generation)
     except TRANSIENT_ERRORS as exc:
         retry_or_fail(task, document_id, exc)
-        raise AssertionError("unreachable") from exc
     if outcome.outcome == "busy":
-        # Another execution holds the document; come back when its claim runs out.
+        # Another execution has claimed the document; come back when its claim runs out.
         task.apply_async(args=task.request.args, kwargs=task.request.kwargs, countdown=outcome.retry_in + random.uniform(1, 5))  # within VISIBILITY_MARGIN
     if outcome.next_stage:
         STAGE_TASKS[outcome.next_stage].delay(document_id)
     return outcome.outcome
 
 
-def retry_or_fail(task: Task, document_id: int, exc: Exception) -> None:
+def retry_or_fail(task: Task, document_id: int, exc: Exception) -> NoReturn:
     """Retry after a transient error with exponential backoff and full jitter; fail the document at the end."""
     if task.request.retries >= task.max_retries:
         reason = f"{task.name} gave up after {task.request.retries} retries: {exc}"
