@@ -177,7 +177,7 @@ class ImapPoller:
             received = self.intake.receive(attachment.content, filename=attachment.filename, channel="imap", source=source)
             ledger.record_attachment(session, claim, sha256=received.sha256, filename=received.filename, outcome=received.outcome)
             report.add(received)
-        for problem, reason in zip(contents.problems, contents.problem_reasons):
+        for problem, reason in contents.problems:
             received = self.intake.quarantine(problem.content, filename=problem.filename, channel="imap", source=source, reason=reason)
             ledger.record_attachment(session, claim, sha256=received.sha256, filename=received.filename, outcome=received.outcome)
             report.add(received)

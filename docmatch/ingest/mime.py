@@ -78,7 +78,9 @@ class MailContents:
 
     attachments: list[MailAttachment] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
-    problems: list[MailAttachment] = field(default_factory=list)
+    # Containers that did not open, each with its reason, to be quarantined.
+    problems: list[tuple[MailAttachment, str]] = field(default_factory=list)
+    # Every problem of the message, those without a file (too deep nesting) included.
     problem_reasons: list[str] = field(default_factory=list)
 
 
@@ -100,7 +102,9 @@ def find_attachments(message: Message, *, rules: DecorationRules | None = None) 
 
 def _walk(part: Message, contents: MailContents, rules: DecorationRules, *, depth: int, origin: str) -> None:
     if depth > MAX_DEPTH:
-        contents.problem_reasons.append("message nested too deeply; inner parts not read")
+        reason = "message nested too deeply; inner parts not read"
+        if reason not in contents.problem_reasons:
+            contents.problem_reasons.append(reason)
         return
     content_type = part.get_content_type()
 
@@ -229,8 +233,9 @@ def _unpack_tnef(content: bytes, filename: str, contents: MailContents, rules: D
         container = tnefparse.TNEF(content, do_checksum=False)
     except Exception as exc:  # tnefparse raises ValueError, struct.error, IndexError and others
         log.warning("a TNEF container could not be decoded: %s", type(exc).__name__)
-        contents.problems.append(MailAttachment(filename, content, "application/ms-tnef"))
-        contents.problem_reasons.append(f"unsupported container {filename}: TNEF data could not be decoded ({type(exc).__name__})")
+        reason = f"unsupported container {filename}: TNEF data could not be decoded ({type(exc).__name__})"
+        contents.problems.append((MailAttachment(filename, content, "application/ms-tnef"), reason))
+        contents.problem_reasons.append(reason)
         return
     _take_tnef_attachments(container, contents, rules, depth=depth)
 

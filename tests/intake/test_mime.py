@@ -45,7 +45,7 @@ def test_undecodable_winmail_dat_is_reported_not_dropped() -> None:
     contents = find_attachments(parse_message(mail_with_tnef(b"\x00garbage" * 20)))
 
     assert contents.attachments == []
-    assert [problem.filename for problem in contents.problems] == ["winmail.dat"]
+    assert [problem.filename for problem, _ in contents.problems] == ["winmail.dat"]
     assert contents.problem_reasons[0].startswith("unsupported container winmail.dat")
 
 
@@ -142,3 +142,17 @@ def test_photo_sized_inline_image_is_taken_despite_content_id() -> None:
 
     assert len(photo) > 400 * 1024
     assert [item.filename for item in contents.attachments] == ["IMG_0042.png"]
+
+
+def test_too_deep_nesting_is_reported() -> None:
+    from docmatch.ingest.mime import MAX_DEPTH
+
+    raw = mail_with_pdfs(("deep.pdf", make_pdf("deep")))
+    for _ in range(MAX_DEPTH + 1):
+        raw = forwarded(raw)
+
+    contents = find_attachments(parse_message(raw))
+
+    assert contents.attachments == []
+    assert contents.problems == []
+    assert contents.problem_reasons == ["message nested too deeply; inner parts not read"]
