@@ -32,6 +32,7 @@ from docmatch.demo.documents import (
     bill_of_lading,
     customer_purchase_order,
     expect,
+    in_packaging,
     printed_unit,
     proof_of_delivery,
     seed_currency,
@@ -181,13 +182,13 @@ def build_invoice(index: int, kind: str | None, rng: random.Random) -> tuple[Doc
         books.receive(order, done=_stamp(_day(index, 5), 7))
     spec = vendor_invoice([order], name=_name(index, "invoice", kind), number=_number(vendor, index), issued=_day(index, 6).isoformat(),
                           layout=rng.choice(LAYOUTS), language=rng.choice(LANGUAGES), quantities=quantities)
-    _vary_printing(spec, order, rng)
+    _vary_printing(spec, order, rng, kind)
     _seed_invoice(spec, kind, rng, ledger=ledger, order=order, other=other, vendor=vendor, products=products)
     return spec, ledger
 
 
-def _vary_printing(spec: DocumentSpec, order: Order, rng: random.Random) -> None:
-    """Print the order reference and item codes the ways vendors do; none of them is a finding."""
+def _vary_printing(spec: DocumentSpec, order: Order, rng: random.Random, kind: str | None) -> None:
+    """Print references, item codes and units the ways vendors do; none of them is a finding."""
     style = rng.random()
     if spec.po_reference and style < 0.15:
         spec.po_reference = f"{order.name}-A"
@@ -196,6 +197,12 @@ def _vary_printing(spec: DocumentSpec, order: Order, rng: random.Random) -> None
     if rng.random() < 0.2:
         for printed, line in zip(spec.lines, order.lines):
             printed.code = line.product.default_code
+    for position, line in enumerate(order.lines, start=1):
+        if kind == "uom_mismatch" and position == 1:
+            continue  # the seeded line prints its own, wrong unit
+        cases = [packaging for packaging in line.product.packagings if packaging.code in ("CS", "CT") and line.quantity % packaging.qty == 0]
+        if cases and line.uom_id == line.product.uom_id and rng.random() < 0.3:
+            in_packaging(spec, position, line.product, cases[0].code)
 
 
 def _short(quantity: float) -> float:
@@ -234,7 +241,7 @@ def _seed_invoice(spec: DocumentSpec, kind: str | None, rng: random.Random, *, l
         spare = next(product for product in products_of(vendor) if product not in products)
         item = spare.vendor_item(vendor)
         quantity = _quantity(spare, rng)
-        seed_line_not_on_order(spec, PrintedLine(item.code, item.name, quantity, spec.lines[0].uom if spare.uom_po_id == products[0].uom_po_id else _unit_of(spare, spec.language), item.price, round(quantity * item.price, 2), spec.lines[0].tax_rate))
+        seed_line_not_on_order(spec, PrintedLine(item.code, item.name, quantity, _unit_of(spare, spec.language), item.price, round(quantity * item.price, 2), spec.lines[0].tax_rate))
     elif kind == "date_out_of_window":
         seed_date(spec, -rng.randint(30, 90))
     elif kind == "order_not_found":
