@@ -36,8 +36,9 @@ from docmatch.ingest.registry import sniff_media_type
 
 log = logging.getLogger(__name__)
 
-# Nesting deeper than this (forwards of forwards of containers) is not followed.
-MAX_DEPTH = 6
+# MIME levels followed; each forward adds two (the message/rfc822 part and its multipart),
+# so this allows about eight forwards of forwards while stopping crafted nesting.
+MAX_DEPTH = 20
 
 TNEF_TYPES = frozenset({"application/ms-tnef", "application/vnd.ms-tnef"})
 SIGNATURE_TYPES = frozenset({"application/pgp-signature", "application/pkcs7-signature", "application/x-pkcs7-signature"})
