@@ -43,6 +43,8 @@ PREFIX_DESCRIPTION_WEIGHT = 0.25
 DESCRIPTION_WEIGHT = 0.8
 DESCRIPTION_CUTOFF = 62.0
 AMBIGUITY_MARGIN = 8.0
+# A line without code or words pairs only on an exact quantity and price, below any text match.
+NUMBERS_ONLY_SCORE = 40.0
 QUANTITY_BONUS = 6.0
 PRICE_BONUS = 4.0
 # A price within this share of the order price counts as plausible for scoring only.
@@ -215,6 +217,9 @@ class LinePairer:
             if not self._code_starts_with(order_line, evidence.prefix):
                 return None
             return PREFIX_SCORE + self._description_similarity(line.description, order_line) * PREFIX_DESCRIPTION_WEIGHT
+        if not any(char.isalpha() for char in line.description or ""):
+            # Nothing readable names the product: only an exact quantity and price can.
+            return NUMBERS_ONLY_SCORE if _numbers_fit(line, order_line) else None
         similarity = self._description_similarity(line.description, order_line)
         return similarity * DESCRIPTION_WEIGHT if similarity >= DESCRIPTION_CUTOFF else None
 
@@ -303,8 +308,8 @@ class LinePairer:
         order_line = self.order_lines[column]
         score = float(scores[row, column])
         runner_up = self._runner_up(scores, row, column)
-        method = evidence.method or "description"
-        if method in ("description", "code_prefix") and runner_up is not None and score - runner_up < AMBIGUITY_MARGIN:
+        method = evidence.method or ("description" if any(char.isalpha() for char in line.description or "") else "quantity_price")
+        if method in ("description", "code_prefix", "quantity_price") and runner_up is not None and score - runner_up < AMBIGUITY_MARGIN:
             log.debug("line %d: description pairing leads the runner-up by %.1f points only; left for review", row + 1, score - runner_up)
             close = [self._line_ref(self.order_lines[other]) for other in np.flatnonzero(scores[row] >= score - AMBIGUITY_MARGIN)]
             return LinePair(document_line=row, method=method, score=score, runner_up_score=runner_up, issue="ambiguous", candidates=close)

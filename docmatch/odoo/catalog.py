@@ -254,7 +254,7 @@ def _load_order_lines(reader: _Reader, catalog: Catalog, kind: str) -> None:
     uom_field = "product_uom_id" if reader.major >= 19 else reader.pick(model, "product_uom", "product_uom_id")
     quantity_field = "product_qty" if kind == "purchase" else "product_uom_qty"
     moved_field = "qty_received" if kind == "purchase" else "qty_delivered"
-    fields = ["order_id", "product_id", "name", quantity_field, uom_field, "price_unit", "discount", moved_field, "qty_invoiced", "price_subtotal", "display_type"]
+    fields = ["order_id", "product_id", "name", quantity_field, uom_field, "price_unit", "discount", moved_field, "qty_invoiced", "price_subtotal", "price_tax", "display_type"]
     if reader.major < 19:
         fields += ["product_packaging_id", "product_packaging_qty"]
     for row in reader.rows(model, fields):
@@ -270,6 +270,7 @@ def _load_order_lines(reader: _Reader, catalog: Catalog, kind: str) -> None:
             qty_moved=number(row[moved_field]),
             qty_invoiced=number(row["qty_invoiced"]),
             price_subtotal=number(row["price_subtotal"]) if row["price_subtotal"] is not False else None,
+            price_tax=number(row["price_tax"]) if row["price_tax"] is not False else None,
             packaging_id=m2o_id(row.get("product_packaging_id")),
             packaging_qty=number(row.get("product_packaging_qty")) or None,
             display_type=text(row["display_type"]),

@@ -112,6 +112,8 @@ class OrderLine:
     qty_moved: float = 0.0
     qty_invoiced: float = 0.0
     price_subtotal: float | None = None
+    # Tax of the whole line in the order's currency; with price_subtotal it gives the line's rate.
+    price_tax: float | None = None
     packaging_id: int | None = None
     packaging_qty: float | None = None
     display_type: str | None = None

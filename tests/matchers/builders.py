@@ -63,6 +63,8 @@ class CatalogBuilder:
                 qty_moved=spec.get("moved", spec["qty"]), qty_invoiced=spec.get("invoiced", 0.0),
             )
             line.price_subtotal = round(line.quantity * line.price_unit * (1 - line.discount / 100), 2)
+            if "tax_rate" in spec:
+                line.price_tax = round(line.price_subtotal * spec["tax_rate"], 2)
             untaxed += line.price_subtotal
             self.catalog.order_lines[(kind, line_id)] = line
             line_ids.append(line_id)

@@ -184,3 +184,15 @@ def test_delivery_paper_citing_the_order_is_held_against_its_done_picking():
     document = extraction("delivery_note", po_reference="P00005", vendor_name="Acme", lines=[dict(code="OIL", quantity=60)])
     result = match_document(document, builder.build())
     assert [record.name for record in result.records] == ["P00005", "WH/IN/00005"]
+
+
+def test_line_without_code_or_words_pairs_on_exact_numbers():
+    builder = CatalogBuilder()
+    builder.partner(VENDOR_A, "Acme").product(1, "VIN-5", "White wine vinegar 5 l").product(2, "OIL-10", "Sunflower oil 10 l")
+    builder.order(1, "P00006", VENDOR_A, [dict(product=1, qty=12, price=5.6), dict(product=2, qty=4, price=17.9)])
+    document = extraction(po_reference="P00006", vendor_name="Acme", lines=[dict(description="21", quantity=12, unit_price=5.6), dict(description="22", quantity=4, unit_price=17.9),
+                                                                          dict(description="23", quantity=3, unit_price=1.0)])
+    result = match_document(document, builder.build())
+    assert [pair.product.id if pair.product else None for pair in result.pairs] == [1, 2, None]
+    assert result.pairs[0].method == "quantity_price"
+    assert result.pairs[2].issue == "not_on_order"

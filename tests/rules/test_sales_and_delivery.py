@@ -238,3 +238,19 @@ def test_tax_row_misread_when_net_and_total_agree_with_odoo(priced):
 def test_wrong_printed_total_with_a_right_net(priced):
     findings = findings_for(vendor_invoice(total=373.7), priced)
     assert kinds(findings) == ["total_mismatch"]
+
+
+def test_tax_follows_each_order_lines_rate():
+    # Food at 7 %, packaging at 19 %: an invoice for the food alone carries 7 %.
+    builder = CatalogBuilder()
+    builder.partner(VENDOR, "Acme Industrial Supply Ltd").product(1, "RICE", "Rice").product(2, "CUP", "Cup")
+    builder.order(1, "P00700", VENDOR, [dict(product=1, qty=10, price=10.0, tax_rate=0.07), dict(product=2, qty=10, price=10.0, moved=0, tax_rate=0.19)], amount_tax=26.0)
+    document = extraction(number="I-7", date="2024-04-02", po_reference="P00700", vendor_name="Acme Industrial Supply Ltd", currency="EUR",
+                          net=100.0, tax=7.0, total=107.0, lines=[dict(code="RICE", quantity=10, unit_price=10.0, amount=100.0)])
+    catalog = builder.build()
+    assert findings_for(document, catalog) == []
+
+    document.fields["tax"].value, document.fields["total"].value = 19.0, 119.0
+    findings = findings_for(document, catalog)
+    assert kinds(findings) == ["tax_mismatch"]
+    assert findings[0].odoo_value == 7.0

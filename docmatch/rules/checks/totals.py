@@ -56,18 +56,28 @@ def check_arithmetic(context: CheckContext, groups: list[LineGroup]) -> None:
 def odoo_amounts(context: CheckContext, groups: list[LineGroup]) -> tuple[float, float] | None:
     """Return the net and tax Odoo expects for the listed quantities, or None when unknown.
 
-    The net is the order prices of the listed quantities; the tax applies the orders'
-    overall rate. Unknown when a document line is unpaired or the orders carry no tax.
+    The net is the order prices of the listed quantities. The tax applies each order
+    line's own rate (its `price_tax` over its `price_subtotal`), or the orders' overall
+    rate for a line without one. Unknown when a document line is unpaired.
     """
     if not groups or any(pair.issue and pair.issue != "not_an_item" for pair in context.match.pairs):
         return None
-    net = round(sum(group.in_line_unit(group.document_base) * group.order_line.price_unit * (1 - group.order_line.discount / 100.0) for group in groups), 2)
     orders = context.orders
     untaxed = sum(order.amount_untaxed or 0.0 for order in orders)
-    if untaxed <= 0 or any(order.amount_tax is None for order in orders):
-        return None
-    rate = sum(order.amount_tax or 0.0 for order in orders) / untaxed
-    return net, round(net * rate, 2)
+    overall_rate = sum(order.amount_tax or 0.0 for order in orders) / untaxed if untaxed > 0 else None
+    net = tax = 0.0
+    for group in groups:
+        line = group.order_line
+        line_net = group.in_line_unit(group.document_base) * line.price_unit * (1 - line.discount / 100.0)
+        if line.price_tax is not None and line.price_subtotal:
+            rate = line.price_tax / line.price_subtotal
+        elif overall_rate is not None:
+            rate = overall_rate
+        else:
+            return None
+        net += line_net
+        tax += line_net * rate
+    return round(net, 2), round(tax, 2)
 
 
 def check_against_orders(context: CheckContext, groups: list[LineGroup]) -> None:
@@ -83,7 +93,11 @@ def check_against_orders(context: CheckContext, groups: list[LineGroup]) -> None
     rules = context.rules()
     currency = context.currency() or ""
     net = context.amount("net")
-    expected = round(sum(group.in_line_unit(group.document_base) * group.order_line.price_unit * (1 - group.order_line.discount / 100.0) for group in groups), 2)
+    amounts = odoo_amounts(context, groups)
+    if amounts is None:
+        context.passed("net against Odoo", "the expected amounts are not known")
+        return
+    expected, expected_tax = amounts
     if net is not None and rules.total.accepts(net, expected):
         context.confirmed.add("net")
     if net is not None and not rules.total.accepts(net, expected):
@@ -94,33 +108,29 @@ def check_against_orders(context: CheckContext, groups: list[LineGroup]) -> None
             evidence={"orders": [order.name for order in context.orders], "compared": "order prices"},
         )
         return
-    _check_tax(context, net if net is not None else expected)
+    _check_tax(context, net if net is not None else expected, expected_tax)
 
 
-def _check_tax(context: CheckContext, net: float) -> None:
+def _check_tax(context: CheckContext, net: float, expected: float) -> None:
     tax = context.derived_tax if context.derived_tax is not None else context.amount("tax")
     total = context.amount("total")
     if tax is None and total is not None and context.amount("net") is not None:
         # Some layouts print only net and gross; the tax is their difference.
         tax = round(total - net, 2)
-    orders = context.orders
-    untaxed = sum(order.amount_untaxed or 0.0 for order in orders)
-    order_tax = sum(order.amount_tax or 0.0 for order in orders)
-    if tax is None or untaxed <= 0 or any(order.amount_tax is None for order in orders):
+    if tax is None:
         return
     rules = context.rules()
     currency = context.currency() or ""
-    expected = round(net * order_tax / untaxed, 2)
     if rules.tax.accepts(tax, expected):
         context.passed("tax", f"{tax} vs {expected}")
         context.confirmed.add("tax")
         if total is not None and "net" in context.confirmed and rules.total.accepts(net + tax, total):
             context.confirmed.add("total")
         return
-    rate = 100.0 * order_tax / untaxed
+    rate = 100.0 * expected / net if net else 0.0
     context.add(
         FindingKind.TAX_MISMATCH, rules.tax.rule,
-        f"The document's tax {money(tax, currency)} differs from {money(expected, currency)}, the orders' tax rate of {rate:.2f} % on the net {money(net, currency)}.",
+        f"The document's tax {money(tax, currency)} differs from {money(expected, currency)}, the order lines' tax ({rate:.2f} % of the net {money(net, currency)}).",
         rules=rules, tolerance=rules.tax.describe(currency), document_value=tax, odoo_value=expected,
         evidence={"rate_percent": round(rate, 4), "net": net},
     )
