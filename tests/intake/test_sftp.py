@@ -212,3 +212,16 @@ def test_changed_host_key_is_refused(sshd, inbound: Path, tmp_path: Path, intake
 
     with pytest.raises(HostKeyMismatch, match="does not match"):
         poll_sftp_drop(drop_config(sshd, inbound, wrong), intake)
+
+
+def test_hashed_known_hosts_entry_is_accepted(sshd, inbound: Path, tmp_path: Path, intake) -> None:  # type: ignore[no-untyped-def]
+    """Debian's ssh-keyscan -H and HashKnownHosts write hashed host names; they must match too."""
+    (inbound / "hashed.pdf").write_bytes(make_pdf("hashed"))
+    hashed = tmp_path / "known_hosts"
+    hashed.write_text(f"{paramiko.HostKeys.hash_host(f'[127.0.0.1]:{sshd.port}')} ssh-ed25519 {sshd.host_public_key}\n")
+    drop = drop_config(sshd, inbound, hashed, stable_polls=2, stable_seconds=0)
+
+    poll_sftp_drop(drop, intake)
+    report = poll_sftp_drop(drop, intake)
+
+    assert report.new == 1
