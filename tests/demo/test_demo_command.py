@@ -45,12 +45,13 @@ def test_demo_prints_cases_and_a_comparison_line(tmp_path: Path):
 def test_demo_json_output_holds_cases_and_comparison(tmp_path: Path):
     result = CliRunner().invoke(cli, ["demo", "--data", str(sample_data(tmp_path)), "--out", str(tmp_path / "out"), "--json"])
     payload = json.loads(result.stdout)
-    assert payload["documents"] == 3 and len(payload["cases"]) == 3
+    assert payload["documents"] == 3
+    assert len(payload["cases"]) == 3
     assert {entry["document"] for entry in payload["comparison"]} == {f"{name}.pdf" for name in SAMPLE}
     assert all(set(entry) >= {"ok", "missing", "unexpected", "expected", "found"} for entry in payload["comparison"])
 
 
-def test_demo_generates_its_data_when_the_folder_is_empty(tmp_path: Path):
+def test_demo_generates_missing_data(tmp_path: Path):
     data = tmp_path / "fresh"
     result = CliRunner().invoke(cli, ["demo", "--data", str(data), "--out", str(tmp_path / "out"), "--json"])
     assert (data / "odoo" / "version.json").is_file()

@@ -54,7 +54,8 @@ def test_every_model_file_has_the_search_read_shape(path: Path):
 def test_field_names_are_those_of_odoo_17():
     purchase_line, sale_line, move = rows("purchase.order.line")[0], rows("sale.order.line")[0], rows("stock.move")[0]
     assert {"product_uom", "taxes_id", "product_qty", "qty_received", "qty_invoiced", "product_packaging_id", "product_packaging_qty"} <= purchase_line.keys()
-    assert "product_uom_id" not in purchase_line and "tax_ids" not in purchase_line
+    assert "product_uom_id" not in purchase_line
+    assert "tax_ids" not in purchase_line
     assert {"product_uom", "tax_id", "product_uom_qty", "qty_delivered"} <= sale_line.keys()
     assert {"quantity", "picked", "product_uom", "purchase_line_id", "sale_line_id"} <= move.keys()
     assert "quantity_done" not in move
@@ -63,10 +64,12 @@ def test_field_names_are_those_of_odoo_17():
 
 def test_units_carry_the_17_factors():
     units = {unit["name"]: unit for unit in rows("uom.uom")}
-    assert units["Units"]["factor"] == 1.0 and units["Units"]["uom_type"] == "reference"
+    assert units["Units"]["factor"] == 1.0
+    assert units["Units"]["uom_type"] == "reference"
     assert units["Dozens"]["factor"] == pytest.approx(1 / 12)
     assert units["g"]["factor"] == 1000.0
-    assert units["lb"]["factor"] == 2.20462 and units["lb"]["category_id"] == [2, "Weight"]
+    assert units["lb"]["factor"] == 2.20462
+    assert units["lb"]["category_id"] == [2, "Weight"]
     assert all(unit["rounding"] == 0.01 for unit in units.values())
 
 
@@ -78,7 +81,8 @@ def test_catalog_reads_units_packagings_and_vendor_codes(catalog):
     water = next(product for product in catalog.products.values() if product.default_code == "BEV-WATER-075")
     assert sorted(packaging.quantity for packaging in water.packagings) == [12.0, 480.0]
     codes = {info.product_code for info in catalog.supplierinfos if info.partner_id == 7}
-    assert "HT-40110" in codes and len(codes) == 26
+    assert "HT-40110" in codes
+    assert len(codes) == 26
 
 
 def test_catalog_keeps_purchase_and_sale_orders_apart(catalog):
@@ -94,12 +98,16 @@ def test_partial_receipt_leaves_a_backorder(catalog):
     assert flour.qty_moved == 60
     pickings = [picking for picking in rows("stock.picking") if picking["origin"] == "P00005"]
     waiting = [picking for picking in pickings if picking["state"] == "assigned"]
-    assert len(pickings) == 2 and len(waiting) == 1 and waiting[0]["backorder_id"][1] == pickings[0]["name"]
+    assert len(pickings) == 2
+    assert len(waiting) == 1
+    assert waiting[0]["backorder_id"][1] == pickings[0]["name"]
 
 
 def test_duplicate_invoice_is_booked_as_a_vendor_bill(catalog):
     bill = next(bill for bill in catalog.bills.values() if bill.ref == "GL-INV-88213")
-    assert bill.move_type == "in_invoice" and bill.state == "posted" and bill.invoice_origin is None
+    assert bill.move_type == "in_invoice"
+    assert bill.state == "posted"
+    assert bill.invoice_origin is None
 
 
 def test_outgoing_deliveries_carry_tracking_references(catalog):
