@@ -38,6 +38,8 @@ def demo_command(out_dir: Path, data_dir: Path | None, regenerate: bool, as_json
         click.echo(f"generating the demo data in {data}", err=True)
         generate(data)
     pdfs = sorted((data / "documents").glob("*.pdf"))
+    if not pdfs:
+        raise click.ClickException(f"no demo documents in {data / 'documents'}; run docmatch demo --regenerate to build them")
 
     # Process the documents in-process, with a database of the demo's own.
     database = out_dir / "demo.sqlite3"

@@ -66,3 +66,11 @@ def test_full_demo_compares_every_document(tmp_path: Path):
     documents = len(list((FIXTURES / "documents").glob("*.pdf")))
     assert payload["documents"] == documents
     assert result.exit_code == (0 if payload["matching"] == documents else 1)
+
+
+def test_demo_rejects_an_empty_documents_folder(tmp_path: Path):
+    data = tmp_path / "empty"
+    (data / "documents").mkdir(parents=True)
+    result = CliRunner().invoke(cli, ["demo", "--data", str(data), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "docmatch demo --regenerate" in result.output
