@@ -12,7 +12,7 @@ DEFAULT_OUT = Path("docmatch-demo-output")
 
 
 @click.command("demo")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, help="Folder for the JSON and HTML reports and the demo's own database; emptied of earlier demo output first.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, help="Folder for cases.json, report.html and the demo's own SQLite database; a previous demo's files there are replaced.")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Demo data folder with documents/ and odoo/. Defaults to fixtures/demo of the repository, else it is generated into OUT/demo-data.")
 @click.option("--regenerate", is_flag=True, help="Rebuild the demo documents, expected files and Odoo snapshot from code before running.")
 @click.option("--json", "as_json", is_flag=True, help="Print the cases and the comparison as JSON instead of the text summary.")
