@@ -393,6 +393,8 @@ class PairResult:
     found: list[str]
     seconds: float
     error: str | None = None
+    # For a found injected kind with a document line: whether a finding named that line.
+    right_line: bool | None = None
 
 
 @dataclass
@@ -400,6 +402,8 @@ class KindScore:
     injected: int = 0
     found: int = 0
     false_alarms: int = 0
+    on_line: int = 0  # found with the injected line named, where the seed has a line
+    with_line: int = 0  # found where the seed has a line
 
     @property
     def recall(self) -> float | None:
@@ -425,6 +429,9 @@ class SeededReport:
                     continue
                 if kind == result.kind:
                     scores[kind].found += 1
+                    if result.right_line is not None:
+                        scores[kind].with_line += 1
+                        scores[kind].on_line += result.right_line
                 else:
                     scores[kind].false_alarms += 1
         return scores
@@ -444,7 +451,7 @@ class SeededReport:
     def to_json(self) -> dict[str, Any]:
         return {
             "pairs": len(self.results),
-            "scores": {kind: {"injected": score.injected, "found": score.found, "false_alarms": score.false_alarms, "recall": score.recall, "precision": score.precision} for kind, score in self.scores().items()},
+            "scores": {kind: {"injected": score.injected, "found": score.found, "false_alarms": score.false_alarms, "recall": score.recall, "precision": score.precision, "on_seeded_line": score.on_line, "with_seeded_line": score.with_line} for kind, score in self.scores().items()},
             "clean_pairs": len(self.clean),
             "clean_pairs_with_findings": sum(1 for result in self.clean if result.found),
             "findings_on_clean_pairs": sum(len(result.found) for result in self.clean),
@@ -459,9 +466,10 @@ def render_markdown(report: SeededReport) -> str:
     def ratio(value: float | None) -> str:
         return "-" if value is None else f"{value:.2f}"
 
-    lines = ["| kind | injected | found | missed | false alarms | recall | precision |", "|---|---|---|---|---|---|---|"]
+    lines = ["| kind | injected | found | missed | false alarms | recall | precision | on the seeded line |", "|---|---|---|---|---|---|---|---|"]
     for kind, score in report.scores().items():
-        lines.append(f"| {kind} | {score.injected} | {score.found} | {score.injected - score.found} | {score.false_alarms} | {ratio(score.recall)} | {ratio(score.precision)} |")
+        on_line = f"{score.on_line} of {score.with_line}" if score.with_line else "-"
+        lines.append(f"| {kind} | {score.injected} | {score.found} | {score.injected - score.found} | {score.false_alarms} | {ratio(score.recall)} | {ratio(score.precision)} | {on_line} |")
     clean = report.clean
     scans = sum(result.scan for result in report.results)
     seconds = sum(result.seconds for result in report.results)
@@ -471,7 +479,7 @@ def render_markdown(report: SeededReport) -> str:
         seeded = [result for result in group if result.kind]
         hits = sum(1 for result in seeded if result.kind in result.found)
         quiet = sum(1 for result in group if not result.kind and not result.found)
-        lines.append(f"| all kinds, {label} pairs | {len(seeded)} | {hits} | {len(seeded) - hits} | {len(group) - len(seeded) - quiet} clean pairs with findings | {ratio(hits / len(seeded) if seeded else None)} | |")
+        lines.append(f"| all kinds, {label} pairs | {len(seeded)} | {hits} | {len(seeded) - hits} | {len(group) - len(seeded) - quiet} clean pairs with findings | {ratio(hits / len(seeded) if seeded else None)} | | |")
     lines += [
         "",
         f"{len(report.results)} pairs ({scans} printed as scans), {len(clean)} clean: "
@@ -510,7 +518,11 @@ def run_pair(pair: Pair, folder: Path, settings: Any) -> PairResult:
         log.exception("pair %s failed", pair.name)
         return PairResult(pair.name, pair.doc_type, pair.kind, pair.scan, [], time.perf_counter() - started, error=f"{type(exc).__name__}: {exc}")
     found = sorted({finding.kind.value for finding in case.findings})
-    return PairResult(pair.name, pair.doc_type, pair.kind, pair.scan, found, time.perf_counter() - started)
+    seeded_line = pair.spec.findings[0].line if pair.spec.findings else None
+    right_line = None
+    if pair.kind in found and seeded_line is not None:
+        right_line = any(finding.kind.value == pair.kind and finding.line == seeded_line for finding in case.findings)
+    return PairResult(pair.name, pair.doc_type, pair.kind, pair.scan, found, time.perf_counter() - started, right_line=right_line)
 
 
 def evaluate(count: int, seed: int, out: Path, *, clean_share: float = DEFAULT_CLEAN_SHARE, scan_share: float = 0.0, progress: Callable[[int], None] | None = None) -> SeededReport:

@@ -54,4 +54,5 @@ def test_twenty_pairs_run_end_to_end(tmp_path: Path):
     assert set(saved["scores"]) == set(SEEDED_KINDS)
     table = render_markdown(report)
     assert table.startswith("| kind | injected |")
+    assert "on the seeded line" in table
     assert "20 pairs" in table
