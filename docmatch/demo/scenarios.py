@@ -267,6 +267,12 @@ def _references(ledger: Ledger) -> list[DocumentSpec]:
     for printed, line in zip(spec.lines, order.lines, strict=True):
         printed.code = line.product.default_code
     docs.append(_summary(spec, "Clean: the lines carry Brennholt's own item codes, not Alpquell's."))
+
+    # Kilograms billed where the order counted pounds.
+    order = ledger.purchase("prairie", [Item("NUT-PECAN", 200, uom_id=LB_ID)], ordered="2025-03-03 15:00", planned="2025-03-31 12:00")
+    ledger.receive(order, done="2025-04-01 08:00")
+    spec = vendor_invoice([order], name="invoice-prairie-kg-for-lb-en", number="PNC-21077", issued="2025-04-01", layout="modern", language="en")
+    docs.append(_summary(seed_unit(spec, 1, "KG"), "Bills 200 KG of pecans where the order and the receipt say 200 lb."))
     return docs
 
 

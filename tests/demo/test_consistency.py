@@ -19,7 +19,7 @@ import pytest
 from docmatch.eval.seeded import build_pair
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
-# Printed unit codes that mean the order line's own unit in the demo's documents.
+# Printed unit codes of the demo's documents and the Odoo units (uom.uom ids) they stand for.
 PLAIN_UNITS = {"EA": 1, "Stk": 1, "KG": 3, "kg": 3, "L": 11, "l": 11, "LB": 12, "lb": 12, "DZ": 2}
 
 
@@ -45,26 +45,29 @@ class Snapshot:
         self.pickings = {row["name"]: row for row in rows("stock.picking")}
         self.moves = {row["id"]: row for row in rows("stock.move")}
         self.partners = {row["name"]: row["id"] for row in rows("res.partner")}
+        self.units = {row["id"]: row for row in rows("uom.uom")}
 
     def product_id(self, partner_id: int, code: str) -> int:
         if (partner_id, code) in self.codes:
             return self.codes[(partner_id, code)]
         return next(product_id for product_id, row in self.products.items() if row["default_code"] == code)
 
-    def pack_size(self, product_id: int, unit: str) -> float:
-        """Units of the product in one printed unit: 1 for plain units, the packaging quantity for CS, CT, PAL."""
+    def pack_size(self, product_id: int, unit: str, line_unit: int) -> float:
+        """Return how many of the Odoo line's unit one printed unit is (a packaging's quantity for CS, CT, PAL)."""
         if unit in PLAIN_UNITS:
-            return 1.0
+            printed, ordered = self.units[PLAIN_UNITS[unit]], self.units[line_unit]
+            assert printed["category_id"] == ordered["category_id"], f"{unit} does not convert into {ordered['name']}"
+            return ordered["factor"] / printed["factor"]
         names = {"CS": ("Case",), "CT": ("Carton",), "PAL": ("Pallet",)}[unit]
         return next(qty for name, qty in self.packagings[product_id].items() if name.startswith(names))
 
 
-def printed_quantities(snapshot: Snapshot, partner_id: int, lines: list[dict[str, Any]], *, field: str = "quantity") -> dict[int, float]:
-    """Printed quantities per product, converted into the unit of the Odoo line."""
+def printed_quantities(snapshot: Snapshot, partner_id: int, lines: list[dict[str, Any]], units: dict[int, int], *, field: str = "quantity") -> dict[int, float]:
+    """Return the printed quantities per product, converted into the unit of its Odoo line (`units`)."""
     totals: dict[int, float] = defaultdict(float)
     for line in lines:
         product_id = snapshot.product_id(partner_id, line["code"])
-        totals[product_id] += abs(line[field]) * snapshot.pack_size(product_id, line["uom"])
+        totals[product_id] += round(abs(line[field]) * snapshot.pack_size(product_id, line["uom"], units[product_id]), 6)
     return dict(totals)
 
 
@@ -72,16 +75,18 @@ def check_invoice(snapshot: Snapshot, expected: dict[str, Any]) -> None:
     vendor = snapshot.partners[expected["fields"]["vendor_name"]]
     open_to_bill: dict[int, float] = defaultdict(float)
     prices: dict[int, float] = {}
+    units: dict[int, int] = {}
     for name in expected["matched"]:
         for line_id in snapshot.orders[name]["order_line"]:
             line = snapshot.purchase_lines[line_id]
             open_to_bill[line["product_id"][0]] += line["qty_received"] - line["qty_invoiced"]
             prices[line["product_id"][0]] = line["price_unit"]
-    billed = printed_quantities(snapshot, vendor, expected["lines"])
+            units[line["product_id"][0]] = line["product_uom"][0]
+    billed = printed_quantities(snapshot, vendor, expected["lines"], units)
     assert billed == {product: quantity for product, quantity in open_to_bill.items() if quantity}
     for line in expected["lines"]:
         product_id = snapshot.product_id(vendor, line["code"])
-        assert line["unit_price"] == pytest.approx(prices[product_id] * snapshot.pack_size(product_id, line["uom"]))
+        assert line["unit_price"] == pytest.approx(prices[product_id] * snapshot.pack_size(product_id, line["uom"], units[product_id]))
 
 
 def check_credit_note(snapshot: Snapshot, expected: dict[str, Any]) -> None:
@@ -89,11 +94,12 @@ def check_credit_note(snapshot: Snapshot, expected: dict[str, Any]) -> None:
     (name,) = expected["matched"]
     lines = [snapshot.purchase_lines[line_id] for line_id in snapshot.orders[name]["order_line"]]
     over_billed = {line["product_id"][0]: line["qty_invoiced"] - line["qty_received"] for line in lines}
-    assert printed_quantities(snapshot, vendor, expected["lines"]) == over_billed
+    units = {line["product_id"][0]: line["product_uom"][0] for line in lines}
+    assert printed_quantities(snapshot, vendor, expected["lines"], units) == over_billed
     prices = {line["product_id"][0]: line["price_unit"] for line in lines}
     for line in expected["lines"]:
         product_id = snapshot.product_id(vendor, line["code"])
-        assert line["unit_price"] == pytest.approx(prices[product_id] * snapshot.pack_size(product_id, line["uom"]))
+        assert line["unit_price"] == pytest.approx(prices[product_id] * snapshot.pack_size(product_id, line["uom"], units[product_id]))
 
 
 def check_customer_order(snapshot: Snapshot, expected: dict[str, Any]) -> None:
@@ -101,7 +107,8 @@ def check_customer_order(snapshot: Snapshot, expected: dict[str, Any]) -> None:
     order = snapshot.orders[name]
     assert order["client_order_ref"] == expected["fields"]["number"]
     lines = {snapshot.sale_lines[line_id]["product_id"][0]: snapshot.sale_lines[line_id] for line_id in order["order_line"]}
-    printed = printed_quantities(snapshot, 0, expected["lines"])
+    units = {product: line["product_uom"][0] for product, line in lines.items()}
+    printed = printed_quantities(snapshot, 0, expected["lines"], units)
     assert printed == {product: line["product_uom_qty"] for product, line in lines.items()}
     for line in expected["lines"]:
         assert line["unit_price"] == lines[snapshot.product_id(0, line["code"])]["price_unit"]
@@ -113,10 +120,12 @@ def check_outgoing_paper(snapshot: Snapshot, expected: dict[str, Any]) -> None:
     assert picking["state"] == "done"
     assert picking["picking_type_code"] == "outgoing"
     assert picking["carrier_tracking_ref"] == expected["fields"]["tracking_number"]
-    moved = {snapshot.moves[move_id]["product_id"][0]: snapshot.moves[move_id]["quantity"] for move_id in picking["move_ids"]}
-    assert printed_quantities(snapshot, 0, expected["lines"]) == moved
+    moves = [snapshot.moves[move_id] for move_id in picking["move_ids"]]
+    moved = {move["product_id"][0]: move["quantity"] for move in moves}
+    units = {move["product_id"][0]: move["product_uom"][0] for move in moves}
+    assert printed_quantities(snapshot, 0, expected["lines"], units) == moved
     if expected["doc_type"] == "proof_of_delivery":
-        assert printed_quantities(snapshot, 0, expected["lines"], field="received_quantity") == moved
+        assert printed_quantities(snapshot, 0, expected["lines"], units, field="received_quantity") == moved
         assert all(line["damaged_quantity"] == 0 for line in expected["lines"])
 
 
@@ -126,8 +135,10 @@ def check_delivery_note(snapshot: Snapshot, expected: dict[str, Any]) -> None:
     receipts = [picking for picking in snapshot.pickings.values() if picking["origin"] == name and picking["state"] == "done" and picking["picking_type_code"] == "incoming"]
     delivered = expected["fields"]["delivery_date"]
     (receipt,) = [picking for picking in receipts if picking["date_done"].startswith(delivered)]
-    moved = {snapshot.moves[move_id]["product_id"][0]: snapshot.moves[move_id]["quantity"] for move_id in receipt["move_ids"]}
-    assert printed_quantities(snapshot, vendor, expected["lines"]) == moved
+    moves = [snapshot.moves[move_id] for move_id in receipt["move_ids"]]
+    moved = {move["product_id"][0]: move["quantity"] for move in moves}
+    units = {move["product_id"][0]: move["product_uom"][0] for move in moves}
+    assert printed_quantities(snapshot, vendor, expected["lines"], units) == moved
 
 
 CHECKS = {
