@@ -43,7 +43,10 @@ AMOUNT_TOLERANCE = 0.011
 
 _ID_STRIP = " :;,.()[]"
 # A label followed by one of these words names another field ("Order date", "Invoice address").
-_LABEL_EXTENDERS = {"date", "datum", "fecha", "data", "dated", "address", "adresse", "adres", "direccion", "indirizzo", "period", "periode", "type"}
+_LABEL_EXTENDERS = {
+    "date", "datum", "fecha", "data", "dated", "address", "adresse", "adres", "direccion", "indirizzo", "period", "periode", "type",
+    "vat", "tax", "ust", "ust-idnr", "tva", "btw", "iva", "id", "email", "e-mail", "phone", "tel", "fax", "contact", "kontakt",
+}
 _LIST_WORDS = {"/", "&", "+", "and", "und", "et", "en", "y", "e"}
 _TIME_RE = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
 _DATE_LIKE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{2,4}$")
@@ -234,7 +237,8 @@ def read_name(words: list[Word]) -> Candidate | None:
     if raw.rstrip().endswith(":"):
         # "Nummer:" is the next label, not a name.
         return None
-    text = raw.strip(" :,")
+    # "Beispiel Lager AG | Feldstraße 39 | 54321 Hithausen": the name is the first part.
+    text = re.split(r"\s*[·|•●]\s*", raw)[0].strip(" :,")
     if sum(char.isalpha() for char in text) < 2 or len(text) > 120:
         return None
     if fold_phrase(text) in _ALL_LABELS:

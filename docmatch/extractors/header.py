@@ -24,7 +24,17 @@ from docmatch.extractors.fields import (
 )
 from docmatch.extractors.patterns import find_order_references
 from docmatch.extractors.rows import Row
-from docmatch.extractors.vocabulary import CURRENCY_LABELS, CURRENCY_SYMBOLS, DOC_TYPE_TITLES, FIELD_LABELS, ISO_CURRENCIES, NAME_LABELS, fold_token, number_labels
+from docmatch.extractors.vocabulary import (
+    CURRENCY_LABELS,
+    CURRENCY_SYMBOLS,
+    DELIVERY_ADDRESS_LABELS,
+    DOC_TYPE_TITLES,
+    FIELD_LABELS,
+    ISO_CURRENCIES,
+    NAME_LABELS,
+    fold_token,
+    number_labels,
+)
 from docmatch.extractors.words import Word
 from docmatch.models import ExtractedField, FieldFlag
 
@@ -44,6 +54,9 @@ ISSUER_ROLES = {
 LOGISTICS_TYPES = frozenset({"bill_of_lading", "proof_of_delivery", "delivery_note"})
 # The recipient's name starts within this many points of the sender line's left edge.
 SENDER_LINE_ALIGN = 12.0
+# The sender line lies among the first rows of page one.
+SENDER_LINE_ROWS = 40
+SENDER_LINE_CONFIDENCE = 0.85
 RECIPIENT_CONFIDENCE = 0.8
 # Certainty of a date read beside the document number without a label.
 UNLABELLED_DATE_CONFIDENCE = 0.8
@@ -57,6 +70,8 @@ _DAY_FIRST_SIGNALS = re.compile(
 )
 _VAT_RE = re.compile(r"\b(ATU\d{8}|BE[01]\d{9}|DE\d{9}|FR[0-9A-Z]{2}\d{9}|NL\d{9}B\d{2}|ES[0-9A-Z]\d{7}[0-9A-Z]|IT\d{11}|GB\d{9}(?:\d{3})?|LU\d{8}|PL\d{10}|DK\d{8}|SE\d{12}|CHE\d{9}(?:MWST|TVA|IVA)?)\b")
 _SIGNS = ("€", "£", "¥", "₹")
+# What separates the parts of a sender line: "·", "|", "•", "●" or a spaced dash.
+_SENDER_SEPARATORS = re.compile(r"\s*[·|•●]\s*|\s+[-–]\s+")
 _CUSTOMER_VAT_LABELS = {"customer vat", "your vat", "ihre ust", "kunden ust", "ust-idnr des kunden", "tva client", "btw klant", "buyer vat"}
 
 
@@ -95,15 +110,17 @@ def read_header(rows: list[Row], *, table_rows: set[int], doc_type: str, languag
 
     # Parties: the letterhead is the issuer, who is the vendor on an invoice, the buyer
     # on a purchase order and the carrier on a bill of lading or proof of delivery.
-    letterhead = _letterhead_name(rows)
     fields["vendor_name"] = _party_name(rows, "vendor_name", skip=skip)
     fields["customer_name"] = _party_name(rows, "customer_name", skip=skip)
     fields["carrier"] = read_labelled_field(rows, "carrier", read_name, skip=skip)
     issuer_role, addressee_role = ISSUER_ROLES.get(doc_type, ("vendor_name", "customer_name"))
-    fields[issuer_role] = fields[issuer_role] or letterhead
-    issuer = fields[issuer_role]
-    if fields[addressee_role] is None and issuer is not None:
-        fields[addressee_role] = _recipient_below_sender_line(rows, str(issuer.value))
+    sender = _sender_line(rows)
+    fields[issuer_role] = fields[issuer_role] or (sender[1] if sender else None) or _letterhead_name(rows)
+    if fields[addressee_role] is None and sender is not None:
+        fields[addressee_role] = _recipient_below(rows, sender[0])
+    if fields["customer_name"] is None:
+        # Last, the delivery address: the goods' recipient, usually the customer itself.
+        fields["customer_name"] = _party_name(rows, "customer_name", skip=skip, labels=DELIVERY_ADDRESS_LABELS)
     fields["remarks"] = read_labelled_field(rows, "remarks", read_text, skip=skip)
     fields.update(_vat_numbers(rows))
 
@@ -210,9 +227,12 @@ def _order_references(rows: list[Row], labelled: Candidate | None, *, skip: set[
 # --- parties --------------------------------------------------------------------------
 
 
-def _party_name(rows: list[Row], name: str, *, skip: set[int]) -> Candidate | None:
+def _party_name(rows: list[Row], name: str, *, skip: set[int], labels: tuple[tuple[str, ...], ...] | None = None) -> Candidate | None:
     """The name under a party label, or in the "Name:" line of a party section ("Seller / Name: ...")."""
-    for hit in find_labels(rows, FIELD_LABELS[name], skip=skip):
+    for hit in find_labels(rows, labels or FIELD_LABELS[name], skip=skip):
+        if not _stands_as_label(rows[hit.row_index], hit.end):
+            # "Invoice to pay by transfer ..." is a sentence, not the "Invoice to" label.
+            continue
         for row in rows[hit.row_index + 1 : hit.row_index + SECTION_ROWS]:
             name_hits = [other for other in find_labels([row], NAME_LABELS)]
             if name_hits:
@@ -225,23 +245,59 @@ def _party_name(rows: list[Row], name: str, *, skip: set[int]) -> Candidate | No
     return None
 
 
-def _recipient_below_sender_line(rows: list[Row], vendor: str) -> Candidate | None:
-    """The first line of the address window under the sender line ("Hansa GmbH · Street 12 · City")."""
-    for index, row in enumerate(rows[:40]):
-        text = row.text
-        if vendor.lower() not in text.lower() or not any(mark in text for mark in "·|•"):
+def _sender_line(rows: list[Row]) -> tuple[int, Candidate] | None:
+    """Find the sender line above the address window ("Hansa GmbH · Street 12 · 20457 Hamburg").
+
+    Returns its row index and the sender's name, the text before the first separator.
+    """
+    first_page = [row for row in rows[:SENDER_LINE_ROWS] if row.page == rows[0].page]
+    page_bottom = max((row.bottom for row in first_page), default=0.0)
+    for index, row in enumerate(first_page):
+        if row.top > page_bottom * 0.5:
+            break
+        if len(_SENDER_SEPARATORS.split(row.text)) < 3 or not any(char.isdigit() for char in row.text):
             continue
-        for below in rows[index + 1 : index + 3]:
-            if below.page != row.page:
-                break
-            first = next((cell for cell in below.cells if abs(cell.x0 - row.words[0].x0) < SENDER_LINE_ALIGN), None)
-            candidate = read_name(first.words) if first else None
-            if candidate is not None:
-                candidate.page = below.page
-                candidate.confidence = RECIPIENT_CONFIDENCE
-                return candidate
-        return None
+        words = _words_before_separator(row.words)
+        name = " ".join(word.text for word in words).strip(" ,")
+        if sum(char.isalpha() for char in name) >= 3:
+            return index, Candidate(name, words, row.page, SENDER_LINE_CONFIDENCE)
     return None
+
+
+def _words_before_separator(words: list[Word]) -> list[Word]:
+    before: list[Word] = []
+    for word in words:
+        if _SENDER_SEPARATORS.fullmatch(word.text) or word.text in {"-", "–"}:
+            break
+        if any(mark in word.text for mark in "·|•●"):
+            head = re.split(r"[·|•●]", word.text)[0]
+            if head:
+                before.append(Word(head, word.x0, word.top, word.x0 + (word.x1 - word.x0) * len(head) / len(word.text), word.bottom, word.confidence, word.font, word.size))
+            break
+        before.append(word)
+    return before
+
+
+def _recipient_below(rows: list[Row], index: int) -> Candidate | None:
+    """The first line of the address window under the sender line at `index`."""
+    anchor = rows[index]
+    for below in rows[index + 1 : index + 3]:
+        if below.page != anchor.page:
+            break
+        first = next((cell for cell in below.cells if abs(cell.x0 - anchor.words[0].x0) < SENDER_LINE_ALIGN), None)
+        candidate = read_name(first.words) if first else None
+        if candidate is not None and not _SENDER_SEPARATORS.search(candidate.value):  # type: ignore[arg-type]
+            candidate.page = below.page
+            candidate.confidence = RECIPIENT_CONFIDENCE
+            return candidate
+    return None
+
+
+def _stands_as_label(row: Row, end: int) -> bool:
+    """Whether a party label ends its cell or with a colon, as labels do."""
+    last = row.words[end - 1]
+    cell = next(cell for cell in row.cells if last in cell.words)
+    return cell.words[-1] is last or last.text.endswith(":") or (end < len(row.words) and row.words[end].text == ":")
 
 
 def _letterhead_name(rows: list[Row]) -> Candidate | None:
@@ -259,7 +315,7 @@ def _letterhead_name(rows: list[Row]) -> Candidate | None:
         for cell in row.cells:
             tokens = tuple(fold_token(word.text) for word in cell.words)
             text = cell.text
-            if tokens[:1] and any(tokens[: len(phrase)] == phrase for phrase in titles) or sum(char.isalpha() for char in text) < 3:
+            if tokens[:1] and any(tokens[: len(phrase)] == phrase for phrase in titles) or sum(char.isalpha() for char in text) < 3 or text.startswith("#"):
                 continue
             size = median(word.bottom - word.top for word in cell.words)
             if size > body * 1.15 and (best is None or size > best[0]):

@@ -108,7 +108,7 @@ FIELD_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
     "customer_number": _phrases("customer no", "customer number", "customer id", "account number", "account no", "kundennummer", "kunden no", "numero client", "client no", "klantnummer", "numero de cliente"),
     "vendor_name": _phrases("shipper", "versender", "absender", "expediteur", "afzender", "remitente", "mittente", "seller", "supplier", "vendor", "from", "lieferant", "verkäufer", "rechnungssteller", "rechnungsersteller", "fournisseur", "vendeur", "leverancier", "verkoper", "proveedor", "vendedor", "fornitore"),
     "customer_name": _phrases(
-        "bill to", "deliver to", "delivery address", "lieferanschrift", "lieferadresse", "adresse de livraison", "afleveradres", "consignee", "empfanger", "warenempfanger", "geadresseerde", "destinatario merce", "billed to", "invoice to", "sold to", "customer", "customer name", "buyer", "client", "ship to", "invoice address",
+        "bill to", "consignee", "empfanger", "warenempfanger", "geadresseerde", "destinatario merce", "billed to", "invoice to", "sold to", "customer", "customer name", "buyer", "client", "ship to", "invoice address",
         "invoice and shipping address", "rechnungsempfänger", "rechnungsadresse", "kunde", "käufer", "auftraggeber", "empfänger",
         "facturé à", "facture a", "adresse de facturation", "acheteur", "destinataire", "factuuradres", "klant", "koper",
         "facturar a", "cliente", "comprador", "destinatario", "intestatario",
@@ -138,6 +138,9 @@ def number_labels(doc_type: str) -> tuple[tuple[str, ...], ...]:
         own -= set(DELIVERY_NUMBER_LABELS)
     return tuple(sorted(own, key=len, reverse=True))
 
+
+# Where the goods go: read as the customer only when nothing better names it.
+DELIVERY_ADDRESS_LABELS = _phrases("deliver to", "delivery address", "lieferanschrift", "lieferadresse", "adresse de livraison", "afleveradres", "direccion de entrega")
 
 # The line of a party section that holds its name.
 NAME_LABELS = _phrases("name", "firma", "firmenname", "company", "company name", "nom", "raison sociale", "naam", "bedrijfsnaam", "nombre", "razon social", "ragione sociale")

@@ -20,6 +20,10 @@ KNOWN_MISSES = {
     ("azure-docintel-samples/Invoice-6.pdf", "net"): "'$10,375' may be 10.375 or 10375 and nothing printed settles it",
     ("invoice2data/SammyMaystoneLinesTest.pdf", "number"): "the number sits under the title with only '#' before it",
     ("zugferd-corpus/EN16931_Einfach.pdf", "customer_name"): "the buyer's section heading is followed by a 'Nummer:' line first",
+    ("invoice2data/SammyMaystoneLinesTest.pdf", "vendor_name"): "the sender's name is printed in body size with no label or sender line",
+    ("invoice2data/camelot-bol100649863.pdf", "vendor_name"): "the sender's name is printed in body size with no label or sender line",
+    ("invoice2data/coolblue1.pdf", "vendor_name"): "a larger slogan beside the letterhead is taken for the sender",
+    ("invoice2data/coolblue1.pdf", "customer_name"): "the address window has no label and no sender line above it",
 }
 # Line items not all found yet: document -> lines found of those expected.
 KNOWN_LINE_GAPS = {
@@ -68,7 +72,7 @@ def test_printed_fields_match_the_values_read_by_hand(expected_path: Path, extra
     wrong = {
         name: (value, extraction.value(name))
         for name, value in expected["fields"].items()
-        if (document, name) not in KNOWN_MISSES and not values_equal(value, extraction.value(name))
+        if (document, name) not in KNOWN_MISSES and not values_equal(value, extraction.value(name), name=name)
     }
     assert wrong == {}
 
@@ -87,7 +91,7 @@ def test_printed_line_items_match_the_values_read_by_hand(expected_path: Path, e
 
 def test_known_misses_are_still_missed(extractions) -> None:  # type: ignore[no-untyped-def]
     """A known miss that starts to pass should leave the list, so the list stays true."""
-    fixed = [key for key in KNOWN_MISSES if values_equal(_expected_value(*key), extractions[key[0]][1].value(key[1]))]
+    fixed = [key for key in KNOWN_MISSES if values_equal(_expected_value(*key), extractions[key[0]][1].value(key[1]), name=key[1])]
     assert fixed == []
 
 
