@@ -54,7 +54,7 @@ def match_document(extraction: Extraction, catalog: Catalog) -> MatchResult:
     partner = resolve_partner(extraction, index)
 
     # What it cites.
-    resolved = _resolve_references(extraction, catalog, index, result)
+    resolved = _resolve_references(extraction, catalog, index, result, partner.partner_id)
 
     # Keep the partner's own records; another partner's are reported, not matched.
     partner_id, own = _keep_partner_records(partner, resolved, catalog, result)
@@ -77,8 +77,8 @@ def match_document(extraction: Extraction, catalog: Catalog) -> MatchResult:
     return result
 
 
-def _resolve_references(extraction: Extraction, catalog: Catalog, index: MatchIndex, result: MatchResult) -> list[ResolvedReference]:
-    resolver = ReferenceResolver(catalog, index)
+def _resolve_references(extraction: Extraction, catalog: Catalog, index: MatchIndex, result: MatchResult, partner_id: int | None) -> list[ResolvedReference]:
+    resolver = ReferenceResolver(catalog, index, partner_id=partner_id)
     resolved: list[ResolvedReference] = []
     for printed in printed_references(extraction):
         result.references_found.append(printed)

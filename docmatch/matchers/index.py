@@ -59,6 +59,7 @@ class MatchIndex:
     orders_by_partner_ref: Keyed = field(default_factory=dict)
     orders_by_origin: Keyed = field(default_factory=dict)
     orders_by_partner: Keyed = field(default_factory=dict)
+    orders_by_number: dict[int, list[int]] = field(default_factory=dict)
     pickings_by_name: Keyed = field(default_factory=dict)
     pickings_by_name_confusable: Keyed = field(default_factory=dict)
     pickings_by_origin: Keyed = field(default_factory=dict)
@@ -72,6 +73,7 @@ class MatchIndex:
     vendor_codes_confusable: dict[tuple[int, str], list[int]] = field(default_factory=dict)
     vendor_names: dict[int, dict[int, str]] = field(default_factory=dict)
     vendor_code_keys: dict[tuple[int, int], list[str]] = field(default_factory=dict)
+    vendor_code_partners: Keyed = field(default_factory=dict)
     products_by_code: Keyed = field(default_factory=dict)
     products_by_code_confusable: Keyed = field(default_factory=dict)
     products_by_barcode: Keyed = field(default_factory=dict)
@@ -161,6 +163,7 @@ def _index_products(catalog: Catalog, index: MatchIndex) -> None:
             _add(index.vendor_codes_confusable, (commercial, confusable_key(info.product_code)) if info.product_code else None, product_id)
             if info.product_code:
                 index.vendor_code_keys.setdefault((commercial, product_id), []).append(code_key(info.product_code))
+                _add(index.vendor_code_partners, code_key(info.product_code), commercial)
             if info.product_name:
                 index.vendor_names.setdefault(commercial, {})[product_id] = info.product_name
 
@@ -177,6 +180,9 @@ def _index_orders(catalog: Catalog, index: MatchIndex) -> None:
         for part in split_list(order.origin):
             _add(index.orders_by_origin, code_key(part), order.id)
         _add(index.orders_by_partner, index.commercial(catalog, order.partner_id), order.id)
+        digits = "".join(char for char in order.name if char.isdigit())
+        if digits:
+            _add(index.orders_by_number, int(digits), order.id)
 
 
 def _index_stock(catalog: Catalog, index: MatchIndex) -> None:

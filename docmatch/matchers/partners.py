@@ -17,7 +17,7 @@ from stdnum.exceptions import ValidationError
 from stdnum.util import get_cc_module
 
 from docmatch.matchers.index import MatchIndex, vat_key
-from docmatch.matchers.normalize import email_domain, name_key
+from docmatch.matchers.normalize import code_key, email_domain, name_key
 from docmatch.models import Extraction
 
 log = logging.getLogger(__name__)
@@ -96,8 +96,29 @@ def resolve_partner(extraction: Extraction, index: MatchIndex) -> PartnerMatch:
             log.debug("partner %s found on the %s side by %s", partner_id, side, method)
             return PartnerMatch(partner_id, method, name, side)
     printed = next((value for value in (_side_values(extraction, side)[1] for side in sides) if value and name_key(value) not in index.company_name_keys), None)
-    log.debug("no partner found from the document's names, VAT numbers or addresses")
+    by_codes = _by_vendor_codes(extraction, index)
+    if by_codes is not None:
+        log.debug("partner %s found by the vendor codes on the lines", by_codes)
+        return PartnerMatch(by_codes, "vendor_codes", printed, None)
+    log.debug("no partner found from the document's names, VAT numbers, addresses or vendor codes")
     return PartnerMatch(None, None, printed, None)
+
+
+def _by_vendor_codes(extraction: Extraction, index: MatchIndex) -> int | None:
+    """Return the one vendor whose own product codes the lines print, when most lines agree."""
+    votes: dict[int, int] = {}
+    coded = 0
+    for line in extraction.lines:
+        partners = index.vendor_code_partners.get(code_key(line.code)) if line.code else None
+        if not partners:
+            continue
+        coded += 1
+        for partner_id in partners:
+            votes[partner_id] = votes.get(partner_id, 0) + 1
+    ranked = sorted(votes.items(), key=lambda item: -item[1])
+    if not ranked or ranked[0][1] * 2 <= coded or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
 
 
 def _by_vat(vat: str | None, index: MatchIndex) -> tuple[int, str] | None:

@@ -112,9 +112,10 @@ def _strip_labels(piece: str) -> str:
 class ReferenceResolver:
     """Looks printed references up in the index of one catalog."""
 
-    def __init__(self, catalog: Catalog, index: MatchIndex) -> None:
+    def __init__(self, catalog: Catalog, index: MatchIndex, *, partner_id: int | None = None) -> None:
         self.catalog = catalog
         self.index = index
+        self.partner_id = partner_id
 
     def resolve(self, printed: str, *, kinds: tuple[str, ...]) -> list[ResolvedReference]:
         """Return the records the printed reference resolves to (empty when none)."""
@@ -145,7 +146,24 @@ class ReferenceResolver:
                 return found
 
         # OCR look-alikes: only a single candidate counts.
-        return self._confusable(part, kinds)
+        found = self._confusable(part, kinds)
+        if found:
+            return found
+
+        # A scan that lost the prefix ("00017"): only the known partner's orders count.
+        return self._number_of_partner_order(part, kinds)
+
+    def _number_of_partner_order(self, printed: str, kinds: tuple[str, ...]) -> list[ResolvedReference]:
+        digits = printed.strip()
+        if "order" not in kinds or self.partner_id is None or not digits.isdigit() or len(digits) < 3:
+            return []
+        orders = [self.catalog.orders[order_id] for order_id in self.index.orders_by_number.get(int(digits), [])]
+        mine = [order for order in orders if self.index.commercial(self.catalog, order.partner_id) == self.partner_id]
+        if len(mine) != 1:
+            return []
+        order = mine[0]
+        record = OdooRef(model=order.model, id=order.id, name=order.name)
+        return [self._resolved(printed, record, order.partner_id, "order_number", f"reference {printed!r} read as {order.name} (digits only, the partner's order)")]
 
     def _exact(self, printed: str, key: str, kinds: tuple[str, ...], *, note: str | None = None) -> list[ResolvedReference]:
         if not key:

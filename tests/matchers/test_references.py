@@ -100,3 +100,16 @@ def test_open_order_found_by_its_products_when_no_reference_is_printed(catalog):
     result = match_document(extraction(vendor_name="Acme Industrial Supply Ltd", lines=[dict(code="NUT-M8", quantity=100), dict(code="WSH-M8", quantity=100)]), catalog)
     assert [record.name for record in result.records] == ["P00018"]
     assert any("by the products" in note for note in result.notes)
+
+
+def test_reference_that_lost_its_prefix_resolves_within_the_partners_orders():
+    builder = CatalogBuilder()
+    builder.partner(VENDOR_A, "Hansa Trockenwaren GmbH").partner(VENDOR_B, "Beta Parts GmbH").product(1, "RICE", "Rice")
+    builder.vendor_code(VENDOR_A, 1, "HT-41030")
+    builder.order(1, "P00002", VENDOR_A, [dict(product=1, qty=38, price=7.2)]).order(2, "S00002", VENDOR_B, [dict(product=1, qty=1, price=9.0)], kind="sale")
+    # A scan read "nvoice" for the vendor and "00002" for the order.
+    document = extraction(po_reference="00002", vendor_name="nvoice", method="ocr", lines=[dict(code="HT-41030", quantity=38, unit_price=7.2)])
+    result = match_document(document, builder.build())
+    assert result.partner_method == "vendor_codes"
+    assert [record.name for record in result.records] == ["P00002"]
+    assert any("digits only" in note for note in result.notes)

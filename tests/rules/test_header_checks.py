@@ -185,3 +185,16 @@ def test_doubtful_line_that_pairs_and_agrees_needs_no_review(catalog):
     assert findings_for(document, catalog) == []
     document.lines[0].code = "ZZZ-404"
     assert sorted(kinds(findings_for(document, catalog))) == ["line_missing", "needs_review", "unknown_product"]
+
+
+def test_document_without_any_line_is_one_question(catalog):
+    document = extraction("delivery_note", number="DN-1", date="2024-04-03", po_reference="P00018", vendor_name="Acme Industrial Supply Ltd")
+    findings = findings_for(document, catalog)
+    assert kinds(findings) == ["needs_review"]
+    assert findings[0].rule == "review.lines"
+
+
+def test_doubtful_printed_name_is_no_partner_evidence(catalog):
+    document = extraction(number="X-2", date="2024-04-03", po_reference="P00019", vendor_name="Lieferschein-Nr.", currency="EUR",
+                          flags={"vendor_name": ["low_confidence"]}, lines=[dict(code="FLG-DN50", quantity=1, unit_price=5.0)])
+    assert findings_for(document, catalog) == []

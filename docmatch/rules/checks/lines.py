@@ -320,6 +320,15 @@ def check_missing_lines(context: CheckContext) -> None:
     doc_type = context.extraction.doc_type
     if doc_type in ("credit_note",):
         return
+    if not context.extraction.lines:
+        # No line was read at all: one question, not a "missing" finding per order line.
+        context.add(
+            FindingKind.NEEDS_REVIEW,
+            "review.lines",
+            f"No line items could be read from the document; it cites {', '.join(record.name for record in context.match.records)}. Please compare the lines by hand.",
+            evidence={"order_lines": len(context.match.unpaired_odoo_lines)},
+        )
+        return
     reserved = _lines_under_review(context)
     for reference in context.match.unpaired_odoo_lines:
         kind = "purchase" if reference.model.startswith("purchase") else "sale"

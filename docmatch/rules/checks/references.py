@@ -62,6 +62,10 @@ def _check_printed_partner(context: CheckContext) -> None:
     printed = _printed_partner(context)
     if not printed:
         return
+    if _printed_partner_doubtful(context):
+        # A doubtful reading of the name is no evidence of another partner; it goes to review.
+        context.passed("printed partner", "the printed name is a doubtful reading")
+        return
     score = name_similarity(printed, context.match.partner.name)
     if score >= UNLIKE_NAME_SCORE:
         context.passed("printed partner", f"name similarity {score:.0f} with the order's partner")
@@ -78,8 +82,19 @@ def _check_printed_partner(context: CheckContext) -> None:
 
 
 def _codes_confirm_partner(context: CheckContext) -> bool:
-    """True when a line paired by the partner's own product code: only that partner prints those codes."""
-    return any(pair.odoo_line is not None and pair.method in ("vendor_code", "learned") for pair in context.match.pairs)
+    """Tell whether the lines vouch for the partner.
+
+    They do when a line paired by the partner's own product code (only that partner
+    prints those codes), or when the printed name is a doubtful reading and every line
+    paired with the cited order without any issue.
+    """
+    pairs = context.match.pairs
+    if any(pair.odoo_line is not None and pair.method in ("vendor_code", "learned") for pair in pairs):
+        return True
+    name_doubtful = any(
+        context.extraction.fields[name].flags for name in ("vendor_name", "customer_name") if name in context.extraction.fields
+    )
+    return name_doubtful and bool(pairs) and all(pair.odoo_line is not None and pair.issue is None for pair in pairs)
 
 
 def check_duplicates(context: CheckContext) -> None:
@@ -136,6 +151,12 @@ def _same_partner(first: str | None, second: str | None) -> bool:
     if not first or not second:
         return False
     return name_key(first) == name_key(second) or name_similarity(first, second) >= SAME_PARTNER_SCORE
+
+
+def _printed_partner_doubtful(context: CheckContext) -> bool:
+    side = "customer_name" if context.extraction.doc_type in ("purchase_order", "bill_of_lading", "proof_of_delivery") else "vendor_name"
+    field = context.extraction.fields.get(side)
+    return bool(field and field.flags)
 
 
 def _printed_partner(context: CheckContext) -> str | None:
