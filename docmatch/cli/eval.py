@@ -28,7 +28,7 @@ SHARED_CORPUS = Path("../shared/corpus")
 
 @click.group("eval")
 def eval_group() -> None:
-    """Measure docmatch against documents with known answers."""
+    """Measure docmatch against documents with known results."""
 
 
 @click.command("extraction")

@@ -153,7 +153,7 @@ def score_document(label: str, extraction: Extraction, expected: dict[str, Any])
 def values_equal(expected: Any, got: Any, *, name: str = "") -> bool:
     """Amounts within half a cent; text ignoring case, spaces and punctuation.
 
-    A party name also counts when one holds the other ("Au bon moulin" in "Au bon
+    A party name also counts when one contains the other ("Au bon moulin" in "Au bon
     moulin SARL"), since legal forms and departments come and go on a page.
     """
     if expected is None or got is None:
@@ -220,7 +220,7 @@ KEY_FIELDS = ("number", "date", "vendor_name", "customer_name", "po_reference", 
 
 @dataclass
 class CorpusRow:
-    """What extraction made of one corpus document, without expected values."""
+    """The outcome of extracting one corpus document, without expected values."""
 
     file: str
     manifest_type: str

@@ -27,7 +27,7 @@ __all__ = ["EncryptedDocument", "HeaderHints", "UnreadableDocument", "extract_fi
 def extract_file(path: str | Path, *, settings: Settings | None = None, hints: HeaderHints | None = None, use_embedded: bool = True) -> Extraction:
     """Return the extraction of the PDF or image at `path`.
 
-    `hints` carries what a vendor profile knows (date order, currency); `use_embedded`
+    `hints` carries what a vendor profile states (date order, currency); `use_embedded`
     turns the comparison with embedded e-invoice XML on or off.
 
     Raises:

@@ -103,7 +103,7 @@ def _phrase_weight(row: Row, phrase: tuple[str, ...], body_size: float, page_bot
 
 
 def _stands_alone(row: Row, index: int, size: int) -> bool:
-    """Whether the phrase fills its cell, allowing a number after it ("Invoice SAJ/2017/002")."""
+    """Return whether the phrase fills its cell, allowing a number after it ("Invoice SAJ/2017/002")."""
     first = row.words[index]
     for cell in row.cells:
         if first in cell.words:

@@ -2,9 +2,8 @@
 
 ISO dates (`2024-04-07`, `2024/04/07`) are always year-month-day. Numeric dates with
 dots (`05.04.2024`) are day-first everywhere they are used. For slashes and dashes
-(`05/04/2024`) the order comes from the caller's `day_first` hint; when the hint is
-unknown and both parts are 12 or less, the reading is ambiguous and carries both
-dates. Month names are read in English, German, French, Dutch, Spanish and Italian.
+(`05/04/2024`) the order comes from the caller's `day_first` hint. Without a hint, a
+date whose two parts are both 12 or less is ambiguous and carries both readings. Month names are read in English, German, French, Dutch, Spanish and Italian.
 """
 
 from __future__ import annotations
@@ -48,7 +47,7 @@ class DateReading:
     text: str
     value: str | None
     alternatives: tuple[str, ...] = ()
-    # Whether the printed order told day from month by itself (ISO, dots, names, a part > 12).
+    # Whether the printed form alone fixes day and month (ISO, dots, month names, a part above 12).
     self_evident: bool = True
 
     @property

@@ -123,7 +123,7 @@ def _body_height(rows: list[Row]) -> float:
 
 
 def _longer_label_at(tokens: list[str], start: int, size: int) -> bool:
-    """Whether a longer label of any field starts at `start` ("Date of delivery" beats "Date")."""
+    """Return whether a longer label of any field starts at `start` ("Date of delivery" beats "Date")."""
     return any(len(phrase) > size and tuple(tokens[start : start + len(phrase)]) == phrase for phrase in _ALL_LABELS_LONGEST)
 
 
@@ -184,7 +184,7 @@ def _value_below(rows: list[Row], hit: LabelHit, reader: Reader) -> Candidate | 
 
 
 def read_identifier(words: list[Word]) -> Candidate | None:
-    """The first word holding a digit that is not a date: "SAJ/2017/002", "INV-100"."""
+    """Read the first word with a digit that is not a date or a time: "SAJ/2017/002", "INV-100"."""
     for word in words[:3]:
         text = word.text.strip(_ID_STRIP)
         if any(char.isdigit() for char in text) and not _DATE_LIKE.match(text) and not _TIME_RE.match(text) and len(text) <= 40:
@@ -193,7 +193,7 @@ def read_identifier(words: list[Word]) -> Candidate | None:
 
 
 def read_references(words: list[Word]) -> Candidate | None:
-    """One reference or a printed list of them: "P00022, P00023", "P1 / P2", "P1 und P2"."""
+    """Read one reference or a printed list of them: "P00022, P00023", "P1 / P2", "P1 und P2"."""
     first = read_identifier(words)
     if first is None:
         return None
@@ -314,7 +314,7 @@ def _row_amount_labels(row: Row, labels: list[tuple[str, tuple[str, ...]]]) -> l
 
 
 def _amount_window(row: Row, end: int, stop: int) -> list[Word]:
-    """The words where a labelled amount may sit: after the label, within a few cells and words."""
+    """Return the words where a labelled amount may sit: after the label, within a few cells and words."""
     label_word = row.words[end - 1]
     allowed = {id(word) for word in row.words[end:stop]}
     cells_seen, window = 0, []
@@ -376,7 +376,7 @@ def _readings(reading: NumberReading) -> tuple[float, ...]:
 
 
 def _tax_options(taxes: list[AmountHit]) -> list[tuple[list[Word], float, int]]:
-    """Each printed tax, then their sum when several rows print one, then no tax at all."""
+    """Return each printed tax, then their sum when several rows print one, then no tax at all."""
     options = [(hit.words, float(hit.reading.value), hit.page) for hit in reversed(taxes)]  # type: ignore[arg-type]
     if len(taxes) > 1:
         summed = sum(float(hit.reading.value) for hit in taxes)  # type: ignore[arg-type]

@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 LETTERHEAD_CONFIDENCE = 0.5
 # A party section's "Name:" line lies within this many rows under its heading.
 SECTION_ROWS = 5
-# Who prints the letterhead, and who the address window names, by document type.
+# Roles of the letterhead (the issuer) and of the address window (the addressee), by document type.
 ISSUER_ROLES = {
     "purchase_order": ("customer_name", "vendor_name"),
     "bill_of_lading": ("carrier", "vendor_name"),
@@ -70,14 +70,14 @@ _DAY_FIRST_SIGNALS = re.compile(
 )
 _VAT_RE = re.compile(r"\b(ATU\d{8}|BE[01]\d{9}|DE\d{9}|FR[0-9A-Z]{2}\d{9}|NL\d{9}B\d{2}|ES[0-9A-Z]\d{7}[0-9A-Z]|IT\d{11}|GB\d{9}(?:\d{3})?|LU\d{8}|PL\d{10}|DK\d{8}|SE\d{12}|CHE\d{9}(?:MWST|TVA|IVA)?)\b")
 _SIGNS = ("€", "£", "¥", "₹")
-# What separates the parts of a sender line: "·", "|", "•", "●" or a spaced dash.
+# Separators between the parts of a sender line: "·", "|", "•", "●" or a spaced dash.
 _SENDER_SEPARATORS = re.compile(r"\s*[·|•●]\s*|\s+[-–]\s+")
 _CUSTOMER_VAT_LABELS = {"customer vat", "your vat", "ihre ust", "kunden ust", "ust-idnr des kunden", "tva client", "btw klant", "buyer vat"}
 
 
 @dataclass(frozen=True, slots=True)
 class HeaderHints:
-    """What is known about the sender before reading: from a vendor profile or the caller."""
+    """Facts about the sender known before reading, from a vendor profile or the caller."""
 
     day_first: bool | None = None
     currency: str | None = None
@@ -177,7 +177,7 @@ def _number_after_title(rows: list[Row], doc_type: str) -> Candidate | None:
 
 
 def _date_near_number(rows: list[Row], number: Candidate | None, read_date) -> Candidate | None:  # type: ignore[no-untyped-def]
-    """An unlabelled date printed with the number ("Invoice 42 of 05.03.2018") or just below it."""
+    """Read an unlabelled date printed with the number ("Invoice 42 of 05.03.2018") or just below it."""
     if number is None or not number.words:
         return None
     anchor = number.words[-1]
@@ -198,7 +198,7 @@ def _date_near_number(rows: list[Row], number: Candidate | None, read_date) -> C
 
 
 def _drop_echoes(fields: dict[str, Candidate | None]) -> None:
-    """A reference equal to the document's own number was read from the number's label."""
+    """Drop references equal to the document's own number: they were read from the number's label."""
     number = fields.get("number")
     for name in ("po_reference", "order_reference", "delivery_note_reference"):
         candidate = fields.get(name)
@@ -228,7 +228,7 @@ def _order_references(rows: list[Row], labelled: Candidate | None, *, skip: set[
 
 
 def _party_name(rows: list[Row], name: str, *, skip: set[int], labels: tuple[tuple[str, ...], ...] | None = None) -> Candidate | None:
-    """The name under a party label, or in the "Name:" line of a party section ("Seller / Name: ...")."""
+    """Read the name under a party label, or in the "Name:" line of a party section ("Seller / Name: ...")."""
     for hit in find_labels(rows, labels or FIELD_LABELS[name], skip=skip):
         if not _stands_as_label(rows[hit.row_index], hit.end):
             # "Invoice to pay by transfer ..." is a sentence, not the "Invoice to" label.
@@ -279,7 +279,7 @@ def _words_before_separator(words: list[Word]) -> list[Word]:
 
 
 def _recipient_below(rows: list[Row], index: int) -> Candidate | None:
-    """The first line of the address window under the sender line at `index`."""
+    """Read the first line of the address window under the sender line at `index`."""
     anchor = rows[index]
     for below in rows[index + 1 : index + 3]:
         if below.page != anchor.page:
@@ -294,14 +294,14 @@ def _recipient_below(rows: list[Row], index: int) -> Candidate | None:
 
 
 def _stands_as_label(row: Row, end: int) -> bool:
-    """Whether a party label ends its cell or with a colon, as labels do."""
+    """Return whether a party label ends its cell or ends with a colon, as labels do."""
     last = row.words[end - 1]
     cell = next(cell for cell in row.cells if last in cell.words)
     return cell.words[-1] is last or last.text.endswith(":") or (end < len(row.words) and row.words[end].text == ":")
 
 
 def _letterhead_name(rows: list[Row]) -> Candidate | None:
-    """The largest text near the top of page one that is not the document's title."""
+    """Read the largest text near the top of page one that is not the document's title."""
     first = [row for row in rows if row.page == rows[0].page] if rows else []
     if not first:
         return None

@@ -204,7 +204,7 @@ def _read_item_row(row: Row, columns: list[Column] | None, *, priced: bool = Tru
 
 
 def _has_item_numbers(readings: dict[str, NumberReading], columns: list[Column]) -> bool:
-    """An item row shows a quantity; only tables without a quantity column may show an amount alone."""
+    """Return whether the readings make an item: a quantity, or an amount in a table without a quantity column."""
     quantity_roles = ("quantity", "shipped_quantity", "received_quantity")
     if any(role in readings for role in quantity_roles):
         return True
@@ -238,7 +238,7 @@ def _arithmetic_triple(numbers: list[tuple[list[Word], NumberReading]], *, disco
     """Return the (quantity, price, amount) entries, left to right, whose product fits.
 
     A line discount printed in the row (`discounts`, in percent) may lie between price
-    and amount. `strict` (no table header to go by) asks for an amount with decimals and
+    and amount. `strict` (no table header to go by) requires an amount with decimals and
     no leading-zero quantity, so that phone numbers ("07 08 56") make no line.
     """
     for factor in (1.0, *(1 - discount / 100 for discount in discounts)):
@@ -268,7 +268,7 @@ def _discounts(row: Row, cells: dict[str, list[Word]]) -> tuple[float, ...]:
 
 
 def _measures(row: Row, columns: list[Column]) -> bool:
-    """Whether `row` prints a number in a quantity, price or amount column."""
+    """Return whether `row` prints a number in a quantity, price or amount column."""
     cells = _assign_to_columns(row, columns)
     return any(_cell_number(cells.get(role)) is not None for role in ("quantity", "unit_price", "amount"))
 
@@ -348,7 +348,7 @@ def _cell_number(words: list[Word] | None) -> NumberReading | None:
 
 
 def _is_carry_row(row: Row) -> bool:
-    """A running total between pages: a carry phrase starts a cell and one number follows.
+    """Return whether `row` carries a running total between pages: a carry phrase starts a cell, one number follows.
 
     One number only: "2 Transport 120,00 120,00" is a freight line, not "Transport" as
     the German carried-forward.
@@ -357,7 +357,7 @@ def _is_carry_row(row: Row) -> bool:
 
 
 def _first_phrase_start(row: Row, phrases: tuple[tuple[str, ...], ...]) -> bool:
-    """Whether one of `phrases` starts a cell of `row`."""
+    """Return whether one of `phrases` starts a cell of `row`."""
     for cell in row.cells:
         start = row.words.index(cell.words[0])
         for phrase in phrases:
@@ -434,7 +434,7 @@ def _to_line(position: int, item: _Item) -> ExtractedLine:
 
 
 def _unit_after_quantity(row: Row, quantity: NumberReading) -> str | None:
-    """The unit printed right after the quantity ("20 Stk."), found by token pattern."""
+    """Return the unit printed right after the quantity ("20 Stk."), found by token pattern."""
     for pair in find_quantities_with_units([word.text for word in row.words]):
         if pair.quantity == quantity.text:
             return pair.unit

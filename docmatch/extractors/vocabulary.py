@@ -139,10 +139,10 @@ def number_labels(doc_type: str) -> tuple[tuple[str, ...], ...]:
     return tuple(sorted(own, key=len, reverse=True))
 
 
-# Where the goods go: read as the customer only when nothing better names it.
+# Delivery-address labels: read as the customer only when nothing better names it.
 DELIVERY_ADDRESS_LABELS = _phrases("deliver to", "delivery address", "lieferanschrift", "lieferadresse", "adresse de livraison", "afleveradres", "direccion de entrega")
 
-# The line of a party section that holds its name.
+# Labels of the line of a party section that contains its name.
 NAME_LABELS = _phrases("name", "firma", "firmenname", "company", "company name", "nom", "raison sociale", "naam", "bedrijfsnaam", "nombre", "razon social", "ragione sociale")
 
 # Labels docmatch does not read a field from but must not take for a value ("Deliver to").

@@ -188,7 +188,7 @@ def decimal_invoice(folder: Path, variant: str) -> Path:
 
 
 def dated_invoice(folder: Path, variant: str) -> Path:
-    """Invoices with slashed dates: an EU vendor, a US vendor and one that says neither."""
+    """Invoices with slashed dates: an EU vendor, a US vendor and one that names no country."""
     sheet = Sheet(folder / f"dates-{variant}.pdf")
     if variant == "eu":
         lines = ["Keizersgracht 12, 1015 CN Amsterdam, Netherlands", "Invoice date 05/04/2024", "Delivery 2024-04-07", "Due 05.05.2024", "Currency: EUR"]

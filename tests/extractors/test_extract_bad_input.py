@@ -42,7 +42,7 @@ def _bad_files(folder: Path, built: Path) -> dict[str, Path]:
         ("protected-user.pdf", EncryptedDocument, "password"),
     ],
 )
-def test_bad_input_raises_a_docmatch_error_with_a_clear_message(tmp_path: Path, built: Path, name: str, error: type, message: str) -> None:
+def test_bad_input_raises_clear_error(tmp_path: Path, built: Path, name: str, error: type, message: str) -> None:
     path = _bad_files(tmp_path, built)[name]
 
     with pytest.raises(error) as caught:
@@ -53,7 +53,7 @@ def test_bad_input_raises_a_docmatch_error_with_a_clear_message(tmp_path: Path, 
 
 
 @pytest.mark.parametrize("name", ["empty.pdf", "notes.pdf", "truncated.pdf", "protected-user.pdf"])
-def test_unreadable_document_becomes_an_extraction_failed_finding(tmp_path: Path, built: Path, name: str) -> None:
+def test_unreadable_document_gives_extraction_failed(tmp_path: Path, built: Path, name: str) -> None:
     path = _bad_files(tmp_path, built)[name]
     document = Document(sha256="0" * 64, filename=name, path=str(path))
 
@@ -67,7 +67,7 @@ def test_unreadable_document_becomes_an_extraction_failed_finding(tmp_path: Path
     assert findings[0].evidence["reason"]
 
 
-def test_command_line_prints_the_reason_without_a_traceback(tmp_path: Path, built: Path) -> None:
+def test_cli_prints_reason_not_traceback(tmp_path: Path, built: Path) -> None:
     paths = _bad_files(tmp_path, built)
 
     for name in ("empty.pdf", "protected-user.pdf"):

@@ -53,7 +53,7 @@ def extractions() -> dict[str, tuple[dict, object]]:
     return results
 
 
-def test_at_least_fifteen_documents_from_several_sources_have_expected_values() -> None:
+def test_corpus_fixtures_cover_several_sources() -> None:
     cases = _cases()
     assert len(cases) >= 15
     assert len({path.parent.name for path in cases}) >= 4
@@ -63,7 +63,7 @@ def test_at_least_fifteen_documents_from_several_sources_have_expected_values() 
 
 
 @pytest.mark.parametrize("expected_path", _cases(), ids=_label)
-def test_printed_fields_match_the_values_read_by_hand(expected_path: Path, extractions) -> None:  # type: ignore[no-untyped-def]
+def test_printed_fields_match_hand_values(expected_path: Path, extractions) -> None:  # type: ignore[no-untyped-def]
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
     document = f"{expected_path.parent.name}/{expected['file']}"
     _, extraction = extractions[document]
@@ -78,7 +78,7 @@ def test_printed_fields_match_the_values_read_by_hand(expected_path: Path, extra
 
 
 @pytest.mark.parametrize("expected_path", [path for path in _cases() if "lines" in json.loads(path.read_text())], ids=_label)
-def test_printed_line_items_match_the_values_read_by_hand(expected_path: Path, extractions) -> None:  # type: ignore[no-untyped-def]
+def test_printed_lines_match_hand_values(expected_path: Path, extractions) -> None:  # type: ignore[no-untyped-def]
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
     document = f"{expected_path.parent.name}/{expected['file']}"
     _, extraction = extractions[document]
@@ -100,7 +100,7 @@ def _expected_value(document: str, name: str):  # type: ignore[no-untyped-def]
     return json.loads((CORPUS_FIXTURES / folder / file.replace(".pdf", ".extraction.json")).read_text())["fields"][name]
 
 
-def test_embedded_xml_that_describes_another_invoice_is_reported_not_used() -> None:
+def test_xml_of_another_invoice_reported() -> None:
     extraction = extract_file(CORPUS_FIXTURES / "zugferd-corpus" / "acme_invoice-42_ZUGFeRD.pdf")
 
     assert extraction.embedded is not None
@@ -111,7 +111,7 @@ def test_embedded_xml_that_describes_another_invoice_is_reported_not_used() -> N
     assert "arithmetic_failed" in extraction.fields["total"].flags
 
 
-def test_embedded_xml_a_cent_off_is_flagged_and_the_print_kept() -> None:
+def test_xml_cent_off_flagged() -> None:
     extraction = extract_file(CORPUS_FIXTURES / "mustangproject" / "MustangBeispiel20221026.pdf")
 
     assert extraction.value("total") == 963.12
@@ -119,7 +119,7 @@ def test_embedded_xml_a_cent_off_is_flagged_and_the_print_kept() -> None:
     assert "xml_disagrees" in extraction.fields["total"].flags
 
 
-def test_agreeing_embedded_xml_raises_confidence_and_fills_what_the_page_lacks() -> None:
+def test_agreeing_xml_fills_gaps() -> None:
     printed = extract_file(CORPUS_FIXTURES / "zugferd-corpus" / "EN16931_Einfach.pdf", use_embedded=False)
     combined = extract_file(CORPUS_FIXTURES / "zugferd-corpus" / "EN16931_Einfach.pdf")
 
@@ -131,7 +131,7 @@ def test_agreeing_embedded_xml_raises_confidence_and_fills_what_the_page_lacks()
 
 @pytest.mark.slow
 @pytest.mark.skipif(not (SHARED_CORPUS / "manifest.csv").is_file(), reason="the shared corpus is not beside the repository")
-def test_every_born_digital_corpus_pdf_extracts_or_says_why() -> None:
+def test_every_corpus_pdf_extracts() -> None:
     with (SHARED_CORPUS / "manifest.csv").open(encoding="utf-8") as handle:
         files = [row["file"] for row in csv.DictReader(handle) if row["born_digital"] == "yes"]
 

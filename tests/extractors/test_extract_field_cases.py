@@ -19,7 +19,7 @@ def _extract(path: Path, **options) -> Extraction:  # type: ignore[no-untyped-de
 # --- ligatures ------------------------------------------------------------------------
 
 
-def test_ligature_glyphs_come_out_as_plain_letters(built: Path) -> None:
+def test_ligatures_become_plain_letters(built: Path) -> None:
     extraction = _extract(built / "ligatures.pdf")
 
     descriptions = [line.description for line in extraction.lines]
@@ -27,7 +27,7 @@ def test_ligature_glyphs_come_out_as_plain_letters(built: Path) -> None:
     assert all("replacement_character" not in line.flags for line in extraction.lines)
 
 
-def test_unmapped_ligatures_are_flagged_when_ocr_cannot_reread_them(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unmapped_ligatures_flagged_without_ocr(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import docmatch.extractors.ocr as ocr
 
     def unavailable(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -46,7 +46,7 @@ def test_unmapped_ligatures_are_flagged_when_ocr_cannot_reread_them(built: Path,
 
 
 @pytest.mark.ocr
-def test_unmapped_ligatures_are_reread_by_ocr(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unmapped_ligatures_reread_by_ocr(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
     extraction = _extract(built / "ligatures-unmapped.pdf")
 
@@ -73,7 +73,7 @@ def test_text_painted_twice_is_read_once(built: Path) -> None:
 # --- tables over two pages ------------------------------------------------------------
 
 
-def test_table_continues_on_the_next_page_under_a_repeated_header(built: Path) -> None:
+def test_table_continues_over_pages(built: Path) -> None:
     extraction = _extract(built / "multipage.pdf")
 
     assert [line.position for line in extraction.lines] == list(range(1, 15))
@@ -87,7 +87,7 @@ def test_table_continues_on_the_next_page_under_a_repeated_header(built: Path) -
 
 
 @pytest.mark.parametrize("variant", ["comma", "point"])
-def test_decimal_comma_and_decimal_point_give_the_same_values(built: Path, variant: str) -> None:
+def test_decimal_comma_and_point_agree(built: Path, variant: str) -> None:
     extraction = _extract(built / f"decimals-{variant}.pdf")
 
     assert extraction.value("total") == 1234.56
@@ -95,7 +95,7 @@ def test_decimal_comma_and_decimal_point_give_the_same_values(built: Path, varia
     assert extraction.lines[1].amount == 1178.96
 
 
-def test_thousands_group_in_a_quantity_is_settled_by_arithmetic(built: Path) -> None:
+def test_quantity_settled_by_arithmetic(built: Path) -> None:
     extraction = _extract(built / "decimals-thousands.pdf")
 
     first = extraction.lines[0]
@@ -103,7 +103,7 @@ def test_thousands_group_in_a_quantity_is_settled_by_arithmetic(built: Path) -> 
     assert "ambiguous" not in first.flags
 
 
-def test_quantity_without_arithmetic_is_flagged_not_guessed(built: Path) -> None:
+def test_unsettled_quantity_flagged(built: Path) -> None:
     extraction = _extract(built / "decimals-thousands.pdf")
 
     second = extraction.lines[1]
@@ -115,7 +115,7 @@ def test_quantity_without_arithmetic_is_flagged_not_guessed(built: Path) -> None
 # --- date order -----------------------------------------------------------------------
 
 
-def test_dates_of_a_european_vendor_read_day_first(built: Path) -> None:
+def test_european_dates_day_first(built: Path) -> None:
     extraction = _extract(built / "dates-eu.pdf")
 
     assert extraction.value("date") == "2024-04-05"
@@ -123,13 +123,13 @@ def test_dates_of_a_european_vendor_read_day_first(built: Path) -> None:
     assert extraction.value("due_date") == "2024-05-05"
 
 
-def test_dates_of_a_us_vendor_read_month_first(built: Path) -> None:
+def test_us_dates_month_first(built: Path) -> None:
     extraction = _extract(built / "dates-us.pdf")
 
     assert extraction.value("date") == "2024-04-05"
 
 
-def test_slashed_date_without_a_hint_is_flagged(built: Path) -> None:
+def test_slashed_date_without_hint_flagged(built: Path) -> None:
     extraction = _extract(built / "dates-none.pdf")
 
     date = extraction.fields["date"]
@@ -138,7 +138,7 @@ def test_slashed_date_without_a_hint_is_flagged(built: Path) -> None:
     assert sorted(date.alternatives) == ["2024-04-05", "2024-05-04"]
 
 
-def test_vendor_profile_settles_the_date_order(built: Path) -> None:
+def test_vendor_profile_settles_date_order(built: Path) -> None:
     extraction = _extract(built / "dates-none.pdf", hints=HeaderHints(day_first=False))
 
     assert extraction.value("date") == "2024-04-05"
@@ -147,14 +147,14 @@ def test_vendor_profile_settles_the_date_order(built: Path) -> None:
 # --- currency -------------------------------------------------------------------------
 
 
-def test_trailing_dollar_after_a_comma_amount_is_usd(built: Path) -> None:
+def test_trailing_dollar_reads_usd(built: Path) -> None:
     extraction = _extract(built / "currency-dollar.pdf")
 
     assert extraction.value("currency") == "USD"
     assert extraction.value("total") == 40.00
 
 
-def test_no_currency_mark_gives_null_and_a_flag(built: Path) -> None:
+def test_missing_currency_flagged(built: Path) -> None:
     extraction = _extract(built / "currency-none.pdf")
 
     currency = extraction.fields["currency"]
@@ -166,13 +166,13 @@ def test_no_currency_mark_gives_null_and_a_flag(built: Path) -> None:
 # --- encryption -----------------------------------------------------------------------
 
 
-def test_pdf_with_only_an_owner_password_opens_normally(built: Path) -> None:
+def test_owner_password_pdf_opens(built: Path) -> None:
     extraction = _extract(built / "protected-owner.pdf")
 
     assert extraction.value("number") == "LG-2024-118"
     assert len(extraction.lines) == 4
 
 
-def test_pdf_that_needs_a_user_password_raises_encrypted_document(built: Path) -> None:
+def test_user_password_pdf_raises_encrypted(built: Path) -> None:
     with pytest.raises(EncryptedDocument, match="password"):
         _extract(built / "protected-user.pdf")
