@@ -157,6 +157,18 @@ def _distractor(ledger: Ledger, vendor: str, index: int, rng: random.Random) -> 
     return order
 
 
+def _sibling(ledger: Ledger, vendor: str, products: list[Product], index: int, rng: random.Random) -> Order:
+    """Another received order of the same vendor for some of the same products.
+
+    The document must be matched to the order it cites, not to this one, even though
+    both hold its products.
+    """
+    chosen = rng.sample(products, rng.randint(1, len(products)))
+    order = ledger.purchase(vendor, _items(chosen, rng), ordered=_stamp(_day(index, -2), 10))
+    ledger.receive(order, done=_stamp(_day(index, 2), 8))
+    return order
+
+
 def _vendor_for(kind: str | None, rng: random.Random) -> str:
     if kind in ("uom_mismatch",):
         return rng.choice(["hansa", "vdberg", "alpquell", "greenline"])
@@ -172,6 +184,8 @@ def build_invoice(index: int, kind: str | None, rng: random.Random) -> tuple[Doc
     products = _pick_products(vendor, rng, at_most=4, keep_spare=kind == "line_not_on_order", packaged=kind == "uom_mismatch")
     # Documents about goods never ordered from this vendor leave no order of theirs in Odoo.
     books = ledger if kind not in ("order_not_found", "partner_mismatch") else Ledger()
+    if books is ledger and rng.random() < 0.5:
+        _sibling(ledger, vendor, products, index, rng)
     order = books.purchase(vendor, _items(products, rng), ordered=_stamp(_day(index), 9))
     quantities = None
     if kind == "billed_exceeds_received":
@@ -334,6 +348,8 @@ def build_delivery_note(index: int, kind: str | None, rng: random.Random) -> tup
     vendor = rng.choice(["hansa", "vdberg", "greenline"])
     _distractor(ledger, vendor, index, rng)
     products = _pick_products(vendor, rng, at_most=3, keep_spare=True)
+    if rng.random() < 0.5:
+        _sibling(ledger, vendor, products, index, rng)
     order = ledger.purchase(vendor, _items(products, rng), ordered=_stamp(_day(index), 9))
     short = kind == "quantity_mismatch"
     first = order.lines[0]
