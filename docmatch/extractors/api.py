@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from docmatch.errors import EncryptedDocument, UnreadableDocument
+from docmatch.errors import EncryptedDocument, ExtractionError, UnreadableDocument
 from docmatch.extractors.classify import classify
 from docmatch.extractors.header import HeaderHints, read_header
 from docmatch.extractors.lines import read_lines
@@ -33,6 +33,7 @@ def extract_file(path: str | Path, *, settings: Settings | None = None, hints: H
     Raises:
         UnreadableDocument: the file is empty, corrupt or of an unsupported type.
         EncryptedDocument: the PDF needs a user password.
+        ExtractionError: the words were read but reading fields and lines failed.
     """
     settings = settings or get_settings()
     path = Path(path)
@@ -48,7 +49,11 @@ def extract_file(path: str | Path, *, settings: Settings | None = None, hints: H
         pages, warnings = _read_image(path, settings=settings)
 
     # Read type, header fields and line items from the words.
-    extraction = extract_pages(pages, hints=hints, low_confidence=settings.low_confidence)
+    try:
+        extraction = extract_pages(pages, hints=hints, low_confidence=settings.low_confidence)
+    except Exception as exc:  # noqa: BLE001 - a layout the rules trip over must not end the batch
+        log.exception("reading fields and lines failed")
+        raise ExtractionError(f"{path.name}: reading fields and lines failed ({type(exc).__name__})", hint="report the file to the docmatch maintainers; the words were read, the rules failed") from exc
     extraction.warnings[:0] = warnings
 
     # Compare with the e-invoice XML embedded in the PDF, if any.

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from docmatch.extractors.dates import find_date
 from docmatch.extractors.numbers import parse_number, settle_product
@@ -93,3 +97,23 @@ def test_unhinted_slashed_date_keeps_both() -> None:
 
     assert reading is not None and reading.ambiguous
     assert set(reading.alternatives) == {"2024-04-05", "2024-05-04"}
+
+
+@given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999999.99"), places=2))
+def test_amounts_round_trip_in_four_styles(amount: Decimal) -> None:
+    english = f"{amount:,.2f}"
+    styles = [english, english.replace(",", " "), english.replace(",", "_").replace(".", ",").replace("_", "."), english.replace(",", "")]
+
+    for text in styles:
+        reading = parse_number(text)
+        assert reading is not None, text
+        assert reading.value == float(amount), text
+
+
+@given(st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=999))
+def test_three_digit_groups_keep_both_readings(head: int, tail: int) -> None:
+    reading = parse_number(f"{head},{tail:03d}")
+
+    assert reading is not None
+    assert reading.value is None
+    assert set(reading.alternatives) == {head + tail / 1000, float(head * 1000 + tail)}
