@@ -194,7 +194,7 @@ def build_invoice(index: int, kind: str | None, rng: random.Random) -> tuple[Doc
         quantities = {line.product.default_code: line.quantity for line in order.lines}
     else:
         books.receive(order, done=_stamp(_day(index, 5), 7))
-    spec = vendor_invoice([order], name=_name(index, "invoice", kind), number=_number(vendor, index), issued=_day(index, 6).isoformat(),
+    spec = vendor_invoice([order], name=_name(index, "invoice", kind), number=_number(vendor, index), issued=_day(index, rng.choice([0, 1, 3, 6, 14, 30])).isoformat(),
                           layout=rng.choice(LAYOUTS), language=rng.choice(LANGUAGES), quantities=quantities)
     _vary_printing(spec, order, rng, kind)
     _seed_invoice(spec, kind, rng, ledger=ledger, order=order, other=other, vendor=vendor, products=products)
@@ -257,7 +257,10 @@ def _seed_invoice(spec: DocumentSpec, kind: str | None, rng: random.Random, *, l
         quantity = _quantity(spare, rng)
         seed_line_not_on_order(spec, PrintedLine(item.code, item.name, quantity, _unit_of(spare, spec.language), item.price, round(quantity * item.price, 2), spec.lines[0].tax_rate))
     elif kind == "date_out_of_window":
-        seed_date(spec, -rng.randint(30, 90))
+        # Days before the order, or more than a year after it.
+        ordered = order.date_order.date()
+        target = ordered - timedelta(days=rng.randint(3, 60)) if rng.random() < 0.7 else ordered + timedelta(days=rng.randint(400, 500))
+        seed_date(spec, (target - spec.issue_date).days)
     elif kind == "order_not_found":
         seed_unknown_order(spec, f"P{rng.randint(90000, 99999)}")
     elif kind == "partner_mismatch":
