@@ -72,6 +72,7 @@ _VAT_RE = re.compile(r"\b(ATU\d{8}|BE[01]\d{9}|DE\d{9}|FR[0-9A-Z]{2}\d{9}|NL\d{9
 _SIGNS = ("€", "£", "¥", "₹")
 # Separators between the parts of a sender line: "·", "|", "•", "●" or a spaced dash.
 _SENDER_SEPARATORS = re.compile(r"\s*[·|•●]\s*|\s+[-–]\s+")
+_SALUTATIONS = {"herr", "frau", "herrn", "firma", "mr", "mrs", "ms", "messrs", "monsieur", "madame", "dhr", "mevr", "attn", "z.hd", "sr", "sra", "sig", "sig.ra"}
 _CUSTOMER_VAT_LABELS = {"customer vat", "your vat", "ihre ust", "kunden ust", "ust-idnr des kunden", "tva client", "btw klant", "buyer vat"}
 
 
@@ -281,11 +282,14 @@ def _words_before_separator(words: list[Word]) -> list[Word]:
 def _recipient_below(rows: list[Row], index: int) -> Candidate | None:
     """Read the first line of the address window under the sender line at `index`."""
     anchor = rows[index]
-    for below in rows[index + 1 : index + 3]:
+    for below in rows[index + 1 : index + 4]:
         if below.page != anchor.page:
             break
         first = next((cell for cell in below.cells if abs(cell.x0 - anchor.words[0].x0) < SENDER_LINE_ALIGN), None)
         candidate = read_name(first.words) if first else None
+        if candidate is not None and fold_token(str(candidate.value)) in _SALUTATIONS:
+            # "Herr" on its own line: the name follows on the next one.
+            continue
         if candidate is not None and not _SENDER_SEPARATORS.search(candidate.value):  # type: ignore[arg-type]
             candidate.page = below.page
             candidate.confidence = RECIPIENT_CONFIDENCE

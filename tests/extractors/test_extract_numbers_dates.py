@@ -116,4 +116,4 @@ def test_three_digit_groups_keep_both_readings(head: int, tail: int) -> None:
 
     assert reading is not None
     assert reading.value is None
-    assert set(reading.alternatives) == {head + tail / 1000, float(head * 1000 + tail)}
+    assert set(reading.alternatives) == {float(f"{head}.{tail:03d}"), float(head * 1000 + tail)}
