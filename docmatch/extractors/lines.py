@@ -19,7 +19,7 @@ from docmatch.extractors.numbers import NumberReading, parse_number, settle_prod
 from docmatch.extractors.patterns import find_quantities_with_units
 from docmatch.extractors.rows import Row
 from docmatch.extractors.textlayer import has_replacement
-from docmatch.extractors.vocabulary import CARRY_ROWS, COLUMN_LABELS, TABLE_END_ROWS
+from docmatch.extractors.vocabulary import AMOUNT_LABELS, CARRY_ROWS, COLUMN_LABELS, TABLE_END_ROWS
 from docmatch.extractors.words import Word, merge_boxes, value_confidence
 from docmatch.models import ExtractedLine, FieldFlag
 
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 _MEASURE_ROLES = {"quantity", "unit_price", "amount", "shipped_quantity", "received_quantity"}
 _ITEM_ROLES = {"description", "code", "position"}
 # A row this many line heights below the table's last row is not part of it.
-TABLE_GAP_HEIGHTS = 3.0
+TABLE_GAP_HEIGHTS = 4.0
 # A continuation row joins the item above when it lies within this many line heights.
 CONTINUATION_GAP_HEIGHTS = 1.9
 # Rule certainty of a row read by header columns alone, without arithmetic agreement.
@@ -40,6 +40,7 @@ _UOM_WORDS = {
     "pair", "set", "roll", "dz", "dozen", "pack", "pk", "bag", "x", "stuks", "pièce", "pièces", "unité", "unités", "ud", "uds", "pz", "litre", "liter", "month", "months",
     "c62", "h87", "kgm", "ltr", "mtr", "hur", "pce.", "unit(s)", "units(s)", "lot", "forfait", "pauschal", "pausch.",
 }
+_TOTAL_PHRASES = tuple({phrase for phrases in AMOUNT_LABELS.values() for phrase in phrases})
 _CODE_RE = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9./_-]{2,}$|^\d{5,14}$")
 
 
@@ -108,9 +109,16 @@ def read_lines(rows: list[Row], *, priced: bool = True) -> TableRead:
             result.table_rows.add(id(row))
             last_bottom = row.bottom
             continue
+        if in_table and items and columns and _completes_amount(items[-1], row, columns):
+            # "198,00" printed on the row under its item, where quantity x price was missing it.
+            result.table_rows.add(id(row))
+            last_bottom = row.bottom
+            continue
         if in_table and items and columns and _measures(row, columns):
-            # Numbers in the measure columns that make no item: the totals block has begun.
-            in_table = False
+            # Numbers in the measure columns that make no item: under a net, tax or total
+            # label the totals block has begun; otherwise a note of the item above.
+            in_table = not _names_a_total(row)
+            last_bottom = row.bottom
             continue
         if in_table and items and _continues(items[-1], row, columns):
             last_bottom = row.bottom
@@ -265,6 +273,32 @@ def _discounts(row: Row, cells: dict[str, list[Word]]) -> tuple[float, ...]:
     if column is not None and column.value and 0 < column.value < 100:
         found.append(column.value)
     return tuple(dict.fromkeys(found))  # type: ignore[arg-type]
+
+
+def _completes_amount(item: _Item, row: Row, columns: list[Column]) -> bool:
+    """Attach the amount printed under an item that shows quantity and price but no amount.
+
+    Returns whether `row` was that amount: its only measure, fitting quantity x price.
+    """
+    numbers = item.numbers
+    if "amount" in numbers or "quantity" not in numbers or "unit_price" not in numbers or row.page != item.rows[-1].page:
+        return False
+    cells = _assign_to_columns(row, columns)
+    if any(_cell_number(cells.get(role)) is not None for role in ("quantity", "unit_price")):
+        return False
+    amount = _cell_number(cells.get("amount"))
+    if amount is None or settle_product(numbers["quantity"], numbers["unit_price"], amount) is None:
+        return False
+    numbers["amount"] = amount
+    item.cells["amount"] = cells["amount"]
+    item.rows.append(row)
+    item.confidence = 1.0
+    return True
+
+
+def _names_a_total(row: Row) -> bool:
+    """Return whether a net, tax or total label appears anywhere in `row`."""
+    return any(phrase == tuple(row.tokens[index : index + len(phrase)]) for phrase in _TOTAL_PHRASES for index in range(len(row.tokens)))
 
 
 def _measures(row: Row, columns: list[Column]) -> bool:

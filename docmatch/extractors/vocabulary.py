@@ -180,7 +180,7 @@ AMOUNT_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
 COLUMN_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
     "position": _phrases("pos", "pos.", "position", "line", "ln", "item no", "#", "no", "lfd no", "lfd", "nr", "poste", "regel"),
     "code": _phrases(
-        "item", "item code", "code", "sku", "product code", "part no", "part number", "article", "article no", "art no", "art.nr", "artikel", "artikelnummer", "artikel no",
+        "art-nr", "art-nr.", "art.-nr", "art-nr-lief", "artikel-nr", "artikelnr", "item no.", "item", "item code", "code", "sku", "product code", "part no", "part number", "article", "article no", "art no", "art.nr", "artikel", "artikelnummer", "artikel no",
         "material", "referenz", "ref", "reference", "référence", "artikelcode", "codigo", "código", "referencia", "codice", "articolo", "product no", "catalog no", "ean", "gtin",
     ),
     "description": _phrases(
@@ -197,15 +197,15 @@ COLUMN_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
     "damaged_quantity": _phrases("damaged", "damaged qty", "beschädigt", "endommagé", "beschadigd", "dañado", "danneggiato"),
     "uom": _phrases("einh", "eh", "unit.", "u.m", "unité de mesure", "eenh", "uom", "u/m", "unit", "units of measure", "unit of measure", "einheit", "me", "mengeneinheit", "unité", "eenheid", "unidad", "ud", "um", "unità"),
     "unit_price": _phrases(
-        "einzel", "einzelpr", "unit price", "price", "price/unit", "rate", "unit cost", "price each", "each", "unit price excl", "einzelpreis", "preis", "e-preis", "ep", "stückpreis", "preis/einheit",
+        "nettopreis", "net price", "netto-preis", "prix net", "nettoprijs", "einzel", "einzelpr", "unit price", "price", "price/unit", "rate", "unit cost", "price each", "each", "unit price excl", "einzelpreis", "preis", "e-preis", "ep", "stückpreis", "preis/einheit",
         "prix unitaire", "pu", "p.u", "pu ht", "prix unitaire ht", "prix", "prijs", "stukprijs", "eenheidsprijs", "precio", "precio unitario", "prezzo", "prezzo unitario",
     ),
     "amount": _phrases(
-        "amount", "total", "line total", "net amount", "amount excl", "value", "gesamt", "gesamtpreis", "betrag", "summe", "netto", "montant", "montant ht", "total ht",
+        "nettobetrag", "net amount", "positionsbetrag", "zeilenbetrag", "gesamtbetrag", "amount", "total", "line total", "net amount", "amount excl", "value", "gesamt", "gesamtpreis", "betrag", "summe", "netto", "montant", "montant ht", "total ht",
         "bedrag", "totaal", "importe", "total linea", "importo", "totale", "subtotal", "ext price", "extended", "price total",
     ),
     "discount": _phrases("disc", "disc.%", "disc %", "discount", "discount %", "rabatt", "rabatt %", "remise", "rem", "korting", "descuento", "dto", "sconto"),
-    "tax_rate": _phrases("vat", "vat %", "tax", "taxes", "tax %", "ust", "ust %", "mwst", "mwst %", "tva", "tva %", "btw", "btw %", "iva", "iva %", "steuer"),
+    "tax_rate": _phrases("steuersatz", "ust-satz", "mwst-satz", "vat rate", "tax rate", "taux tva", "vat", "vat %", "tax", "taxes", "tax %", "ust", "ust %", "mwst", "mwst %", "tva", "tva %", "btw", "btw %", "iva", "iva %", "steuer"),
     "remark": _phrases("remark", "remarks", "comment", "bemerkung", "remarque", "opmerking", "observación", "nota"),
 }
 
