@@ -335,6 +335,8 @@ class LinePairer:
         ordered_factor = line_factor(self.catalog, order_line, product)
         if resolution.issue is not None and not self.context.trust_printed_codes and ordered_factor is not None and _numbers_fit(line, order_line):
             resolution = self._ocr_unit_fallback(line, order_line, resolution, ordered_factor)
+        if not (line.uom or "").strip() and not self.context.trust_printed_codes and ordered_factor is not None:
+            resolution = self._packaging_for_lost_unit(line, order_line, product, ordered_factor) or resolution
         pair.unit_factor = resolution.factor
         pair.conversion = resolution.conversion
         pair.issue = resolution.issue
@@ -355,6 +357,31 @@ class LinePairer:
         log.debug("OCR unit does not convert but quantity and price fit the order line's unit; that unit is used")
         conversion = f"the unit read by OCR, {line.uom!r}, does not convert ({resolution.conversion}); quantity and price fit the order line's unit {unit.name}, which was used"
         return UnitResolution(ordered_factor, conversion, uom_id=unit.id)
+
+    def _packaging_for_lost_unit(self, line: ExtractedLine, order_line: OrderLine, product: Product, ordered_factor: float) -> UnitResolution | None:
+        """Find the packaging a scanned line without a unit was counted in, when only one fits.
+
+        OCR may drop a short unit such as "CT". When the quantity counted in one of the
+        product's packagings equals the order line's and the price per packaging equals
+        the order price for that many units, the line was printed in that packaging.
+        """
+        if not line.quantity or not line.unit_price or _numbers_fit(line, order_line):
+            return None
+        base_price = order_line.price_unit / ordered_factor
+        due = [order_line.quantity * ordered_factor, order_line.qty_moved * ordered_factor, (order_line.qty_moved - order_line.qty_invoiced) * ordered_factor]
+        fitting = [
+            packaging for packaging in product.packagings
+            if packaging.quantity > 0
+            and any(abs(abs(line.quantity) * packaging.quantity - base) <= 1e-6 * max(1.0, base) for base in due if base > 0)
+            and abs(abs(line.unit_price) / packaging.quantity - base_price) <= PLAUSIBLE_PRICE_SHARE * base_price
+        ]
+        if len(fitting) != 1:
+            return None
+        packaging = fitting[0]
+        log.debug("scanned line without a unit fits one packaging in quantity and price; that packaging is used")
+        base = self.catalog.uoms[product.uom_id]
+        conversion = f"no unit read by OCR; quantity and price fit the packaging {packaging.name} (1 = {packaging.quantity:g} {base.name}), which was used"
+        return UnitResolution(packaging.quantity, conversion, packaging_id=packaging.id)
 
     def _runner_up(self, scores: np.ndarray, row: int, column: int) -> float | None:
         chosen_product = self.order_lines[column].product_id

@@ -196,3 +196,13 @@ def test_line_without_code_or_words_pairs_on_exact_numbers():
     assert [pair.product.id if pair.product else None for pair in result.pairs] == [1, 2, None]
     assert result.pairs[0].method == "quantity_price"
     assert result.pairs[2].issue == "not_on_order"
+
+
+def test_scanned_line_that_lost_its_unit_takes_the_fitting_packaging():
+    builder = CatalogBuilder()
+    builder.partner(VENDOR_A, "Acme").product(1, "NAP-33", "Napkins 33 cm", packagings=[("Carton of 8", 8.0), ("Pallet", 480.0)])
+    builder.order(1, "P00002", VENDOR_A, [dict(product=1, qty=48, price=3.40)])
+    document = extraction(po_reference="P00002", vendor_name="Acme", method="ocr", lines=[dict(code="NAP-33", quantity=6, unit_price=27.2, amount=163.2)])
+    pair = match_document(document, builder.build()).pairs[0]
+    assert (pair.unit_factor, pair.document_quantity_base) == (8.0, 48.0)
+    assert "Carton of 8" in pair.conversion
