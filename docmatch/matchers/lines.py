@@ -13,6 +13,12 @@ then gains a little for a plausible quantity and price, and scipy's
 `linear_sum_assignment` picks the pairing with the best total score, so two similar
 lines cannot both take the same order line. A description pairing must lead the
 runner-up of another product by `AMBIGUITY_MARGIN` points, or the line is ambiguous.
+A line with neither code nor words pairs only on an exact quantity and price.
+
+Scans get two more chances, each only when the quantity and the price both agree
+with the order line: a unit that does not convert ("Ib", or the egg size "L" read
+as the unit) gives way to the order line's unit, and a lost unit to the one
+packaging that fits. The conversion text says so.
 """
 
 from __future__ import annotations
@@ -403,5 +409,7 @@ class LinePairer:
 
     def _product_ref(self, product_id: int) -> OdooRef:
         product = self.catalog.products.get(product_id)
-        name = f"[{product.default_code}] {product.name}" if product and product.default_code else (product.name if product else str(product_id))
+        if product is None:
+            return OdooRef(model="product.product", id=product_id, name=str(product_id))
+        name = f"[{product.default_code}] {product.name}" if product.default_code else product.name
         return OdooRef(model="product.product", id=product_id, name=name)

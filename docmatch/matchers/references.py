@@ -6,7 +6,8 @@ number (`client_order_ref`), the vendor's order confirmation (`partner_ref`), a
 picking name ("WH/OUT/00012") or an order's origin. Each printed reference is split
 into its parts, stripped of labels, and looked up by exact key first, then without a
 revision suffix, then by a key that folds OCR look-alikes (0/O, 1/I). A look-alike
-lookup only counts when it finds exactly one record.
+lookup only counts when it finds exactly one record. Digits alone ("00017", a scan
+that lost the prefix) count only among the orders of a partner already known.
 
 Partners are not checked here; `api.py` keeps the records of the document's partner
 and reports the others.
