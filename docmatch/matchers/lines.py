@@ -33,7 +33,7 @@ from scipy.optimize import linear_sum_assignment
 
 from docmatch.matchers.index import MatchIndex
 from docmatch.matchers.normalize import code_key, confusable_key, description_key
-from docmatch.matchers.uom import UnitResolution, line_factor
+from docmatch.matchers.uom import UnitResolution, line_factor, read_unit
 from docmatch.models import ExtractedLine, LinePair, OdooRef
 from docmatch.odoo.catalog import Catalog
 from docmatch.odoo.records import Order, OrderLine, Product
@@ -127,6 +127,20 @@ def _numbers_fit(line: ExtractedLine, order_line: OrderLine) -> bool:
     quantity_fits = any(abs(quantity - candidate) <= 1e-6 * max(1.0, candidate) for candidate in candidates if candidate > 0)
     price_fits = abs(abs(line.unit_price) - order_line.price_unit) <= PLAUSIBLE_PRICE_SHARE * order_line.price_unit
     return quantity_fits and price_fits
+
+
+def _unit_misread(line: ExtractedLine, order_line: OrderLine, product: Product) -> bool:
+    """Tell whether a scanned unit is likely a misreading rather than a wrong unit.
+
+    It is when no unit code reads that way at all, or when it is a word of the
+    product's own description ("eggs L", "1 L carton") that OCR put in the unit column.
+    A real unit that just does not fit the product ("KG" for cable ties) is not.
+    """
+    if read_unit(line.uom).kind is None:
+        return True
+    printed = (line.uom or "").strip().lower()
+    words = set(description_key(order_line.description).split()) | set(description_key(product.name).split()) | set(description_key(line.description).split())
+    return printed in words
 
 
 def _codes_in_description(description: str | None, partner_id: int | None, index: MatchIndex) -> list[str]:
@@ -339,7 +353,7 @@ class LinePairer:
             return pair
         resolution = self.resolve_unit(line, product, order_line)
         ordered_factor = line_factor(self.catalog, order_line, product)
-        if resolution.issue is not None and not self.context.trust_printed_codes and ordered_factor is not None and _numbers_fit(line, order_line):
+        if resolution.issue is not None and not self.context.trust_printed_codes and ordered_factor is not None and _numbers_fit(line, order_line) and _unit_misread(line, order_line, product):
             resolution = self._ocr_unit_fallback(line, order_line, resolution, ordered_factor)
         if not (line.uom or "").strip() and not self.context.trust_printed_codes and ordered_factor is not None:
             resolution = self._packaging_for_lost_unit(line, order_line, product, ordered_factor) or resolution

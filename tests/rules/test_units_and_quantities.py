@@ -153,3 +153,7 @@ def test_ocr_misread_pound_sign_still_reads_as_pounds(resin):
 def test_vendor_codes_vouch_for_a_misread_vendor_name(eggs):
     # A scan read "Germany" for the vendor; the vendor's own product code names the partner.
     assert findings_for(eggs_invoice("ocr", "DZ", vendor="Germany"), eggs) == []
+
+
+def test_scanned_unit_that_is_no_word_of_the_product_stays_a_unit_finding(eggs):
+    assert kinds(findings_for(eggs_invoice("ocr", "KG"), eggs)) == ["uom_mismatch"]
