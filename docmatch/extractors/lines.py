@@ -74,59 +74,82 @@ def read_lines(rows: list[Row], *, priced: bool = True) -> TableRead:
     `priced` is False for delivery notes, bills of lading and proofs of delivery: they
     print no prices, so no arithmetic is looked for and only a header makes a table.
     """
-    result = TableRead()
+    scan = _TableScan(priced=priced)
+    for row in rows:
+        scan.feed(row)
+    scan.result.lines = [_to_line(position, item) for position, item in enumerate(scan.items, start=1)]
+    return scan.result
+
+
+@dataclass(slots=True)
+class _TableScan:
+    """The state of one pass over the rows: the current header, the items so far, where the table ends."""
+
+    priced: bool
+    result: TableRead = field(default_factory=TableRead)
     columns: list[Column] | None = None
-    current_page: int | None = None
-    items: list[_Item] = []
-    in_table = False
-    last_bottom = 0.0
-    for index, row in enumerate(rows):
-        if row.page != current_page:
-            current_page, last_bottom = row.page, 0.0
-            in_table = columns is not None and in_table
+    items: list[_Item] = field(default_factory=list)
+    in_table: bool = False
+    page: int | None = None
+    last_bottom: float = 0.0
+
+    def feed(self, row: Row) -> None:
+        """Take the next row: a header, a carried total, an item, a part of an item, or none."""
+        self._enter_page(row)
         header = header_columns(row)
         if header:
-            columns, in_table, last_bottom = header, True, row.bottom
-            result.table_rows.add(id(row))
-            continue
-        if in_table and last_bottom and row.top - last_bottom > TABLE_GAP_HEIGHTS * row.height:
-            # A wide gap: the paragraph under the table is not part of it.
-            in_table = False
+            self.columns, self.in_table = header, True
+            self._keep(row)
+            return
         if _is_carry_row(row):
-            result.table_rows.add(id(row))
-            continue
-        if in_table and _ends_table(row) and _arithmetic_triple(_numeric_words(row)) is None:
-            in_table = False
-            continue
-        item = _read_item_row(row, columns if in_table else None, priced=priced)
-        if item is None and priced and not in_table and columns and items and row.page == items[-1].rows[0].page:
+            self.result.table_rows.add(id(row))
+            return
+        if self.in_table and _ends_table(row) and _arithmetic_triple(_numeric_words(row)) is None:
+            self.in_table = False
+            return
+        item = self._item(row)
+        if item is not None:
+            self.items.append(item)
+            self._keep(row)
+            return
+        if self.in_table and self.items:
+            self._attach(row)
+
+    def _enter_page(self, row: Row) -> None:
+        if row.page != self.page:
+            self.page, self.last_bottom = row.page, 0.0
+        elif self.in_table and self.last_bottom and row.top - self.last_bottom > TABLE_GAP_HEIGHTS * row.height:
+            # A wide gap: the paragraph under the table is not part of it.
+            self.in_table = False
+
+    def _keep(self, row: Row) -> None:
+        self.result.table_rows.add(id(row))
+        self.last_bottom = row.bottom
+
+    def _item(self, row: Row) -> _Item | None:
+        item = _read_item_row(row, self.columns if self.in_table else None, priced=self.priced)
+        if item is None and self.priced and not self.in_table and self.columns and self.items and row.page == self.items[-1].rows[0].page:
             # A subtotal may split one table ("Non Food ... Subtotal ... Food"): rows under
             # the same header count again when their arithmetic fits.
-            item = _read_item_row(row, columns)
+            item = _read_item_row(row, self.columns)
             item = item if item is not None and item.confidence == 1.0 else None
-        if item is not None:
-            items.append(item)
-            result.table_rows.add(id(row))
-            last_bottom = row.bottom
-            continue
-        if in_table and items and columns and _completes_amount(items[-1], row, columns):
+        return item
+
+    def _attach(self, row: Row) -> None:
+        """Join `row` to the item above as its amount or description, or end the table."""
+        previous = self.items[-1]
+        if self.columns and _completes_amount(previous, row, self.columns):
             # "198,00" printed on the row under its item, where quantity x price was missing it.
-            result.table_rows.add(id(row))
-            last_bottom = row.bottom
-            continue
-        if in_table and items and columns and _measures(row, columns):
+            self._keep(row)
+        elif self.columns and _measures(row, self.columns):
             # Numbers in the measure columns that make no item: under a net, tax or total
             # label the totals block has begun; otherwise a note of the item above.
-            in_table = not _names_a_total(row)
-            last_bottom = row.bottom
-            continue
-        if in_table and items and _continues(items[-1], row, columns):
-            last_bottom = row.bottom
-            items[-1].rows.append(row)
-            items[-1].cells.setdefault("description", []).extend(_continuation_words(row, columns))
-            result.table_rows.add(id(row))
-    result.lines = [_to_line(position, item) for position, item in enumerate(items, start=1)]
-    return result
+            self.in_table = not _names_a_total(row)
+            self.last_bottom = row.bottom
+        elif _continues(previous, row, self.columns):
+            previous.rows.append(row)
+            previous.cells.setdefault("description", []).extend(_continuation_words(row, self.columns))
+            self._keep(row)
 
 
 # --- header ---------------------------------------------------------------------------
