@@ -40,8 +40,12 @@ from docmatch.models import ExtractedField, FieldFlag
 
 log = logging.getLogger(__name__)
 
-# Certainty of a vendor name taken from the letterhead rather than from a label.
-LETTERHEAD_CONFIDENCE = 0.5
+# A letterhead this many times the body text height is clearly the sender's name.
+LETTERHEAD_CLEAR_HEIGHTS = 1.4
+# Certainty of a name taken from the letterhead rather than from a label; a letterhead
+# barely larger than the body text is weaker and flagged.
+LETTERHEAD_CONFIDENCE = 0.7
+WEAK_LETTERHEAD_CONFIDENCE = 0.5
 # A party section's "Name:" line lies within this many rows under its heading.
 SECTION_ROWS = 5
 # Roles of the letterhead (the issuer) and of the address window (the addressee), by document type.
@@ -326,7 +330,10 @@ def _letterhead_name(rows: list[Row]) -> Candidate | None:
                 best = (size, cell.words, row.page)
     if best is None:
         return None
-    return Candidate(" ".join(word.text for word in best[1]), best[1], best[2], LETTERHEAD_CONFIDENCE, [FieldFlag.LOW_CONFIDENCE.value])
+    text = " ".join(word.text for word in best[1])
+    if best[0] >= body * LETTERHEAD_CLEAR_HEIGHTS:
+        return Candidate(text, best[1], best[2], LETTERHEAD_CONFIDENCE)
+    return Candidate(text, best[1], best[2], WEAK_LETTERHEAD_CONFIDENCE, [FieldFlag.LOW_CONFIDENCE.value])
 
 
 def _vat_numbers(rows: list[Row]) -> dict[str, Candidate]:
