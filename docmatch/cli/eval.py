@@ -32,7 +32,7 @@ def eval_group() -> None:
 
 
 @click.command("extraction")
-@click.option("--corpus", "corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=DEFAULT_CORPUS, help="Folder searched for PDFs with a <name>.extraction.json beside them.")
+@click.option("--corpus", "corpus_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=DEFAULT_CORPUS, help="Folder searched for PDFs with a <name>.extraction.json (or a demo <name>.expected.json listing fields) beside them.")
 @click.option("--mode", "modes", type=click.Choice(["printed", "with_xml"]), multiple=True, help="Score the printed page alone, or with the embedded e-invoice XML (repeatable); both when omitted.")
 def extraction_command(corpus_dir: Path, modes: tuple[str, ...]) -> None:
     """Extract each document that has expected values and print per-field accuracy and line precision/recall.
