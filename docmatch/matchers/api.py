@@ -22,7 +22,7 @@ from docmatch.matchers.partners import PartnerMatch, resolve_partner
 from docmatch.matchers.references import ReferenceResolver, ResolvedReference, printed_references, split_reference
 from docmatch.models import Extraction, MatchResult, OdooRef
 from docmatch.odoo.catalog import Catalog
-from docmatch.odoo.records import Order, Picking
+from docmatch.odoo.records import Order, OrderLine, Picking
 
 log = logging.getLogger(__name__)
 
@@ -201,35 +201,50 @@ def _closest_in_time(pickings: list[Picking], extraction: Extraction) -> Picking
 
 
 def _orders_by_content(extraction: Extraction, partner_id: int, catalog: Catalog, index: MatchIndex, result: MatchResult) -> list[Order]:
-    """Find the partner's one open order that contains most of the document's products."""
-    wanted: set[int] = set()
+    """Find the partner's one open order that contains most of the document's products.
+
+    Each product the order contains counts one point and each printed quantity that
+    equals the order line's (ordered or received) half a point more, so that of two
+    orders for the same goods the one with these quantities wins.
+    """
+    wanted: dict[int, list[float]] = {}
     descriptions: list[str] = []
     for line in extraction.lines:
         evidence = identify_product(line, partner_id, index, catalog, trust_printed_codes=True)
-        wanted.update(evidence.product_ids)
+        for product_id in evidence.product_ids:
+            wanted.setdefault(product_id, []).append(abs(line.quantity or 0.0))
         if not evidence.product_ids and line.description:
             descriptions.append(description_key(line.description))
     if not wanted and not descriptions:
         return []
     preferred = ORDER_KIND.get(extraction.doc_type)
-    scored: list[tuple[int, Order]] = []
+    scored: list[tuple[float, Order]] = []
     for order_id in index.orders_by_partner.get(partner_id, [])[-CONTENT_SEARCH_LIMIT:]:
         order = catalog.orders[order_id]
         if order.state not in OPEN_STATES or (preferred and order.kind != preferred):
             continue
-        order_lines = catalog.lines_of(order)
-        held = len({line.product_id for line in order_lines} & wanted)
-        held += sum(1 for text in descriptions if any(_alike(text, line.description) for line in order_lines))
-        if held:
-            scored.append((held, order))
+        score = _content_score(catalog.lines_of(order), wanted, descriptions)
+        if score:
+            scored.append((score, order))
     scored.sort(key=lambda item: (-item[0], -item[1].id))
     if not scored or scored[0][0] * 2 < len(wanted) + len(descriptions) or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         log.debug("no single open order of the partner contains the document's products")
         return []
     order = scored[0][1]
     result.records.append(OdooRef(model=order.model, id=order.id, name=order.name))
-    result.notes.append(f"no printed reference resolved; matched to {order.name} by the products it holds")
+    result.notes.append(f"no printed reference resolved; matched to {order.name} by the products it contains")
     return [order]
+
+
+def _content_score(order_lines: list[OrderLine], wanted: dict[int, list[float]], descriptions: list[str]) -> float:
+    score = 0.0
+    for line in order_lines:
+        if line.product_id in wanted:
+            score += 1.0
+            if any(abs(quantity - candidate) < 1e-6 for quantity in wanted[line.product_id] for candidate in (line.quantity, line.qty_moved) if candidate):
+                score += 0.5
+    score += sum(1 for text in descriptions if any(_alike(text, line.description) for line in order_lines))
+    return score
 
 
 def _alike(printed_key: str, description: str) -> bool:

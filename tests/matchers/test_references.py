@@ -113,3 +113,13 @@ def test_reference_that_lost_its_prefix_resolves_within_the_partners_orders():
     assert result.partner_method == "vendor_codes"
     assert [record.name for record in result.records] == ["P00002"]
     assert any("digits only" in note for note in result.notes)
+
+
+def test_of_two_orders_for_the_same_goods_the_quantities_decide():
+    builder = CatalogBuilder()
+    builder.partner(VENDOR_A, "Prairie Nut Company Inc.").product(1, "NUT-WALNUT", "Walnuts").product(2, "NUT-PECAN", "Pecans")
+    builder.order(1, "P00001", VENDOR_A, [dict(product=1, qty=100, price=3.8), dict(product=2, qty=100, price=4.6)])
+    builder.order(2, "P00003", VENDOR_A, [dict(product=1, qty=50, price=3.8), dict(product=2, qty=200, price=4.6)])
+    document = extraction(vendor_name="Prairie Nut Company Inc.", lines=[dict(code="NUT-WALNUT", quantity=50), dict(code="NUT-PECAN", quantity=200)])
+    result = match_document(document, builder.build())
+    assert [record.name for record in result.records] == ["P00003"]
