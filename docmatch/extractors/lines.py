@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 # Roles that make a header row a line-item header when one of each group is present.
 _MEASURE_ROLES = {"quantity", "unit_price", "amount", "shipped_quantity", "received_quantity"}
 _ITEM_ROLES = {"description", "code", "position"}
+# Header rows this many line heights apart or closer form one header.
+HEADER_ROWS_GAP_HEIGHTS = 3.0
 # A row this many line heights below the table's last row is not part of it.
 TABLE_GAP_HEIGHTS = 4.0
 # A continuation row joins the item above when it lies within this many line heights.
@@ -92,13 +94,17 @@ class _TableScan:
     in_table: bool = False
     page: int | None = None
     last_bottom: float = 0.0
+    header_bottom: float = 0.0
 
     def feed(self, row: Row) -> None:
         """Take the next row: a header, a carried total, an item, a part of an item, or none."""
         self._enter_page(row)
         header = header_columns(row)
         if header:
-            self.columns, self.in_table = header, True
+            # A header printed over several rows names some columns in each.
+            follows_header = self.columns is not None and row.page == self.page and row.top - self.header_bottom <= HEADER_ROWS_GAP_HEIGHTS * row.height
+            self.columns = _merge_headers(header, self.columns) if follows_header else header  # type: ignore[arg-type]
+            self.in_table, self.header_bottom = True, row.bottom
             self._keep(row)
             return
         if _is_carry_row(row):
@@ -150,6 +156,9 @@ class _TableScan:
             previous.rows.append(row)
             previous.cells.setdefault("description", []).extend(_continuation_words(row, self.columns))
             self._keep(row)
+        else:
+            # A note between items ("Partial delivery OK"): the table goes on below it.
+            self.last_bottom = row.bottom
 
 
 # --- header ---------------------------------------------------------------------------
@@ -169,6 +178,16 @@ def header_columns(row: Row) -> list[Column] | None:
     if not measures or len(roles - {"other"}) < 3 or ("description" not in roles and len(measures) < 2):
         return None
     return columns
+
+
+def _merge_headers(lower: list[Column], upper: list[Column]) -> list[Column]:
+    """Return the lower header row's columns plus the upper row's named columns it does not overlap."""
+    extra = [
+        column
+        for column in upper
+        if column.role != "other" and not any(min(column.x1, other.x1) > max(column.x0, other.x0) for other in lower)
+    ]
+    return sorted([*lower, *extra], key=lambda column: column.x0)
 
 
 def _cell_columns(row: Row, cell) -> list[Column]:  # type: ignore[no-untyped-def]
@@ -335,7 +354,8 @@ def _order_by_header(triple, columns: list[Column]):  # type: ignore[no-untyped-
     quantity, price, amount, (quantity_value, price_value, amount_value) = triple
     quantity_role = _best_column(quantity[0][0], columns).role
     price_role = _best_column(price[0][0], columns).role
-    if quantity_role == "unit_price" and price_role in {"quantity", "shipped_quantity", "received_quantity"}:
+    quantity_roles = {"quantity", "shipped_quantity", "received_quantity"}
+    if price_role in quantity_roles and quantity_role not in quantity_roles:
         return price, quantity, amount, (price_value, quantity_value, amount_value)
     return triple
 
@@ -424,7 +444,11 @@ def _first_phrase_start(row: Row, phrases: tuple[tuple[str, ...], ...]) -> bool:
 
 
 def _ends_table(row: Row) -> bool:
-    return _first_phrase_start(row, TABLE_END_ROWS)
+    """Return whether `row` starts the totals: a net or total label with an amount, or leading the row."""
+    if not _first_phrase_start(row, TABLE_END_ROWS):
+        return False
+    leads = any(tuple(row.tokens[: len(phrase)]) == phrase for phrase in TABLE_END_ROWS)
+    return leads or bool(_numeric_words(row))
 
 
 def _continues(item: _Item, row: Row, columns: list[Column] | None) -> bool:
