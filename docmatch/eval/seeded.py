@@ -50,6 +50,7 @@ from docmatch.demo.documents import (
     seed_unit,
     seed_unknown_order,
     seed_unknown_product,
+    vendor_credit_note,
     vendor_delivery_note,
     vendor_invoice,
 )
@@ -72,8 +73,8 @@ DOC_TYPES_FOR_KIND: dict[str, tuple[str, ...]] = {
     "unknown_product": ("invoice", "purchase_order"),
     "line_not_on_order": ("invoice", "delivery_note"),
     "line_missing": ("purchase_order", "bill_of_lading"),
-    "quantity_mismatch": ("invoice", "purchase_order", "bill_of_lading", "proof_of_delivery", "delivery_note"),
-    "price_mismatch": ("invoice", "purchase_order"),
+    "quantity_mismatch": ("invoice", "credit_note", "purchase_order", "bill_of_lading", "proof_of_delivery", "delivery_note"),
+    "price_mismatch": ("invoice", "credit_note", "purchase_order"),
     "uom_mismatch": ("invoice",),
     "billed_exceeds_received": ("invoice",),
     "total_mismatch": ("invoice",),
@@ -81,7 +82,7 @@ DOC_TYPES_FOR_KIND: dict[str, tuple[str, ...]] = {
     "date_out_of_window": ("invoice",),
     "damaged_goods": ("proof_of_delivery",),
 }
-CLEAN_DOC_TYPES = ("invoice", "invoice", "invoice", "purchase_order", "bill_of_lading", "proof_of_delivery", "delivery_note")
+CLEAN_DOC_TYPES = ("invoice", "invoice", "invoice", "credit_note", "purchase_order", "bill_of_lading", "proof_of_delivery", "delivery_note")
 DEFAULT_CLEAN_SHARE = 0.3
 LAYOUTS = ("classic", "modern", "din")
 LANGUAGES = ("en", "de")
@@ -368,7 +369,31 @@ def build_delivery_note(index: int, kind: str | None, rng: random.Random) -> tup
     return spec, ledger
 
 
+def build_credit_note(index: int, kind: str | None, rng: random.Random) -> tuple[DocumentSpec, Ledger]:
+    """A vendor's credit note for part of a billed delivery that went back."""
+    ledger = Ledger()
+    vendor = rng.choice(VENDORS)
+    _distractor(ledger, vendor, index, rng)
+    products = _pick_products(vendor, rng, at_most=3)
+    order = ledger.purchase(vendor, _items(products, rng), ordered=_stamp(_day(index, -20), 9))
+    receipt = ledger.receive(order, done=_stamp(_day(index, -14), 7))
+    bill = ledger.bill(order, ref=f"{_number(vendor, index)}-B", invoice_date=_day(index, -13).isoformat())
+    sent_back = rng.sample(order.lines, rng.randint(1, len(order.lines)))
+    returned = ledger.return_to_vendor(receipt, {line.product.default_code: float(max(1, int(line.quantity // 4))) for line in sent_back}, done=_stamp(_day(index, -2), 10))
+    spec = vendor_credit_note(order, returned, name=_name(index, "credit_note", kind), number=f"CN-{index:06d}", issued=_day(index).isoformat(),
+                              layout=rng.choice(LAYOUTS), language=rng.choice(LANGUAGES), credited_invoice=bill.ref, negative=rng.random() < 0.5)
+    line = rng.randint(1, len(spec.lines))
+    printed = spec.lines[line - 1]
+    if kind == "quantity_mismatch":
+        seed_quantity(spec, line, printed.quantity + 1 if printed.quantity < 2 else printed.quantity - 1)
+    elif kind == "price_mismatch":
+        assert printed.unit_price is not None
+        seed_price(spec, line, round(printed.unit_price * 0.9, 2))
+    return spec, ledger
+
+
 BUILDERS: dict[str, Callable[[int, str | None, random.Random], tuple[DocumentSpec, Ledger]]] = {
+    "credit_note": build_credit_note,
     "invoice": build_invoice,
     "purchase_order": build_customer_po,
     "bill_of_lading": build_bill_of_lading,
