@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from docmatch.errors import ExtractionError
 from docmatch.extractors.imaging import (
     PreparedPage,
@@ -61,6 +63,12 @@ class OcrTuning:
     # the first limit.
     split_gap_heights: float = 0.28
     split_gap_share: float = 0.75
+    # Words read with a confidence below this are read again, cut out of the page one by
+    # one (Tesseract misreads short numbers beside wide gaps, such as "60" read as "607"
+    # at confidence 0, and reads the same pixels right once they stand alone). At most
+    # `max_rereads` words per page, in one extra Tesseract call.
+    reread_below: float = 0.6
+    max_rereads: int = 30
     # OSD's orientation confidence below which its result is ignored.
     min_osd_confidence: float = 1.5
     # Seconds before one Tesseract call is abandoned.
@@ -169,6 +177,9 @@ def ocr_prepared(prepared: PreparedPage, *, number: int, settings: Settings, mem
         # Orientation, only when the reading looks wrong.
         if _looks_turned(reading, tuning):
             reading = _retry_with_osd(prepared, reading, workdir, settings=settings, memo=memo, tuning=tuning)
+
+        # Doubtful words, read again one by one.
+        reread_doubtful_words(prepared, reading, workdir, settings=settings, tuning=tuning)
 
     page = _page_words(prepared, reading, number=number)
     log.debug("page %d: %d OCR words, median confidence %.2f", number, len(page.words), reading.quality)
@@ -290,6 +301,54 @@ def _merge(left: PixelWord, right: PixelWord) -> PixelWord:
         confidence=min(left.confidence, right.confidence),
         line=left.line,
     )
+
+
+def reread_doubtful_words(prepared: PreparedPage, reading: Reading, workdir: Path, *, settings: Settings, tuning: OcrTuning) -> int:
+    """Read low-confidence words again from a strip of their cut-outs; return how many changed.
+
+    Each doubtful word is cut out with a small margin and stacked under the others on a
+    white strip, so one Tesseract call reads them all. A word takes the new reading only
+    when its cut-out gives exactly one word with a higher confidence.
+    """
+    doubtful = [word for word in reading.words if word.confidence < tuning.reread_below and any(ch.isalnum() for ch in word.text)]
+    doubtful = sorted(doubtful, key=lambda word: word.confidence)[: tuning.max_rereads]
+    if not doubtful:
+        return 0
+
+    strip, bands = _cutout_strip(prepared.gray, doubtful)
+    strip_path = write_pgm(strip, workdir / "doubtful.pgm")
+    reread = run_image_to_data(strip_path, languages=settings.ocr_languages, psm=6, dpi=prepared.dpi, timeout=tuning.timeout)
+
+    changed = 0
+    for word, (band_top, band_bottom) in zip(doubtful, bands, strict=True):
+        found = [new for new in reread.words if band_top <= new.top + new.height / 2 < band_bottom]
+        if len(found) == 1 and found[0].confidence > word.confidence and found[0].text != word.text:
+            word.text, word.confidence = found[0].text, found[0].confidence
+            changed += 1
+        elif len(found) == 1 and found[0].confidence > word.confidence:
+            word.confidence = found[0].confidence
+    log.debug("read %d doubtful words again, %d changed", len(doubtful), changed)
+    return changed
+
+
+def _cutout_strip(gray: np.ndarray, words: list[PixelWord]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Stack the cut-outs of `words` on a white strip; return it and each cut-out's rows."""
+    cutouts = []
+    for word in words:
+        margin_y, margin_x = max(word.height // 2, 4), max(word.height // 3, 3)
+        top, left = max(word.top - margin_y, 0), max(word.left - margin_x, 0)
+        cutouts.append(gray[top : word.top + word.height + margin_y, left : word.right + margin_x])
+    gap = max(max(cutout.shape[0] for cutout in cutouts) // 2, 10)
+    width = max(cutout.shape[1] for cutout in cutouts) + 2 * gap
+    height = sum(cutout.shape[0] + gap for cutout in cutouts) + gap
+    strip = np.full((height, width), 255, dtype=np.uint8)
+    bands = []
+    y = gap
+    for cutout in cutouts:
+        strip[y : y + cutout.shape[0], gap : gap + cutout.shape[1]] = cutout
+        bands.append((y - gap // 2, y + cutout.shape[0] + gap // 2))
+        y += cutout.shape[0] + gap
+    return strip, bands
 
 
 def detect_rotation(image_path: Path, *, dpi: float, timeout: float) -> tuple[int, float]:

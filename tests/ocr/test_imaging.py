@@ -120,3 +120,31 @@ def test_words_at_normal_spacing_stay_apart() -> None:
 def test_words_on_different_lines_never_join() -> None:
     words = [_word("12", 0, 30, line=(1, 1, 1)), _word("34", 32, 30, line=(1, 1, 2))]
     assert len(join_split_codes(words)) == 2
+
+
+def test_dark_header_bar_is_inverted() -> None:
+    """GIVEN a black bar with white text across a white page THEN the bar turns light with dark text."""
+    gray = np.full((1200, 900), 255, dtype=np.uint8)
+    gray[300:340, 60:840] = 30
+    gray[310:330, 100:140] = 250  # a white letter inside the bar
+    gray[600:620, 100:140] = 0  # ordinary black print elsewhere
+    assert imaging.invert_dark_bands(gray) == 1
+    assert gray[305, 500] == 225
+    assert gray[320, 120] == 5
+    assert gray[610, 120] == 0
+
+
+def test_text_lines_are_not_taken_for_bars(invoice_200dpi: Image.Image) -> None:
+    gray = np.array(invoice_200dpi)
+    assert imaging.invert_dark_bands(gray) == 0
+
+
+def test_cutout_strip_stacks_words() -> None:
+    from docmatch.extractors.ocr import _cutout_strip
+
+    gray = np.full((400, 600), 255, dtype=np.uint8)
+    words = [_word("607", 100, 40), _word("E", 300, 17)]
+    strip, bands = _cutout_strip(gray, words)
+    assert len(bands) == 2
+    assert bands[0][1] <= bands[1][0] + 1
+    assert strip.shape[0] >= sum(bottom - top for top, bottom in bands)
