@@ -32,6 +32,8 @@ _ITEM_ROLES = {"description", "code", "position"}
 HEADER_ROWS_GAP_HEIGHTS = 3.0
 # A row this many line heights below the table's last row is not part of it.
 TABLE_GAP_HEIGHTS = 4.0
+# ... unless the table's own rows lie further apart: then this many times its widest gap.
+TABLE_GAP_GROWTH = 1.5
 # A continuation row joins the item above when it lies within this many line heights.
 CONTINUATION_GAP_HEIGHTS = 1.9
 # Rule certainty of a row read by header columns alone, without arithmetic agreement.
@@ -95,6 +97,7 @@ class _TableScan:
     page: int | None = None
     last_bottom: float = 0.0
     header_bottom: float = 0.0
+    widest_gap: float = 0.0
 
     def feed(self, row: Row) -> None:
         """Take the next row: a header, a carried total, an item, a part of an item, or none."""
@@ -123,10 +126,16 @@ class _TableScan:
 
     def _enter_page(self, row: Row) -> None:
         if row.page != self.page:
-            self.page, self.last_bottom = row.page, 0.0
-        elif self.in_table and self.last_bottom and row.top - self.last_bottom > TABLE_GAP_HEIGHTS * row.height:
-            # A wide gap: the paragraph under the table is not part of it.
+            self.page, self.last_bottom, self.widest_gap = row.page, 0.0, 0.0
+            return
+        if not (self.in_table and self.last_bottom):
+            return
+        gap = row.top - self.last_bottom
+        if gap > max(TABLE_GAP_HEIGHTS * row.height, TABLE_GAP_GROWTH * self.widest_gap):
+            # A gap wider than any inside the table: the paragraph under it is not part of it.
             self.in_table = False
+        else:
+            self.widest_gap = max(self.widest_gap, gap)
 
     def _keep(self, row: Row) -> None:
         self.result.table_rows.add(id(row))

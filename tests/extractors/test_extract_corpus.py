@@ -28,7 +28,6 @@ KNOWN_MISSES = {
 # Line items not all found yet: document -> lines found of those expected.
 KNOWN_LINE_GAPS = {
     "azure-docintel-samples/Invoice-6.pdf": "amounts such as '$3,500' stay ambiguous without arithmetic",
-    "facturx-js/ORDER-X_EX11_ORDER_PICK-UP-BASIC.pdf": "the three-row header puts the price before the quantity",
     "invoice2data/NetpresseInvoice.pdf": "a line without a quantity in a table with a quantity column",
     "invoice2data/coolblue1.pdf": "a sub-line whose amount falls in a header cell read as a price",
 }
