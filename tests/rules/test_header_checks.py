@@ -198,3 +198,10 @@ def test_doubtful_printed_name_is_no_partner_evidence(catalog):
     document = extraction(number="X-2", date="2024-04-03", po_reference="P00019", vendor_name="Lieferschein-Nr.", currency="EUR",
                           flags={"vendor_name": ["low_confidence"]}, lines=[dict(code="FLG-DN50", quantity=1, unit_price=5.0)])
     assert findings_for(document, catalog) == []
+
+
+def test_document_dated_long_after_its_order(catalog):
+    document = consolidated(date="2025-04-01", net=91.0, tax=17.29, total=108.29)
+    findings = findings_for(document, catalog)
+    assert set(kinds(findings)) == {"date_out_of_window"}
+    assert findings[0].rule == "defaults.dates.after_order_days"

@@ -254,3 +254,20 @@ def test_tax_follows_each_order_lines_rate():
     findings = findings_for(document, catalog)
     assert kinds(findings) == ["tax_mismatch"]
     assert findings[0].odoo_value == 7.0
+
+
+def test_order_discount_is_part_of_the_expected_price():
+    builder = CatalogBuilder()
+    builder.partner(VENDOR, "Acme Industrial Supply Ltd").product(1, "OIL", "Olive oil")
+    builder.order(1, "P00800", VENDOR, [dict(product=1, qty=10, price=10.0, discount=10.0)], amount_tax=17.1)
+    document = extraction(number="I-8", date="2024-04-02", po_reference="P00800", vendor_name="Acme Industrial Supply Ltd", currency="EUR",
+                          net=90.0, tax=17.1, total=107.1, lines=[dict(code="OIL", quantity=10, unit_price=9.0, amount=90.0)])
+    catalog = builder.build()
+    assert findings_for(document, catalog) == []
+
+    document.lines[0].unit_price = 10.0
+    document.lines[0].discount = 10.0
+    assert findings_for(document, catalog) == []
+
+    document.lines[0].discount = None
+    assert kinds(findings_for(document, catalog)) == ["price_mismatch"]
