@@ -223,7 +223,7 @@ class MatchResult(BaseModel):
     notes: list[str] = []
     # Records a reference resolved to that belong to another partner: never matched.
     foreign_records: list[OdooRef] = []
-    partner_method: str | None = Field(default=None, description="What identified the partner: vat, name, email_domain, reference.")
+    partner_method: str | None = Field(default=None, description="What identified the partner: vat, name, email_domain, vendor_codes, reference, order_content.")
     unresolved_references: list[str] = []
 
 

@@ -63,6 +63,8 @@ def match_document(extraction: Extraction, catalog: Catalog) -> MatchResult:
     orders = _orders_behind(own, catalog, index, extraction.doc_type)
     if not orders and partner_id is not None and not resolved:
         orders = _orders_by_content(extraction, partner_id, catalog, index, result)
+    if not orders and partner_id is None and not resolved:
+        orders, partner_id = _order_of_unknown_partner(extraction, catalog, index, result)
 
     # Delivery papers that cite only the order are held against its picking.
     _add_picking_of_delivery_paper(extraction, orders, catalog, index, result)
@@ -234,6 +236,40 @@ def _orders_by_content(extraction: Extraction, partner_id: int, catalog: Catalog
     result.records.append(OdooRef(model=order.model, id=order.id, name=order.name))
     result.notes.append(f"no printed reference resolved; matched to {order.name} by the products it contains")
     return [order]
+
+
+def _order_of_unknown_partner(extraction: Extraction, catalog: Catalog, index: MatchIndex, result: MatchResult) -> tuple[list[Order], int | None]:
+    """Find the one open order that contains the products of a document naming no partner.
+
+    A scan may lose both the partner's name and the order reference. The products
+    the lines name by internal reference or barcode then point at the open orders that
+    contain them; only a single best order counts, and its partner becomes the partner.
+    """
+    wanted: dict[int, list[float]] = {}
+    for line in extraction.lines:
+        for product_id in identify_product(line, None, index, catalog, trust_printed_codes=True).product_ids:
+            wanted.setdefault(product_id, []).append(abs(line.quantity or 0.0))
+    if len(wanted) < 2:
+        return [], None
+    preferred = ORDER_KIND.get(extraction.doc_type)
+    candidate_ids = {order_id for product_id in wanted for order_id in index.orders_by_product.get(product_id, [])}
+    scored = []
+    for order_id in candidate_ids:
+        order = catalog.orders[order_id]
+        if preferred is None or order.kind == preferred:
+            scored.append((_content_score(catalog.lines_of(order), wanted, []), order))
+    scored.sort(key=lambda item: (-item[0], -item[1].id))
+    if not scored or scored[0][0] < len(wanted) or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        log.debug("no single open order contains the products of a document without partner or reference")
+        return [], None
+    order = scored[0][1]
+    partner_id = index.commercial(catalog, order.partner_id)
+    result.records.append(OdooRef(model=order.model, id=order.id, name=order.name))
+    result.notes.append(f"neither partner nor reference could be read; matched to {order.name}, the one open order with these products")
+    result.partner_method = "order_content"
+    if partner_id in catalog.partners:
+        result.partner = OdooRef(model="res.partner", id=partner_id, name=catalog.partners[partner_id].name)
+    return [order], partner_id
 
 
 def _content_score(order_lines: list[OrderLine], wanted: dict[int, list[float]], descriptions: list[str]) -> float:

@@ -28,6 +28,8 @@ _LIST_SEPARATORS = re.compile(r"[,;&+]|\s+and\s+|\s+und\s+", re.IGNORECASE)
 GENERIC_DOMAINS = frozenset({"gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "yahoo.com", "gmx.de", "gmx.net", "web.de", "icloud.com", "t-online.de", "aol.com", "live.com", "mail.com", "proton.me", "protonmail.com"})
 
 Keyed = dict[str, list[int]]
+# Order states whose lines a document may still refer to.
+OPEN_ORDER_STATES = frozenset({"purchase", "done", "sale", "to approve", "sent"})
 
 
 def _add(table: dict, key: object, value: int) -> None:
@@ -60,6 +62,7 @@ class MatchIndex:
     orders_by_origin: Keyed = field(default_factory=dict)
     orders_by_partner: Keyed = field(default_factory=dict)
     orders_by_number: dict[int, list[int]] = field(default_factory=dict)
+    orders_by_product: dict[int, list[int]] = field(default_factory=dict)
     pickings_by_name: Keyed = field(default_factory=dict)
     pickings_by_name_confusable: Keyed = field(default_factory=dict)
     pickings_by_origin: Keyed = field(default_factory=dict)
@@ -180,6 +183,11 @@ def _index_orders(catalog: Catalog, index: MatchIndex) -> None:
         for part in split_list(order.origin):
             _add(index.orders_by_origin, code_key(part), order.id)
         _add(index.orders_by_partner, index.commercial(catalog, order.partner_id), order.id)
+        if order.state in OPEN_ORDER_STATES:
+            for line_id in order.line_ids:
+                line = catalog.order_lines.get((order.kind, line_id))
+                if line is not None and line.product_id is not None:
+                    _add(index.orders_by_product, line.product_id, order.id)
         digits = "".join(char for char in order.name if char.isdigit())
         if digits:
             _add(index.orders_by_number, int(digits), order.id)

@@ -123,3 +123,11 @@ def test_of_two_orders_for_the_same_goods_the_quantities_decide():
     document = extraction(vendor_name="Prairie Nut Company Inc.", lines=[dict(code="NUT-WALNUT", quantity=50), dict(code="NUT-PECAN", quantity=200)])
     result = match_document(document, builder.build())
     assert [record.name for record in result.records] == ["P00003"]
+
+
+def test_document_without_partner_or_reference_finds_the_one_order_with_its_products(catalog):
+    document = extraction(vendor_name="say", method="ocr", lines=[dict(code="NUT-M8", quantity=100), dict(code="WSH-M8", quantity=100)])
+    result = match_document(document, catalog)
+    assert [record.name for record in result.records] == ["P00018"]
+    assert result.partner.id == VENDOR_A
+    assert result.partner_method == "order_content"

@@ -57,7 +57,7 @@ def check_order_found(context: CheckContext) -> bool:
 
 def _check_printed_partner(context: CheckContext) -> None:
     """When the partner came from the order, the printed name must still fit it."""
-    if context.match.partner_method != "reference" or context.match.partner is None or _codes_confirm_partner(context):
+    if context.match.partner_method not in ("reference", "order_content") or context.match.partner is None or _codes_confirm_partner(context):
         return
     printed = _printed_partner(context)
     if not printed:
