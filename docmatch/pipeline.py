@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docmatch.errors import InputError, UnreadableDocument
+from docmatch.errors import ExtractionError, InputError, UnreadableDocument
 from docmatch.extractors import extract_file
 from docmatch.ingest import register_file
 from docmatch.logs import document_context
@@ -63,10 +63,11 @@ class DocumentResult:
 
 
 def extract_stage(document: Document, context: PipelineContext) -> Extraction:
-    """Extract the document; an unreadable file gives an empty extraction with the reason."""
+    """Extract the document; an unreadable file, or one the field rules fail on, gives an
+    empty extraction with the reason, which becomes an `extraction_failed` finding."""
     try:
         return context.extractor(document.path or "", settings=context.settings)
-    except InputError as exc:
+    except (InputError, ExtractionError) as exc:
         log.warning("document could not be read: %s", exc.message)
         return Extraction(doc_type="unknown", warnings=[f"unreadable: {exc.message}"], method="none")
 
