@@ -15,7 +15,7 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from docmatch.matchers.index import MatchIndex, get_index, split_list
+from docmatch.matchers.index import OPEN_ORDER_STATES, MatchIndex, get_index, split_list
 from docmatch.matchers.normalize import code_key, description_key
 from docmatch.matchers.lines import LinePairer, PairingInput, identify_product
 from docmatch.matchers.partners import PartnerMatch, resolve_partner
@@ -37,8 +37,6 @@ ORDER_KIND: dict[str, str] = {
     "proof_of_delivery": "sale",
 }
 DELIVERY_PAPERS = frozenset({"bill_of_lading", "proof_of_delivery", "delivery_note"})
-# Order states whose lines a document may still refer to.
-OPEN_STATES = frozenset({"purchase", "done", "sale", "to approve", "sent"})
 # Without a usable reference, a partner's orders are searched by content up to this many.
 CONTENT_SEARCH_LIMIT = 200
 # A printed description this alike an order line's counts as that line when searching by content.
@@ -223,7 +221,7 @@ def _orders_by_content(extraction: Extraction, partner_id: int, catalog: Catalog
     scored: list[tuple[float, Order]] = []
     for order_id in index.orders_by_partner.get(partner_id, [])[-CONTENT_SEARCH_LIMIT:]:
         order = catalog.orders[order_id]
-        if order.state not in OPEN_STATES or (preferred and order.kind != preferred):
+        if order.state not in OPEN_ORDER_STATES or (preferred and order.kind != preferred):
             continue
         score = _content_score(catalog.lines_of(order), wanted, descriptions)
         if score:
@@ -243,7 +241,7 @@ def _order_of_unknown_partner(extraction: Extraction, catalog: Catalog, index: M
 
     A scan may lose both the partner's name and the order reference. The products
     the lines name by internal reference or barcode then point at the open orders that
-    contain them; only a single best order counts, and its partner becomes the partner.
+    contain them. Only a single best order counts, and its partner becomes the partner.
     """
     wanted: dict[int, list[float]] = {}
     for line in extraction.lines:

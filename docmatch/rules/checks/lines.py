@@ -7,8 +7,8 @@ names the conversion that turned the printed quantity into base units.
 Vendor invoices are checked three ways: what is billed now against what was received
 (done receipts, with backorders and returns already netted into Odoo's received
 quantity) less what was billed before. Billing more than was ordered is a
-`quantity_mismatch`; more than was received but not more than ordered is
-`billed_exceeds_received`; less than is due is a `quantity_mismatch` too. With the
+`quantity_mismatch`. Billing more than was received, but not more than ordered, is
+`billed_exceeds_received`. Billing less than is due is a `quantity_mismatch` too. With the
 policy's `bill_on: ordered`, the ordered quantity takes the place of the received one.
 """
 
