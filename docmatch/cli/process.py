@@ -24,6 +24,8 @@ def process_command(files: tuple[Path, ...], odoo_snapshot: Path | None, odoo_ur
 
     skipped: list[Path] = []
     if via_workers:
+        if odoo_snapshot or odoo_url or rules_file:
+            click.echo("warning: the workers use their own DOCMATCH_* settings; --odoo-snapshot, --odoo and --rules are ignored", err=True)
         cases = _cases_via_workers(list(files), timeout)
     else:
         from docmatch.cli.runner import build_context, run_files
