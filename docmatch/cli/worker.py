@@ -1,4 +1,4 @@
-"""`docmatch worker`, `docmatch beat`, `docmatch status` and `docmatch db`: running docmatch as a service."""
+"""`docmatch worker`, `beat`, `status`, `retry` and `db`: running docmatch as a service."""
 
 from __future__ import annotations
 
@@ -114,6 +114,31 @@ def queue_lengths(settings) -> dict[str, int | None]:  # type: ignore[no-untyped
     return lengths
 
 
+@click.command("retry")
+@click.argument("document_ids", nargs=-1, type=int)
+@click.option("--failed", "all_failed", is_flag=True, help="Queue every failed document again.")
+def retry_command(document_ids: tuple[int, ...], all_failed: bool) -> None:
+    """Queue failed documents for the workers again, from extraction."""
+    from docmatch.settings import get_settings
+    from docmatch.storage.store import Store
+    from docmatch.workers.tasks import submit
+
+    store = Store.from_settings(get_settings())
+    _migrate(store)
+    if not document_ids and not all_failed:
+        raise click.UsageError("name document ids or pass --failed")
+    ids = list(document_ids) + ([doc_id for doc_id, _reason in store.failed_documents()] if all_failed else [])
+    if not ids:
+        click.echo("no failed documents")
+        return
+    for doc_id in ids:
+        if store.requeue(doc_id, actor="docmatch retry"):
+            submit(doc_id)
+            click.echo(f"document {doc_id} queued again")
+        else:
+            click.echo(f"document {doc_id} is {store.state_of(doc_id)[0]}, not failed: left alone", err=True)
+
+
 @click.group("db")
 def db_group() -> None:
     """Manage docmatch's database schema."""
@@ -156,4 +181,4 @@ def _serve_metrics(port: int, settings) -> None:  # type: ignore[no-untyped-def]
     metrics.serve(port, store=Store.from_settings(settings))
 
 
-commands = [worker_command, beat_command, status_command, db_group]
+commands = [worker_command, beat_command, status_command, retry_command, db_group]

@@ -45,7 +45,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -259,6 +259,26 @@ class Store:
             row.claimed_by = None
             row.claim_expires_at = None
             self._transition(s, row, state, actor=actor, reason=reason)
+
+    def requeue(self, document_id: int, *, actor: str) -> bool:
+        """Put a failed or quarantined document back to `received`, forgetting its stage keys.
+
+        Returns False when the document is in any other state (it is left alone).
+        """
+        with self.session() as s:
+            row = self._locked(s, document_id)
+            if row.state not in (DocumentState.FAILED, DocumentState.QUARANTINED):
+                return False
+            s.execute(delete(TaskRecordRow).where(TaskRecordRow.document_id == document_id))
+            row.error_reason, row.claimed_by, row.claim_expires_at = None, None, None
+            self._transition(s, row, DocumentState.RECEIVED, actor=actor, reason="processing requested again")
+            return True
+
+    def failed_documents(self) -> list[tuple[int, str | None]]:
+        """Return the failed documents with their reasons, oldest failure first."""
+        query = select(DocumentRow.id, DocumentRow.error_reason).where(DocumentRow.state == DocumentState.FAILED.value).order_by(DocumentRow.state_changed_at)
+        with self.session() as s:
+            return [(doc_id, reason) for doc_id, reason in s.execute(query)]
 
     def history(self, document_id: int) -> list[tuple[str | None, str, str, str | None]]:
         """Return the audit log of a document: (from, to, actor, reason), oldest first."""

@@ -154,6 +154,13 @@ def test_any_other_error_fails_the_document_with_the_reason(store: Store, world)
     assert state == DocumentState.FAILED
     assert reason == "extract failed: ValueError: page tree is cyclic"
     assert runner(store, context).run("extract", doc_id).outcome == "gone"
+    assert store.failed_documents() == [(doc_id, reason)]
+
+    # After the fix, `docmatch retry` puts it back and the stages run again.
+    context.extractor = invoice
+    assert store.requeue(doc_id, actor="test") is True
+    assert run_all(store, context, doc_id) == ["done", "done", "done"]
+    assert store.requeue(doc_id, actor="test") is False
 
 
 def test_the_sweeper_knows_which_stage_moves_each_state_on(store: Store, world) -> None:  # type: ignore[no-untyped-def]
