@@ -13,6 +13,10 @@ with_dev=1
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
+# pip on some machines is configured with extra local indexes that may not exist; its
+# warnings about them say nothing about docmatch, so they are dropped from the output.
+quiet_pip() { "$venv/bin/pip" "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
+
 # Debian packages: Tesseract with the six document languages and orientation data, the servers the
 # tests talk to (Redis, Dovecot IMAP, OpenSSH SFTP), poppler and Ghostscript for PDF fixtures, and
 # Chromium for the browser tests.
@@ -46,7 +50,7 @@ command -v "$python_bin" >/dev/null || python_bin=python3
 if [[ ! -x "$venv/bin/python" ]]; then
   log "creating $venv"
   "$python_bin" -m venv "$venv"
-  "$venv/bin/pip" install -q --upgrade pip
+  quiet_pip install -q --upgrade pip
 fi
 
 # The stamp holds a hash of pyproject.toml, so a changed dependency list reinstalls and an
@@ -57,10 +61,10 @@ if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
   log "installing docmatch into $venv"
   extras=""
   [[ $with_dev == 1 ]] && extras="[dev]"
-  "$venv/bin/pip" install -q -e "$repo$extras"
+  quiet_pip install -q -e "$repo$extras"
   # layoutparser 0.3.4 pins the GUI build of OpenCV; docmatch uses only its geometry classes,
   # so it goes in without dependencies beside opencv-python-headless.
-  "$venv/bin/pip" install -q --no-deps "layoutparser==0.3.4"
+  quiet_pip install -q --no-deps "layoutparser==0.3.4"
   echo "$want" > "$stamp"
 else
   log "Python packages already installed"
