@@ -187,7 +187,7 @@ def run_through_workers(documents: list[Path], warm_up: list[Path], values: dict
         started = time.perf_counter()
         for doc_id in ids:
             submit(doc_id)
-        wait_until_final(store, ids, timeout=1800)
+        wait_until_final(store, ids, timeout=1800, poll_seconds=0.1)
         elapsed = time.perf_counter() - started
         cpu = sum(map(process_cpu_seconds, pids)) - cpu_before
         failed = store.counts_by_state().get("failed", 0)

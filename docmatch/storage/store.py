@@ -245,6 +245,12 @@ class Store:
                 raise StorageError(f"no document with id {document_id}")
             return row.state, row.error_reason
 
+    def states_of(self, document_ids: list[int]) -> dict[int, tuple[str, str | None]]:
+        """Return the state and error reason of each document, in one query."""
+        with self.session() as s:
+            rows = s.execute(select(DocumentRow.id, DocumentRow.state, DocumentRow.error_reason).where(DocumentRow.id.in_(document_ids)))
+            return {doc_id: (state, reason) for doc_id, state, reason in rows}
+
     # --- states -----------------------------------------------------------------------
 
     def transition(self, document_id: int, to_state: DocumentState, *, actor: str, reason: str | None = None) -> None:

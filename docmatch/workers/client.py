@@ -16,7 +16,8 @@ from docmatch.storage.tables import DocumentState
 
 log = logging.getLogger(__name__)
 
-POLL_SECONDS = 0.2
+# Seconds between two looks at the documents' states.
+POLL_SECONDS = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +57,10 @@ def process_via_workers(files: list[Path], settings: Settings, *, timeout: float
     return [WorkerResult(path, doc_id, states[doc_id][0], store.latest_case(doc_id), states[doc_id][1]) for path, doc_id in zip(files, ids, strict=True)]
 
 
-def wait_until_final(store: Store, ids: list[int], *, timeout: float) -> dict[int, tuple[str, str | None]]:
+def wait_until_final(store: Store, ids: list[int], *, timeout: float, poll_seconds: float = POLL_SECONDS) -> dict[int, tuple[str, str | None]]:
     deadline = time.monotonic() + timeout
     while True:
-        states = {doc_id: store.state_of(doc_id) for doc_id in ids}
+        states = store.states_of(ids)
         waiting = [doc_id for doc_id, (state, _) in states.items() if not DocumentState(state).is_final]
         if not waiting:
             return states
@@ -68,4 +69,4 @@ def wait_until_final(store: Store, ids: list[int], *, timeout: float) -> dict[in
                 f"{len(waiting)} document(s) not finished after {timeout:.0f} s (ids {', '.join(map(str, waiting[:10]))})",
                 hint="check that workers run for both queues: `docmatch status` shows queue lengths",
             )
-        time.sleep(POLL_SECONDS)
+        time.sleep(poll_seconds)
