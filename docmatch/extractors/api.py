@@ -81,9 +81,18 @@ def extract_pages(pages: list[PageWords], *, hints: HeaderHints | None = None, l
     fields = read_header(rows, table_rows=table.table_rows, doc_type=classification.doc_type, language=classification.language, hints=hints)
 
     extraction = Extraction(doc_type=classification.doc_type, fields=fields, lines=table.lines, warnings=table.warnings, pages=len(pages), method=method)
+    _mark_ocr_fields(extraction, pages)
     _check_lines_against_net(extraction)
     _flag_low_confidence(extraction, low_confidence)
     return extraction
+
+
+def _mark_ocr_fields(extraction: Extraction, pages: list[PageWords]) -> None:
+    """Set `source="ocr"` on the fields read from OCR'd pages, so reviewers can tell them apart."""
+    ocr_pages = {page.number for page in pages if page.source == "ocr"}
+    for field in extraction.fields.values():
+        if field.page in ocr_pages:
+            field.source = "ocr"
 
 
 def _method(pages: list[PageWords]) -> str:
