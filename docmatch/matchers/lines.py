@@ -110,6 +110,12 @@ def identify_product(line: ExtractedLine, partner_id: int | None, index: MatchIn
     return ProductEvidence(issue="unknown_product", code=code)
 
 
+def has_unreadable_text(line: ExtractedLine) -> bool:
+    """Return whether the line's code or description still holds U+FFFD, the mark of a glyph
+    whose character the PDF does not say; matching such text would be guessing."""
+    return "replacement_character" in line.flags or any("\ufffd" in (text or "") for text in (line.code, line.description))
+
+
 def looks_like_code(text: str | None) -> bool:
     """Tell a product code (one or two tokens) from words the reader put in the code column."""
     if not text or not text.strip():
@@ -229,6 +235,8 @@ class LinePairer:
         return scores
 
     def _identity_score(self, line: ExtractedLine, evidence: ProductEvidence, order_line: OrderLine) -> float | None:
+        if has_unreadable_text(line):
+            return None
         if evidence.product_ids:
             return CODE_SCORE if order_line.product_id in evidence.product_ids else None
         if evidence.issue is not None:
@@ -313,6 +321,9 @@ class LinePairer:
     # -- building pairs -----------------------------------------------------------------
 
     def _pair_for(self, row: int, line: ExtractedLine, evidence: ProductEvidence, scores: np.ndarray, column: int | None) -> LinePair:
+        if has_unreadable_text(line):
+            log.debug("line %d still holds characters without a Unicode mapping; not matched to a product", row + 1)
+            return LinePair(document_line=row, method=None, issue="unreadable_text")
         if evidence.issue is not None:
             return LinePair(document_line=row, method=evidence.method, issue=evidence.issue, candidates=[self._product_ref(product_id) for product_id in evidence.candidates])
 

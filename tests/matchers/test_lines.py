@@ -206,3 +206,17 @@ def test_scanned_line_that_lost_its_unit_takes_the_fitting_packaging():
     pair = match_document(document, builder.build()).pairs[0]
     assert (pair.unit_factor, pair.document_quantity_base) == (8.0, 48.0)
     assert "Carton of 8" in pair.conversion
+
+
+def test_line_with_unreadable_glyphs_is_not_matched(flanges):
+    document = extraction(po_reference="P00101", vendor_name="Acme Industrial Supply Ltd", lines=[
+        dict(description="\ufffdange DN50 PN16", quantity=10, unit_price=12.0, flags=["replacement_character"]),
+        dict(code="VND-7782", description="Flange DN65 PN16", quantity=5, unit_price=14.0),
+    ])
+    result = match_document(document, flanges)
+
+    unreadable, readable = result.pairs
+    assert unreadable.issue == "unreadable_text"
+    assert unreadable.odoo_line is None
+    assert unreadable.product is None
+    assert readable.product.id == 2

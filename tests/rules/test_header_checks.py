@@ -205,3 +205,17 @@ def test_document_dated_long_after_its_order(catalog):
     findings = findings_for(document, catalog)
     assert set(kinds(findings)) == {"date_out_of_window"}
     assert findings[0].rule == "defaults.dates.after_order_days"
+
+
+def test_unreadable_line_goes_to_review_not_matching(catalog):
+    document = consolidated()
+    document.lines[1].description = "Fl\ufffdnge DN65"
+    document.lines[1].code = None
+    document.lines[1].flags = ["replacement_character"]
+
+    findings = findings_for(document, catalog)
+
+    review = [finding for finding in findings if finding.rule == "lines.unreadable"]
+    assert [finding.kind.value for finding in review] == ["needs_review"]
+    assert review[0].line == 2
+    assert "unknown_product" not in kinds(findings)

@@ -74,6 +74,12 @@ def check_pairing(context: CheckContext) -> None:
                 f"Line {number}: the code {line.code!r} is not this partner's product code, an internal reference or a barcode in Odoo; it was not matched by description.",
                 line=number, document_value=printed, evidence={"code": line.code, "description": line.description},
             )
+        elif pair.issue == "unreadable_text":
+            context.add(
+                FindingKind.NEEDS_REVIEW, "lines.unreadable",
+                f"Line {number}: part of its text could not be read (characters the PDF gives no meaning for); it was not matched to a product.",
+                line=number, document_value=printed, evidence={"flag": "replacement_character"},
+            )
         elif pair.issue == "ambiguous":
             names = ", ".join(candidate.name for candidate in pair.candidates)
             context.add(
