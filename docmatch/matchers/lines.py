@@ -218,6 +218,7 @@ class LinePairer:
                 used_columns.add(column)
             pairs.append(pair)
 
+        self._drop_paired_proposals(pairs)
         unpaired_document = [pair.document_line for pair in pairs if pair.odoo_line is None and pair.document_line is not None]
         unpaired_odoo = [self._line_ref(line) for column, line in enumerate(self.order_lines) if column not in used_columns]
         return pairs, unpaired_document, unpaired_odoo
@@ -324,6 +325,10 @@ class LinePairer:
         if has_unreadable_text(line):
             log.debug("line %d still holds characters without a Unicode mapping; not matched to a product", row + 1)
             return LinePair(document_line=row, method=None, issue="unreadable_text")
+        if evidence.issue == "unknown_product" and not evidence.candidates:
+            # Proposals for the reviewer, never a match: an unknown code stays unknown.
+            proposed = self._description_proposals(line)
+            return LinePair(document_line=row, method=evidence.method, issue=evidence.issue, candidates=[self._product_ref(product_id) for product_id in proposed])
         if evidence.issue is not None:
             return LinePair(document_line=row, method=evidence.method, issue=evidence.issue, candidates=[self._product_ref(product_id) for product_id in evidence.candidates])
 
@@ -347,6 +352,29 @@ class LinePairer:
 
         log.debug("line %d paired with order line %d by %s (score %.1f)", row + 1, order_line.id, method, score)
         return self._stand_pair(row, line, order_line, method, score, runner_up)
+
+    @staticmethod
+    def _drop_paired_proposals(pairs: list[LinePair]) -> None:
+        """Leave out of an unknown code's proposals the products other lines paired with."""
+        paired = {pair.product.id for pair in pairs if pair.odoo_line is not None and pair.product is not None}
+        for pair in pairs:
+            if pair.issue == "unknown_product" and pair.candidates:
+                pair.candidates = [candidate for candidate in pair.candidates if candidate.id not in paired]
+
+    def _description_proposals(self, line: ExtractedLine) -> list[int]:
+        """Return the order's products whose description resembles the line's: the best one
+        alone when it leads the others by the ambiguity margin, else every close one."""
+        scored: dict[int, float] = {}
+        for order_line in self.order_lines:
+            if order_line.product_id is None:
+                continue
+            similarity = self._description_similarity(line.description, order_line)
+            if similarity >= DESCRIPTION_CUTOFF:
+                scored[order_line.product_id] = max(similarity, scored.get(order_line.product_id, 0.0))
+        ranked = sorted(scored.items(), key=lambda item: item[1], reverse=True)
+        if len(ranked) > 1 and ranked[0][1] - ranked[1][1] >= AMBIGUITY_MARGIN:
+            return [ranked[0][0]]
+        return [product_id for product_id, score in ranked if score >= ranked[0][1] - AMBIGUITY_MARGIN]
 
     def _stand_pair(self, row: int, line: ExtractedLine, order_line: OrderLine, method: str, score: float, runner_up: float | None) -> LinePair:
         order = self.orders_by_id[order_line.order_id]

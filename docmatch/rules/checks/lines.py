@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from docmatch.matchers.index import get_index
 from docmatch.matchers.uom import format_quantity, line_factor
-from docmatch.models import FindingKind, LinePair
+from docmatch.models import ExtractedLine, FindingKind, LinePair
 from docmatch.odoo.records import OrderLine, Product, Uom
 from docmatch.rules.context import CheckContext, money, quantity_text
 from docmatch.rules.policy import AppliedRules
@@ -72,7 +72,7 @@ def check_pairing(context: CheckContext) -> None:
             context.add(
                 FindingKind.UNKNOWN_PRODUCT, "lines.product",
                 f"Line {number}: the code {line.code!r} is not this partner's product code, an internal reference or a barcode in Odoo; it was not matched by description.",
-                line=number, document_value=printed, evidence={"code": line.code, "description": line.description},
+                line=number, document_value=printed, evidence=_vendor_code_proposal(context, pair, line),
             )
         elif pair.issue == "unreadable_text":
             context.add(
@@ -103,8 +103,38 @@ def check_pairing(context: CheckContext) -> None:
                 FindingKind.UOM_MISMATCH, "lines.unit",
                 f"Line {number}: the unit {line.uom!r} cannot be converted for {pair.product.name if pair.product else 'the product'}: {pair.conversion}.",
                 rules=context.rules(context.product(pair)),
-                line=number, document_value=line.uom, odoo_value=unit.name if unit else None, evidence={"conversion": pair.conversion},
+                line=number, document_value=line.uom, odoo_value=unit.name if unit else None, evidence=_unit_proposal(context, pair, line),
             )
+
+
+def _partner_id(context: CheckContext) -> int | None:
+    partner = context.partner
+    return partner.commercial_id if partner else None
+
+
+def _vendor_code_proposal(context: CheckContext, pair: LinePair, line: ExtractedLine) -> dict[str, object]:
+    """Return the evidence of an unknown code, with the products a reviewer may confirm for it.
+
+    A reviewer who accepts the ticket confirms the pairing when exactly one candidate
+    product is left; docmatch then uses the code for that product next time.
+    """
+    evidence: dict[str, object] = {"code": line.code, "description": line.description}
+    partner_id = _partner_id(context)
+    if partner_id and line.code:
+        evidence["partner_id"] = partner_id
+        evidence["vendor_code"] = line.code
+        evidence["candidate_product_ids"] = [candidate.id for candidate in pair.candidates if candidate.model == "product.product"]
+    return evidence
+
+
+def _unit_proposal(context: CheckContext, pair: LinePair, line: ExtractedLine) -> dict[str, object]:
+    """Return the evidence of an unreadable unit; a product with one packaging proposes it."""
+    evidence: dict[str, object] = {"conversion": pair.conversion}
+    product = context.product(pair)
+    partner_id = _partner_id(context)
+    if partner_id and line.uom and product is not None and len(product.packagings) == 1:
+        evidence.update(partner_id=partner_id, printed_unit=line.uom, unit_model="product.packaging", unit_id=product.packagings[0].id)
+    return evidence
 
 
 def line_groups(context: CheckContext) -> list[LineGroup]:
