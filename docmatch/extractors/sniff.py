@@ -40,5 +40,6 @@ def sniff_file(path: Path) -> FileKind:
     for signature, kind in _SIGNATURES:
         if head.startswith(signature):
             return kind
-    log.warning("unsupported file type, first bytes %r", head[:8])
+    # The first bytes in hex say what the file is without putting its text into the log.
+    log.warning("unsupported file type; its first 4 bytes are %s", head[:4].hex())
     raise UnreadableDocument(f"{path.name} is neither a PDF nor a PNG, JPEG or TIFF image (its content does not start like one)")
