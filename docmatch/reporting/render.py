@@ -23,7 +23,8 @@ def render_summary(cases: list[Case]) -> str:
         verdict = "TICKET" if case.opens_ticket else ("note" if case.findings else "clean")
         lines = [f"{case.document.filename} [{case.document.doc_type}] -> {matched}: {verdict}, {len(case.findings)} finding(s)"]
         for finding in case.findings:
-            where = f"line {finding.line}: " if finding.line else ""
+            # Most messages name their line already; the prefix is for those that do not.
+            where = f"line {finding.line}: " if finding.line and not finding.message.lower().startswith(f"line {finding.line}") else ""
             lines.append(f"  {finding.severity.value:<6} {finding.kind.value:<24} {where}{finding.message}")
         blocks.append("\n".join(lines))
     tickets = sum(case.opens_ticket for case in cases)

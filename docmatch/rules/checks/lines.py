@@ -56,6 +56,12 @@ class LineGroup:
     def text_in_line_unit(self, base_quantity: float) -> str:
         return quantity_text(self.in_line_unit(base_quantity), self.line_unit.name, self.line_unit.rounding)
 
+    def text_both(self, base_quantity: float) -> str:
+        """'2 Case of 12 (24 Units)': the order line's unit, then the base unit when it differs."""
+        if self.line_unit.id == self.base.id:
+            return self.text(base_quantity)
+        return f"{self.text_in_line_unit(base_quantity)} ({self.text(base_quantity)})"
+
 
 def check_pairing(context: CheckContext) -> None:
     """Report document lines that did not pair, and why."""
@@ -266,8 +272,8 @@ def _unit_slip(context: CheckContext, group: LineGroup, rules: AppliedRules, exp
         FindingKind.UOM_MISMATCH,
         "lines.unit",
         f"Line {context.line_number(first)}: the amount fits the order but the unit does not: {format_quantity(abs(line.quantity))} {line.uom} "
-        f"is {group.text(document_base)} ({group.text_in_line_unit(document_base)}), "
-        f"the order expects {group.text(expected_base)} ({group.text_in_line_unit(expected_base)}). "
+        f"is {group.text_both(document_base)}, "
+        f"the order expects {group.text_both(expected_base)}. "
         f"Conversion: {first.conversion}.",
         rules=rules,
         tolerance=rules.total.describe(context.currency() or "") + " on the line amount",
