@@ -117,18 +117,21 @@ def ticket_key(document: Document) -> str:
 
 
 def ticket_stage(document: Document, case: Case, context: PipelineContext, *, document_id: int | None = None) -> OdooRef | None:
-    """Open the ticket of a case that needs one, once per document; return it."""
+    """Open or update the ticket of a case that needs one; return it.
+
+    The opener finds a ticket already carrying the document's key and updates it, so
+    processing a document again refreshes its one ticket instead of opening another.
+    """
     if not case.opens_ticket or context.ticket_opener is None:
         return None
-    if context.store is not None and document_id is not None:
-        link = context.store.ticket_link(document_id)
-        if link is not None:
-            return link.ticket
+    link = context.store.ticket_link(document_id) if context.store is not None and document_id is not None else None
     ticket = context.ticket_opener(case, ticket_key(document))
-    if ticket is not None and context.store is not None and document_id is not None:
+    if ticket is not None and link is None and context.store is not None and document_id is not None:
         variant = getattr(context.ticket_opener, "helpdesk_variant", None) or ticket.model
         context.store.add_ticket_link(document_id, ticket, helpdesk_variant=variant)
         log.info("ticket %s,%d opened", ticket.model, ticket.id)
+    elif ticket is not None:
+        log.info("ticket %s,%d updated", ticket.model, ticket.id)
     return ticket
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 from pathlib import Path
 
 import click
@@ -91,7 +92,7 @@ def run_files(files: list[Path], context: PipelineContext, *, progress: bool = F
     one bad path does not lose the rest of the batch.
     """
     results: list[DocumentResult] = []
-    with click.progressbar(files, label="documents", file=click.get_text_stream("stderr"), hidden=not progress) as bar:
+    with click.progressbar(files, label="documents", file=sys.stderr, hidden=not progress) as bar:
         for path in bar:
             try:
                 results.append(process_path(path, context))
