@@ -23,13 +23,13 @@ class Settings(BaseSettings):
 
     # --- general --------------------------------------------------------------------
     data_dir: Path = Field(default=Path.home() / ".local" / "share" / "docmatch", description="Stored documents, cache and the default SQLite database.")
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Log level of workers and servers; the command line logs warnings unless --log-level says otherwise.")
     rules_file: Path | None = Field(default=None, description="YAML tolerance policy; the bundled defaults apply when unset.")
     company_timezone: str = Field(default="UTC", description="IANA time zone in which document dates are compared with Odoo dates.")
 
     # --- storage and workers --------------------------------------------------------
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; defaults to SQLite in data_dir.")
-    broker_url: str = "redis://127.0.0.1:6379/0"
+    broker_url: str = Field(default="redis://127.0.0.1:6379/0", description="Celery broker (Redis) for the workers.")
     queue_prefix: str = Field(default="docmatch", pattern=r"^[A-Za-z0-9_.-]+$", description="Celery queues are '<prefix>.ocr' and '<prefix>.io'.")
     result_backend: str | None = Field(default=None, description="Celery result backend; unset, task results are not kept (states live in the database).")
     visibility_timeout: int = Field(default=3600, ge=10, description="Seconds Redis waits before handing an unacknowledged task to another worker; must exceed the longest task time limit.")
@@ -57,22 +57,22 @@ class Settings(BaseSettings):
     low_confidence: float = Field(default=0.6, ge=0.0, le=1.0, description="Fields below this confidence are flagged for review.")
 
     # --- Odoo -----------------------------------------------------------------------
-    odoo_url: str | None = None
-    odoo_db: str | None = None
-    odoo_user: str | None = None
-    odoo_api_key: SecretStr | None = None
+    odoo_url: str | None = Field(default=None, description="Base URL of a live Odoo, e.g. https://odoo.example.com.")
+    odoo_db: str | None = Field(default=None, description="Odoo database name.")
+    odoo_user: str | None = Field(default=None, description="Login of the Odoo user docmatch works as.")
+    odoo_api_key: SecretStr | None = Field(default=None, description="API key of that user; never logged or shown in errors.")
     odoo_company_ids: list[int] = Field(default=[], description="Companies docmatch works in; sent as allowed_company_ids.")
-    odoo_protocol: Literal["auto", "xmlrpc", "jsonrpc", "json2"] = "auto"
+    odoo_protocol: Literal["auto", "xmlrpc", "jsonrpc", "json2"] = Field(default="auto", description="auto: XML-RPC on Odoo 16-18, JSON-2 on 19.")
     odoo_timeout: float = Field(default=30.0, gt=0, description="Seconds per Odoo call.")
     odoo_snapshot: Path | None = Field(default=None, description="Snapshot folder used instead of a live Odoo.")
     helpdesk_team: str | None = Field(default=None, description="Name of the Helpdesk team that gets docmatch's tickets; unset, Odoo's default team.")
     helpdesk_tags: list[str] = Field(default=["docmatch"], description="Tag names put on every docmatch ticket, as a JSON list; missing tags are created.")
 
     # --- explanations ---------------------------------------------------------------
-    llm_provider: Literal["none", "openai", "azure", "vllm", "ollama", "litellm"] = "none"
-    llm_base_url: str | None = None
-    llm_api_key: SecretStr | None = None
-    llm_model: str | None = None
+    llm_provider: Literal["none", "openai", "azure", "vllm", "ollama", "litellm"] = Field(default="none", description="Who writes explanations besides the template; none sends nothing anywhere.")
+    llm_base_url: str | None = Field(default=None, description="Base URL of the OpenAI-compatible API (…/v1), or the Azure resource endpoint.")
+    llm_api_key: SecretStr | None = Field(default=None, description="API key of the LLM provider; never logged.")
+    llm_model: str | None = Field(default=None, description="Model name the provider serves.")
     llm_timeout: float = Field(default=20.0, gt=0, description="Seconds per LLM request.")
     llm_retries: int = Field(default=1, ge=0, le=5, description="Extra attempts after a timeout, a 429 or a 5xx; the SDK's own retries are off.")
     llm_deadline: float = Field(default=60.0, gt=0, description="Seconds one explanation may spend on the provider, retries and waits included.")

@@ -23,3 +23,19 @@ def test_unknown_time_zone_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ConfigurationError) as raised:
         load_settings()
     assert "DOCMATCH_COMPANY_TIMEZONE" in raised.value.message
+
+
+def test_settings_reference_is_current() -> None:
+    from pathlib import Path
+
+    from docmatch.settings import settings_markdown
+
+    reference = Path(__file__).resolve().parent.parent / "docs" / "settings.md"
+    assert reference.read_text(encoding="utf-8") == settings_markdown(), "run: .venv/bin/python -m docmatch.settings > docs/settings.md"
+
+
+def test_every_setting_is_described() -> None:
+    from docmatch.settings import Settings
+
+    undescribed = [name for name, field in Settings.model_fields.items() if not field.description]
+    assert undescribed == []
