@@ -8,12 +8,14 @@ variable's name instead of halfway through a batch.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 
 from docmatch.errors import ConfigurationError
 
@@ -61,12 +63,12 @@ class Settings(BaseSettings):
     odoo_db: str | None = Field(default=None, description="Odoo database name.")
     odoo_user: str | None = Field(default=None, description="Login of the Odoo user docmatch works as.")
     odoo_api_key: SecretStr | None = Field(default=None, description="API key of that user; never logged or shown in errors.")
-    odoo_company_ids: list[int] = Field(default=[], description="Companies docmatch works in; sent as allowed_company_ids.")
+    odoo_company_ids: Annotated[list[int], NoDecode] = Field(default=[], description="Companies docmatch works in, as a JSON list or comma-separated ids; sent as allowed_company_ids.")
     odoo_protocol: Literal["auto", "xmlrpc", "jsonrpc", "json2"] = Field(default="auto", description="auto: XML-RPC on Odoo 16-18, JSON-2 on 19.")
     odoo_timeout: float = Field(default=30.0, gt=0, description="Seconds per Odoo call.")
     odoo_snapshot: Path | None = Field(default=None, description="Snapshot folder used instead of a live Odoo.")
     helpdesk_team: str | None = Field(default=None, description="Name of the Helpdesk team that gets docmatch's tickets; unset, Odoo's default team.")
-    helpdesk_tags: list[str] = Field(default=["docmatch"], description="Tag names put on every docmatch ticket, as a JSON list; missing tags are created.")
+    helpdesk_tags: Annotated[list[str], NoDecode] = Field(default=["docmatch"], description="Tag names put on every docmatch ticket, as a JSON list or comma-separated; missing tags are created.")
 
     # --- explanations ---------------------------------------------------------------
     llm_provider: Literal["none", "openai", "azure", "vllm", "ollama", "litellm"] = Field(default="none", description="Who writes explanations besides the template; none sends nothing anywhere.")
@@ -80,7 +82,7 @@ class Settings(BaseSettings):
     llm_response_format: Literal["json_schema", "json_object"] = Field(default="json_schema", description="json_object for endpoints that reject json_schema (llama-cpp-python's server, Azure api-versions before 2024-08-01-preview).")
     llm_azure_api_version: str = Field(default="2024-10-21", description="Azure OpenAI api-version query parameter.")
     llm_azure_deployment: str | None = Field(default=None, description="Azure OpenAI deployment name; defaults to DOCMATCH_LLM_MODEL.")
-    llm_redact: list[Literal["email", "phone", "iban", "name"]] = Field(default=["email", "phone", "iban", "name"], description="Personal data replaced by placeholders before a request leaves the machine; a JSON list.")
+    llm_redact: Annotated[list[Literal["email", "phone", "iban", "name"]], NoDecode] = Field(default=["email", "phone", "iban", "name"], description="Personal data replaced by placeholders before a request leaves the machine, as a JSON list or comma-separated.")
     llm_cache_dir: Path | None = Field(default=None, description="Explanation cache and audit log; defaults to data_dir/explanations.")
 
     # --- web interface --------------------------------------------------------------
@@ -89,6 +91,20 @@ class Settings(BaseSettings):
     web_link_ttl_hours: float = Field(default=24 * 14, gt=0, description="Hours an evidence link stays valid.")
     web_users_file: Path | None = Field(default=None, description="File of 'user:pbkdf2_sha256$iterations$salt$hash' lines allowed to log in.")
     web_auth_header: str | None = Field(default=None, description="Header a trusted reverse proxy sets to the logged-in user, e.g. X-Forwarded-User.")
+
+    @field_validator("odoo_company_ids", "helpdesk_tags", "llm_redact", mode="before")
+    @classmethod
+    def _list_from_text(cls, value: object) -> object:
+        """Accept a JSON list or a comma-separated list in the environment variable."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except ValueError as exc:
+                raise ValueError(f"not a valid JSON list: {exc}") from None
+        return [item.strip() for item in text.split(",") if item.strip()]
 
     @field_validator("company_timezone")
     @classmethod
@@ -116,11 +132,18 @@ def load_settings(**overrides: object) -> Settings:
     """
     try:
         return Settings(**{key: value for key, value in overrides.items() if value is not None})
+    except SettingsError as exc:
+        raise ConfigurationError(f"invalid settings: {exc}", hint="fix the environment variable named above") from None
     except ValidationError as exc:
-        problems = "; ".join(
-            f"DOCMATCH_{'_'.join(str(part) for part in error['loc']).upper()}: {error['msg']}" for error in exc.errors()
-        )
+        problems = "; ".join(_describe(error) for error in exc.errors())
         raise ConfigurationError(f"invalid settings: {problems}", hint="fix the environment variables named above") from None
+
+
+def _describe(error: dict) -> str:  # type: ignore[type-arg]
+    """Return 'DOCMATCH_NAME: message', naming the list item for an invalid element."""
+    name, *rest = error["loc"] or ("?",)
+    item = f" (item {int(rest[0]) + 1})" if rest and isinstance(rest[0], int) else ""
+    return f"DOCMATCH_{str(name).upper()}{item}: {error['msg']}"
 
 
 @lru_cache(maxsize=1)

@@ -39,3 +39,27 @@ def test_every_setting_is_described() -> None:
 
     undescribed = [name for name, field in Settings.model_fields.items() if not field.description]
     assert undescribed == []
+
+
+@pytest.mark.parametrize(
+    ("variable", "text", "attribute", "expected"),
+    [
+        ("DOCMATCH_ODOO_COMPANY_IDS", "1,2", "odoo_company_ids", [1, 2]),
+        ("DOCMATCH_ODOO_COMPANY_IDS", "[3, 4]", "odoo_company_ids", [3, 4]),
+        ("DOCMATCH_HELPDESK_TAGS", "docmatch, invoices", "helpdesk_tags", ["docmatch", "invoices"]),
+        ("DOCMATCH_LLM_REDACT", "email", "llm_redact", ["email"]),
+    ],
+)
+def test_list_settings_accept_json_or_commas(monkeypatch: pytest.MonkeyPatch, variable: str, text: str, attribute: str, expected: list) -> None:  # type: ignore[type-arg]
+    monkeypatch.setenv(variable, text)
+
+    assert getattr(load_settings(), attribute) == expected
+
+
+@pytest.mark.parametrize("text", ["a,b", "[1, x"])
+def test_invalid_list_setting_is_named(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setenv("DOCMATCH_ODOO_COMPANY_IDS", text)
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings()
+    assert "DOCMATCH_ODOO_COMPANY_IDS" in raised.value.message

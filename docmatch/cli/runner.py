@@ -51,8 +51,11 @@ def context_from_settings(settings: Settings, *, store: Store | None = None) -> 
 def load_ticket_opener(settings: Settings):  # type: ignore[no-untyped-def]
     """Return the ticket opener: the one DOCMATCH_TICKET_OPENER names, else Odoo Helpdesk
     when a live Odoo is configured, else None (cases are recorded without tickets)."""
-    if settings.ticket_opener:
+    helpdesk_opener = "docmatch.odoo.helpdesk:open_ticket"
+    if settings.ticket_opener and settings.ticket_opener != helpdesk_opener:
         return load_callable(settings.ticket_opener, "DOCMATCH_TICKET_OPENER")
+    # The Helpdesk opener is built from these settings rather than from the environment,
+    # so that `--odoo URL` on the command line counts too.
     if settings.odoo_url:
         from docmatch.odoo.helpdesk import make_ticket_opener
 
