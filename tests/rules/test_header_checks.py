@@ -219,3 +219,25 @@ def test_unreadable_line_goes_to_review_not_matching(catalog):
     assert [finding.kind.value for finding in review] == ["needs_review"]
     assert review[0].line == 2
     assert "unknown_product" not in kinds(findings)
+
+
+def test_unknown_document_type_is_never_clean(catalog):
+    document = extraction(doc_type="unknown", total=40.0)
+
+    findings = findings_for(document, catalog)
+
+    assert kinds(findings) == ["needs_review"]
+    assert findings[0].rule == "document.type"
+
+
+def test_unknown_vendor_name_on_anothers_order_is_reported(catalog):
+    document = consolidated(reference="P00017", vendor_name="Vendor A Trading GmbH")
+    # Internal codes only: nothing on the lines is the vendor's own.
+    document.lines[0].code = "FLG-DN50"
+
+    findings = findings_for(document, catalog)
+
+    mismatch = [finding for finding in findings if finding.kind.value == "partner_mismatch"]
+    assert len(mismatch) == 1
+    assert mismatch[0].document_value == "Vendor A Trading GmbH"
+    assert mismatch[0].odoo_value == "Acme Industrial Supply Ltd"

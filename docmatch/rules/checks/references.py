@@ -41,6 +41,15 @@ def check_order_found(context: CheckContext) -> bool:
         return True
     if match.foreign_records:
         return False
+    if context.extraction.doc_type == "unknown":
+        # Nothing was compared, which must not read as "agrees with Odoo".
+        context.add(
+            FindingKind.NEEDS_REVIEW,
+            "document.type",
+            "docmatch could not tell which kind of document this is (invoice, order or delivery paper) and found no Odoo record it refers to, so nothing was compared.",
+            evidence={"references": match.references_found},
+        )
+        return False
     if context.extraction.doc_type not in NEEDS_ORDER:
         context.passed("order lookup", f"a {context.extraction.doc_type} document needs no order")
         return False
@@ -56,13 +65,17 @@ def check_order_found(context: CheckContext) -> bool:
 
 
 def _check_printed_partner(context: CheckContext) -> None:
-    """When the partner came from the order, the printed name must still fit it."""
-    if context.match.partner_method not in ("reference", "order_content") or context.match.partner is None or _codes_confirm_partner(context):
+    """When the partner came from the order, the printed name must still fit it.
+
+    The partner's own product codes on the lines vouch for a doubtful reading of the
+    name, but not against a name read with confidence that fits nobody in Odoo.
+    """
+    if context.match.partner_method not in ("reference", "order_content") or context.match.partner is None:
         return
     printed = _printed_partner(context)
     if not printed:
         return
-    if _printed_partner_doubtful(context):
+    if _printed_partner_doubtful(context) or (_codes_confirm_partner(context) and _printed_name_known(context, printed)):
         # A doubtful reading of the name is no evidence of another partner; it goes to review.
         context.passed("printed partner", "the printed name is a doubtful reading")
         return
@@ -79,6 +92,11 @@ def _check_printed_partner(context: CheckContext) -> None:
         odoo_value=context.match.partner.name,
         evidence={"name_similarity": round(score, 1)},
     )
+
+
+def _printed_name_known(context: CheckContext, printed: str) -> bool:
+    """Return whether the printed name resembles any partner in Odoo (ours or the carrier's too)."""
+    return any(name_similarity(printed, partner.name) >= UNLIKE_NAME_SCORE for partner in context.catalog.partners.values())
 
 
 def _codes_confirm_partner(context: CheckContext) -> bool:
