@@ -53,6 +53,31 @@ NEXT_STEPS: dict[FindingKind, str] = {
 }
 
 
+# Documents from the sales side (customers' orders, the company's own shipping papers)
+# call for the customer, sales or the carrier, not the supplier.
+SALES_NEXT_STEPS: dict[FindingKind, str] = {
+    FindingKind.ORDER_NOT_FOUND: "Ask the customer for their order reference, or link the document to its sale order in Odoo by hand.",
+    FindingKind.PARTNER_MISMATCH: "Confirm which customer the document belongs to; if the order is right, add the customer's other name or VAT number to the partner in Odoo.",
+    FindingKind.CURRENCY_MISMATCH: "Confirm the currency with the customer, or correct the currency of the sale order in Odoo.",
+    FindingKind.UNKNOWN_PRODUCT: "Find the product in Odoo and note the customer's code for it, or ask the customer which product they mean.",
+    FindingKind.LINE_NOT_ON_ORDER: "Ask sales whether the extra line was agreed with the customer; add it to the sale order if so.",
+    FindingKind.LINE_MISSING: "Check whether the line ships later as a backorder or the customer dropped it, and update the sale order.",
+    FindingKind.QUANTITY_MISMATCH: "Check the quantity against the sale order and the delivery; confirm it with the customer or the carrier before correcting either.",
+    FindingKind.PRICE_MISMATCH: "Check the agreed price with sales and confirm it with the customer before the order is delivered or invoiced.",
+    FindingKind.DATE_OUT_OF_WINDOW: "Check the date with the customer; a wrong date can move the delivery or the invoice into the wrong period.",
+    FindingKind.DAMAGED_GOODS: "Open a claim with the carrier, tell the customer, and prepare a replacement or a credit note.",
+}
+SALES_DOCUMENT_TYPES = {"purchase_order", "bill_of_lading", "proof_of_delivery"}
+
+
+def next_step(kind: FindingKind, case: Case) -> str:
+    """Return the suggested next step for findings of `kind`, for the side the document is on."""
+    sales_side = case.document.doc_type in SALES_DOCUMENT_TYPES or any(record.model == "sale.order" for record in case.matched)
+    if sales_side and kind in SALES_NEXT_STEPS:
+        return SALES_NEXT_STEPS[kind]
+    return NEXT_STEPS[kind]
+
+
 def template_explanation(case: Case) -> str:
     """Return a plain-text explanation built only from the case's findings.
 
@@ -71,7 +96,7 @@ def template_explanation(case: Case) -> str:
         hidden = len(findings) - MAX_SENTENCES_PER_KIND
         if hidden > 0:
             sentences.append(f"{hidden} more finding(s) of the same kind are listed with the case.")
-        sentences.append(f"Next step: {NEXT_STEPS[kind]}")
+        sentences.append(f"Next step: {next_step(kind, case)}")
         paragraphs.append(" ".join(sentences))
     return "\n".join(paragraphs)
 

@@ -112,3 +112,16 @@ def test_amount_carries_currency(case_factory) -> None:  # type: ignore[no-untyp
     case = case_factory(finding(FindingKind.TAX_MISMATCH, document_value=19.0, odoo_value=17.1, evidence={"currency": "EUR"}))
 
     assert template_explanation(case).startswith("Tax 19.00 EUR on the invoice, 17.10 EUR on P00457.")
+
+
+def test_sales_documents_get_sales_next_steps() -> None:
+    from docmatch.models import Case, CaseDocument, Finding, FindingKind, OdooRef, Severity
+    from docmatch.reporting.explain import template_explanation
+
+    finding = Finding(kind=FindingKind.PRICE_MISMATCH, severity=Severity.MEDIUM, rule="lines.price", line=1, document_value=9.5, odoo_value=9.8, message="Line 1: price differs.")
+    customer_po = Case(document=CaseDocument(sha256="a" * 64, filename="po.pdf", doc_type="purchase_order"), matched=[OdooRef(model="sale.order", id=1, name="S00001")], findings=[finding])
+    vendor_bill = Case(document=CaseDocument(sha256="b" * 64, filename="bill.pdf", doc_type="invoice"), matched=[OdooRef(model="purchase.order", id=1, name="P00001")], findings=[finding])
+
+    assert "customer" in template_explanation(customer_po)
+    assert "credit note" not in template_explanation(customer_po)
+    assert "credit note" in template_explanation(vendor_bill)
