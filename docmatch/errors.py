@@ -63,7 +63,7 @@ class InputError(DocmatchError):
 
 
 class UnreadableDocument(InputError):
-    hint = "check that the file is a complete PDF or image; docmatch recorded a case for it"
+    hint = "check that the file is a complete PDF, PNG, JPEG or TIFF; docmatch process records such a file as an extraction_failed case"
 
 
 class EncryptedDocument(InputError):
@@ -87,7 +87,7 @@ class OdooAccessError(OdooError):
 
 
 class OdooTransientError(OdooError):
-    hint = "Odoo did not answer in time; docmatch retries transient failures on its own"
+    hint = "Odoo could not be reached or did not answer in time; check DOCMATCH_ODOO_URL and that the server is up (docmatch retries transient failures on its own)"
 
 
 class OdooOutcomeUnknown(OdooError):

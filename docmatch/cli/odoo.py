@@ -39,7 +39,10 @@ def testserver_command(snapshot: Path | None, version: str, helpdesk: str, port:
     """Serve an Odoo test server on 127.0.0.1 until interrupted."""
     from docmatch.odoo.testserver import OdooTestServer
 
-    server = OdooTestServer(version=int(version), helpdesk=helpdesk, snapshot=snapshot, api_key=api_key, port=port).start()
+    try:
+        server = OdooTestServer(version=int(version), helpdesk=helpdesk, snapshot=snapshot, api_key=api_key, port=port).start()
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}; choose another --port") from None
     click.echo(f"Odoo {version} test server ({helpdesk} helpdesk) on {server.url}")
     click.echo(f"  DOCMATCH_ODOO_URL={server.url} DOCMATCH_ODOO_DB={server.db} DOCMATCH_ODOO_USER={server.login} DOCMATCH_ODOO_API_KEY=<the --api-key value>")
     try:

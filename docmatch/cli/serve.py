@@ -26,12 +26,26 @@ def serve_command(host: str, port: int, new_user: str | None) -> None:
     from docmatch.web.app import create_app
     from docmatch.web.store_repository import StoreRepository
 
+    _check_port_free(host, port)
+    if not settings.web_auth_header and not (settings.web_users_file and settings.web_users_file.is_file()):
+        click.echo("warning: no users configured, so the dashboard answers 503; set DOCMATCH_WEB_USERS_FILE and run docmatch serve --add-user NAME", err=True)
     store = Store.from_settings(settings)
     store.migrate()
     app = create_app(settings, StoreRepository(store))
     _mount_intake(app, settings)
     click.echo(f"docmatch web interface on http://{host}:{port}/ (evidence links use {settings.web_base_url})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _check_port_free(host: str, port: int) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port") from None
 
 
 def _add_user(users_file: Path | None, name: str) -> None:

@@ -161,7 +161,7 @@ def test_transient_errors_retry_with_jittered_backoff_then_fail_the_document(tmp
         tasks.retry_or_fail(_Task(tasks.MAX_RETRIES), doc_id, error)  # type: ignore[arg-type]
     state, reason = store.state_of(doc_id)
     assert state == "failed"
-    assert reason == "docmatch.match gave up after 8 retries: Odoo did not answer within 30 s (Odoo did not answer in time; docmatch retries transient failures on its own)"
+    assert reason == "docmatch.match gave up after 8 retries: Odoo did not answer within 30 s (Odoo could not be reached or did not answer in time; check DOCMATCH_ODOO_URL and that the server is up (docmatch retries transient failures on its own))"
 
 
 def test_a_worker_with_a_short_visibility_timeout_does_not_start(tmp_path) -> None:  # type: ignore[no-untyped-def]
