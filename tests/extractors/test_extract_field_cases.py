@@ -70,6 +70,21 @@ def test_text_painted_twice_is_read_once(built: Path) -> None:
     assert len(extraction.lines) == 2
 
 
+def test_text_painted_twice_gives_single_words(built: Path) -> None:
+    import pdfplumber
+
+    from docmatch.extractors.textlayer import read_page_words
+
+    with pdfplumber.open(built / "double-drawn.pdf") as pdf:
+        words = [word.text for word in read_page_words(pdf.pages[0], 1).words]
+
+    for header_word in ("Pos", "Item", "Description", "Qty", "UoM", "Amount", "DD-7781"):
+        assert words.count(header_word) == 1, header_word
+    assert "400,00" in words
+    assert "440000,,0000" not in words
+    assert words.count("1100") == 1
+
+
 # --- tables over two pages ------------------------------------------------------------
 
 
