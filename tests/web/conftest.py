@@ -209,3 +209,20 @@ def live_store_server(web_settings: Settings, store: Store, stored_records: list
     """The web app over the PostgreSQL store."""
     for base_url in _serve(web_settings, StoreRepository(store)):
         yield base_url, store
+
+
+DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
+# A vendor invoice billed in cases where the order has units, and an invoice and a
+# delivery note of the same partial order.
+DEMO_DOCUMENTS = ["invoice-greenline-uom-en.pdf", "invoice-hansa-partial-clean-de.pdf", "delivery-note-hansa-partial-clean-de.pdf"]
+
+
+@pytest.fixture()
+def demo_store_server(web_settings: Settings, store: Store) -> Iterator[tuple[str, Settings, Store]]:
+    """The web app over demo documents processed in-process into the PostgreSQL store."""
+    from docmatch.cli.runner import context_from_settings, run_files
+
+    settings = web_settings.model_copy(update={"odoo_snapshot": DEMO / "odoo", "company_timezone": "Europe/Berlin", "database_url": store.url})
+    run_files([DEMO / "documents" / name for name in DEMO_DOCUMENTS], context_from_settings(settings, store=store))
+    for base_url in _serve(settings, StoreRepository(store)):
+        yield base_url, settings.model_copy(update={"web_base_url": base_url}), store
