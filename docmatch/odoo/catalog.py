@@ -229,7 +229,12 @@ def _load_orders(reader: _Reader, catalog: Catalog, kind: str) -> None:
     model = f"{kind}.order"
     ref_field = "partner_ref" if kind == "purchase" else "client_order_ref"
     fields = ["name", "partner_id", "state", "date_order", "currency_id", "company_id", ref_field, "origin", "amount_untaxed", "amount_tax", "amount_total", "order_line"]
+    collisions = 0
     for row in reader.rows(model, fields, [["state", "!=", "cancel"]]):
+        if row["id"] in catalog.orders:
+            collisions += 1
+        # TODO: key orders by (kind, id): a sale order whose id equals a purchase order's
+        # replaces it here, and real databases have both id ranges overlap.
         catalog.orders[row["id"]] = Order(
             id=row["id"],
             kind=kind,
@@ -246,6 +251,8 @@ def _load_orders(reader: _Reader, catalog: Catalog, kind: str) -> None:
             amount_total=number(row["amount_total"], 0.0) if row["amount_total"] is not False else None,
             line_ids=list(row["order_line"] or []),
         )
+    if collisions:
+        log.warning("%d %s ids equal purchase order ids; those purchase orders cannot be matched", collisions, model)
     _load_order_lines(reader, catalog, kind)
 
 
