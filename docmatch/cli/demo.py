@@ -69,6 +69,7 @@ def demo_command(out_dir: Path, data_dir: Path | None, regenerate: bool, as_json
         for comparison in report.comparisons:
             click.echo(f"  {comparison.describe()}")
         click.echo(f"Reports: {out_dir / 'cases.json'}, {out_dir / 'report.html'}")
+        click.echo(f"Browse the cases: DOCMATCH_DATABASE_URL=sqlite:///{database.resolve()} docmatch serve")
         click.echo(report.summary_line())
     if not report.all_match:
         raise SystemExit(1)
