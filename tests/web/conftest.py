@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import threading
 import uuid
@@ -226,3 +227,36 @@ def demo_store_server(web_settings: Settings, store: Store) -> Iterator[tuple[st
     run_files([DEMO / "documents" / name for name in DEMO_DOCUMENTS], context_from_settings(settings, store=store))
     for base_url in _serve(settings, StoreRepository(store)):
         yield base_url, settings.model_copy(update={"web_base_url": base_url}), store
+
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium keeps trying to reach outside hosts.
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright; never a downloaded browser."""
+    if not shutil.which(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed; scripts/setup.sh installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture()
+def page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture()
+def artifacts() -> Path:
+    """The folder where browser tests keep their screenshots."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

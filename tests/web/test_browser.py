@@ -5,8 +5,6 @@ Screenshots of both pages are written to test-artifacts/ at the repository root.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,37 +13,6 @@ from sqlalchemy import text
 from docmatch.web.links import evidence_url
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed; scripts/setup.sh installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture()
-def page(browser, tmp_path: Path):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1500, "height": 1000})
-    yield context.new_page()
-    context.close()
 
 
 def _relative_box(page, selector: str, container: str) -> tuple[float, float, float, float]:  # type: ignore[no-untyped-def]
@@ -59,7 +26,7 @@ def _relative_box(page, selector: str, container: str) -> tuple[float, float, fl
     )
 
 
-def test_field_box_sits_over_its_word(live_server, page, word_position) -> None:  # type: ignore[no-untyped-def]
+def test_field_box_sits_over_its_word(live_server, page, word_position, artifacts) -> None:  # type: ignore[no-untyped-def]
     base_url, settings, records = live_server
     page.goto(evidence_url(records[0].sha256, settings))
     page.wait_for_selector("#page-1 img")
@@ -73,8 +40,7 @@ def test_field_box_sits_over_its_word(live_server, page, word_position) -> None:
     assert abs(shown[2] - right) < 0.01
     assert abs(shown[3] - lower) < 0.01
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "evidence-view.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "evidence-view.png"), full_page=True)
 
 
 def test_hover_on_differing_cell_shows_rule(live_server, page) -> None:  # type: ignore[no-untyped-def]
@@ -116,7 +82,7 @@ def test_tampered_link_is_refused(live_server, page) -> None:  # type: ignore[no
 
 
 @pytest.mark.services
-def test_dashboard_counts_match_database(live_store_server, page) -> None:  # type: ignore[no-untyped-def]
+def test_dashboard_counts_match_database(live_store_server, page, artifacts) -> None:  # type: ignore[no-untyped-def]
     base_url, store = live_store_server
     page.set_extra_http_headers({"Authorization": "Basic cmV2aWV3ZXI6c2VjcmV0LXBhc3M="})  # reviewer:secret-pass
     page.goto(base_url + "/dashboard")
@@ -136,5 +102,4 @@ def test_dashboard_counts_match_database(live_store_server, page) -> None:  # ty
     assert int(shown_imap) == imap
     assert shown_exceptions == f"{100 * tickets / documents:.1f} %"
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pdfplumber
@@ -13,29 +11,6 @@ from docmatch.web.links import evidence_url
 from docmatch.web.store_repository import StoreRepository
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not shutil.which(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed; scripts/setup.sh installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture()
-def page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1500, "height": 1000})
-    yield context.new_page()
-    context.close()
 
 
 def _record(store, filename: str):  # type: ignore[no-untyped-def]
@@ -51,7 +26,7 @@ def _word_fraction(pdf: str, text: str) -> tuple[float, float, float, float]:
     raise AssertionError(f"{text!r} is not on page 1")
 
 
-def test_demo_number_box_sits_over_its_word(demo_store_server, page) -> None:  # type: ignore[no-untyped-def]
+def test_demo_number_box_sits_over_its_word(demo_store_server, page, artifacts) -> None:  # type: ignore[no-untyped-def]
     base_url, settings, store = demo_store_server
     record = _record(store, "invoice-greenline-uom-en.pdf")
     number = str(record.extraction.value("number"))
@@ -65,8 +40,7 @@ def test_demo_number_box_sits_over_its_word(demo_store_server, page) -> None:  #
 
     assert abs(shown[0] - expected[0]) < 0.01
     assert abs(shown[1] - expected[1]) < 0.01
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "demo-evidence-view.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "demo-evidence-view.png"), full_page=True)
 
 
 def test_demo_differing_unit_shows_its_rule(demo_store_server, page) -> None:  # type: ignore[no-untyped-def]
