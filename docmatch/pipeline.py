@@ -40,7 +40,7 @@ TicketOpener = Callable[[Case, str], OdooRef | None]
 
 @dataclass
 class PipelineContext:
-    """What every document of a run shares: settings, Odoo records, policy, history."""
+    """Shared state of a run: settings, Odoo records, policy and history."""
 
     settings: Settings
     catalog: Catalog

@@ -1,4 +1,4 @@
-"""Who may see the dashboard: users from a file, or a trusted reverse-proxy header.
+"""Dashboard login: users from a file, or a trusted reverse-proxy header.
 
 The users file has one `name:pbkdf2_sha256$iterations$salt$hash` line per user (salt
 and hash in hex); `docmatch serve --add-user NAME` writes one. With `web_auth_header`
@@ -58,7 +58,7 @@ def read_users(path: Path) -> dict[str, str]:
 
 
 class Authenticator:
-    """A FastAPI dependency that returns the logged-in user's name or answers 401."""
+    """A FastAPI dependency that returns the logged-in user's name or raises HTTP 401."""
 
     def __init__(self, settings: Settings) -> None:
         self.header = settings.web_auth_header

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from docmatch.models import ExtractedField, ExtractedLine, Finding, FindingKind, LinePair
 from docmatch.web.repository import CaseRecord, CaseRepository
 
-# Which document cell a line finding points at; the whole row is marked for the others.
+# Document cell each line finding points at; the whole row is marked for the others.
 _LINE_CELL = {
     FindingKind.QUANTITY_MISMATCH: "quantity",
     FindingKind.PRICE_MISMATCH: "unit_price",
@@ -20,7 +20,7 @@ _LINE_CELL = {
     FindingKind.DAMAGED_GOODS: "quantity",
     FindingKind.UNKNOWN_PRODUCT: "code",
 }
-# Which Odoo cell of the pairing row the same finding points at.
+# Odoo cell of the pairing row each of those findings points at.
 _ODOO_CELL = {
     FindingKind.QUANTITY_MISMATCH: "quantity",
     FindingKind.PRICE_MISMATCH: "price_unit",
@@ -28,7 +28,7 @@ _ODOO_CELL = {
     FindingKind.BILLED_EXCEEDS_RECEIVED: "moved",
     FindingKind.DAMAGED_GOODS: "moved",
 }
-# Which header field a document-level finding points at.
+# Header field each document-level finding points at.
 _FIELD_OF_KIND = {
     FindingKind.TOTAL_MISMATCH: "total",
     FindingKind.TAX_MISMATCH: "tax",
@@ -193,7 +193,7 @@ def _odoo_cells(pair: LinePair | None, findings: list[Finding]) -> dict[str, Cel
 
 
 def _related_quantities(record: CaseRecord, pair: LinePair | None, repository: CaseRepository | None) -> list[RelatedQuantity]:
-    """Return what other documents of the same order say about the same Odoo line."""
+    """Return the quantities other documents of the same order print for the same Odoo line."""
     if repository is None or pair is None or pair.odoo_line is None:
         return []
     related = []

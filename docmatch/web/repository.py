@@ -1,4 +1,4 @@
-"""Where the web interface reads cases from.
+"""Case repositories: the sources the web interface reads cases from.
 
 The pages only read. `CaseRecord` gathers what one document produced (the document,
 its extraction, its match and its case) with the facts the dashboard groups by.
