@@ -85,7 +85,11 @@ def register_bytes(content: bytes, *, filename: str, channel: str = "cli", sourc
 
 
 def register_file(path: str | Path, *, channel: str = "cli") -> Document:
-    """Describe the file at `path` as a document with one arrival."""
-    path = Path(path)
+    """Describe the file at `path` as a document with one arrival.
+
+    The path is made absolute, because the stored document is shown later by
+    `docmatch serve`, which may run in another folder.
+    """
+    path = Path(path).resolve()
     content = path.read_bytes()
     return register_bytes(content, filename=path.name, channel=channel, source=str(path), path=str(path))
