@@ -37,11 +37,14 @@ def context_from_settings(settings: Settings, *, store: Store | None = None) -> 
         store.migrate()
     catalog = load_catalog(open_odoo_source(settings))
     store.apply_learned_aliases(catalog)
+    policy = load_policy(settings.rules_file)
+    for key in policy.unknown_partner_keys(catalog.partners.values()):
+        log.warning("the rules file's partner %r names no partner in Odoo; its overrides never apply", key)
     return PipelineContext(
         settings=settings,
         explainer=make_explainer(settings),
         catalog=catalog,
-        policy=load_policy(settings.rules_file),
+        policy=policy,
         prior_documents=store.prior_documents(),
         ticket_opener=load_ticket_opener(settings),
         store=store,

@@ -10,6 +10,8 @@ product category (the longest matching category name wins), then the partner.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import logging
 from dataclasses import dataclass
 from importlib import resources
@@ -151,6 +153,16 @@ class Policy:
             if key.strip().lower() in wanted or name_key(key) in wanted or code_key(key) in wanted:
                 return key
         return None
+
+    def unknown_partner_keys(self, partners: Iterable[Partner]) -> list[str]:
+        """Return the keys of the `partners` section that name none of `partners`.
+
+        Such a key is most likely a typo, and its overrides would never apply.
+        """
+        if not self.data.partners:
+            return []
+        used = {self._partner_key(partner) for partner in partners}
+        return [key for key in self.data.partners if key not in used]
 
     def _category_key(self, category: str | None) -> str | None:
         if not category:

@@ -122,3 +122,16 @@ def test_a_partner_override_decides_and_is_named_in_the_finding(tmp_path):
 def test_bundled_default_file_names_every_finding_kind():
     policy = load_policy()
     assert set(policy.data.severity) == set(FindingKind)
+
+
+def test_partner_key_naming_nobody_is_reported(tmp_path):
+    from docmatch.odoo.records import Partner
+    from docmatch.rules import load_policy
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text('partners:\n  "Hansa Trockenwaren GmbH":\n    price: {percent: 10}\n  "Hansa Trokenwaren":\n    price: {percent: 10}\n', encoding="utf-8")
+    policy = load_policy(rules)
+
+    unknown = policy.unknown_partner_keys([Partner(1, "Hansa Trockenwaren GmbH"), Partner(2, "Greenline Packaging Ltd")])
+
+    assert unknown == ["Hansa Trokenwaren"]
