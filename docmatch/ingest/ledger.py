@@ -160,12 +160,8 @@ def claim_message(
     record = MailMessageRecord(
         account=account, folder=folder, uidvalidity=uidvalidity, uid=uid, message_id=message_id, size=size, status=CLAIMED, claimed_by=worker, claimed_at=now
     )
-    try:
-        session.add(record)
-        session.commit()
+    if _inserted(session, record):
         return record
-    except IntegrityError:
-        session.rollback()
     existing = session.scalars(
         select(MailMessageRecord).filter_by(account=account, folder=folder, uidvalidity=uidvalidity, uid=uid)
     ).one()
@@ -240,13 +236,9 @@ def observe_file(session: Session, *, channel: str, location: str, path: str, si
     record = session.scalars(select(RemoteFileRecord).filter_by(channel=channel, location=location, path=path)).first()
     if record is None:
         record = RemoteFileRecord(channel=channel, location=location, path=path, size=size, mtime=mtime, stable_polls=1, status=WATCHING, first_seen=now)
-        try:
-            session.add(record)
-            session.commit()
+        if _inserted(session, record):
             return record
-        except IntegrityError:
-            session.rollback()
-            record = session.scalars(select(RemoteFileRecord).filter_by(channel=channel, location=location, path=path)).one()
+        record = session.scalars(select(RemoteFileRecord).filter_by(channel=channel, location=location, path=path)).one()
     unchanged = record.size == size and record.mtime == mtime
     if record.status == WATCHING:
         record.stable_polls = record.stable_polls + 1 if unchanged else 1
@@ -293,12 +285,8 @@ def claim_odoo_document(session: Session, *, location: str, record_id: int, crea
     """Claim one Odoo Documents record; None when the webhook or another poll has it."""
     now = now or utcnow()
     record = OdooDocumentRecord(location=location, record_id=record_id, create_date=create_date, status=CLAIMED, claimed_at=now)
-    try:
-        session.add(record)
-        session.commit()
+    if _inserted(session, record):
         return record
-    except IntegrityError:
-        session.rollback()
     existing = session.scalars(select(OdooDocumentRecord).filter_by(location=location, record_id=record_id)).one()
     if existing.status == FAILED or (existing.status == CLAIMED and _aware(existing.claimed_at) < now - STALE_CLAIM):
         return _take_over(session, OdooDocumentRecord, existing, worker="", now=now)
@@ -328,6 +316,17 @@ def record_quarantine(
     session.add(record)
     session.commit()
     return record
+
+
+def _inserted(session: Session, record: Base) -> bool:
+    """Insert `record`; return False, rolled back, when its unique key is already taken."""
+    try:
+        session.add(record)
+        session.commit()
+        return True
+    except IntegrityError:
+        session.rollback()
+        return False
 
 
 def _aware(moment: datetime) -> datetime:
