@@ -47,8 +47,8 @@ class Settings(BaseSettings):
 
     # --- intake ---------------------------------------------------------------------
     intake_file: Path | None = Field(default=None, description="YAML file describing the intake channels (mailboxes, SFTP drops, folders, Odoo Documents); see the README.")
-    intake_webhook_token: SecretStr | None = Field(default=None, description="Long random token in the Odoo webhook URL /webhooks/odoo/<token>; the webhook answers 404 while unset.")
-    intake_upload_token: SecretStr | None = Field(default=None, description="Bearer token for POST /documents; uploads answer 404 while unset.")
+    intake_webhook_token: SecretStr | None = Field(default=None, description="Long random token in the Odoo webhook URL /webhooks/odoo/<token>; the webhook responds with 404 while unset.")
+    intake_upload_token: SecretStr | None = Field(default=None, description="Bearer token for POST /documents; uploads get a 404 response while unset.")
     intake_dispatch: Literal["inline", "workers", "store"] = Field(
         default="inline", description="What intake does with a new document: inline runs the pipeline in the receiving process, workers queues it for Celery, store only records it."
     )

@@ -32,7 +32,8 @@ def test_vendor_code_resolves_through_that_vendors_supplier_info(flanges):
     first, second = result.pairs
     assert (first.product.id, first.method, first.issue) == (1, "vendor_code", None)
     assert second.issue == "unknown_product"
-    assert second.odoo_line is None and second.product is None
+    assert second.odoo_line is None
+    assert second.product is None
 
 
 def test_another_vendors_code_does_not_count(flanges):

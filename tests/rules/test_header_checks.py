@@ -77,7 +77,8 @@ def test_unknown_vendor_code_is_reported_and_nothing_else(catalog):
                                  dict(code="VND-9999", description="Flange DN50 PN16 galv.", quantity=5, unit_price=5.0)])
     findings = findings_for(document, catalog)
     assert kinds(findings) == ["unknown_product"]
-    assert findings[0].line == 4 and findings[0].document_value == "VND-9999"
+    assert findings[0].line == 4
+    assert findings[0].document_value == "VND-9999"
 
 
 def test_usd_invoice_matches_usd_order(catalog):
@@ -94,7 +95,8 @@ def test_other_currency_is_one_currency_finding_and_no_amount_finding(catalog):
     findings = findings_for(document, catalog)
     assert kinds(findings) == ["currency_mismatch"]
     assert (findings[0].document_value, findings[0].odoo_value) == ("USD", "EUR")
-    assert "order is in EUR" in findings[0].message and "document in USD" in findings[0].message
+    assert "order is in EUR" in findings[0].message
+    assert "document in USD" in findings[0].message
 
 
 def test_missing_currency_is_a_question_never_a_default(catalog):

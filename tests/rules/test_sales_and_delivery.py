@@ -83,7 +83,8 @@ def test_clean_proof_of_delivery(catalog):
 def test_damaged_goods_on_the_proof_of_delivery(catalog):
     findings = findings_for(proof_of_delivery(damaged_quantity=2, remark="2 tins dented"), catalog)
     assert kinds(findings) == ["damaged_goods"]
-    assert findings[0].document_value == 2 and findings[0].line == 1
+    assert findings[0].document_value == 2
+    assert findings[0].line == 1
 
 
 def test_shortage_on_the_proof_of_delivery(catalog):

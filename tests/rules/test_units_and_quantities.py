@@ -35,7 +35,9 @@ def test_cases_billed_as_if_they_were_units_is_a_twelvefold_quantity(cable_ties)
     assert kinds(findings) == ["quantity_mismatch"]
     finding = findings[0]
     assert (finding.document_value, finding.odoo_value) == (288, 24)
-    assert "288 Units" in finding.message and "Case of 12" in finding.message and "12×" in finding.message
+    assert "288 Units" in finding.message
+    assert "Case of 12" in finding.message
+    assert "12×" in finding.message
     assert finding.rule == "defaults.quantity"
     assert "rounding step of Units" in finding.tolerance
     assert finding.line == 1
@@ -65,7 +67,9 @@ def test_kilograms_billed_for_pounds_ordered_is_reported_once_naming_both_units(
 
     assert kinds(findings) == ["uom_mismatch"]
     message = findings[0].message
-    assert "100 kg" in message and "220.46 lb" in message and "100 lb" in message
+    assert "100 kg" in message
+    assert "220.46 lb" in message
+    assert "100 lb" in message
     assert findings[0].document_value == "100 KG"
 
 
@@ -100,8 +104,10 @@ def test_billing_what_was_received_and_not_yet_billed_is_clean(partial_receipt):
 def test_billing_beyond_the_receipt_but_within_the_order(partial_receipt):
     findings = findings_for(gloves(96), partial_receipt)
     assert kinds(findings) == ["billed_exceeds_received"]
-    assert findings[0].document_value == 96 and findings[0].odoo_value == 36
-    assert findings[0].evidence["received"] == 60 and findings[0].evidence["billed_before"] == 24
+    assert findings[0].document_value == 96
+    assert findings[0].odoo_value == 36
+    assert findings[0].evidence["received"] == 60
+    assert findings[0].evidence["billed_before"] == 24
 
 
 def test_billing_beyond_the_order(partial_receipt):

@@ -40,7 +40,8 @@ def test_same_content_twice_is_one_document_with_two_arrivals(store: Store) -> N
     first = store.add_arrival(document)
     second = store.add_arrival(document, Arrival(channel="imap", source="INBOX:7:1", filename="copy.pdf"))
 
-    assert first.created and not second.created
+    assert first.created
+    assert not second.created
     assert first.id == second.id
     loaded = store.load_document(first.id)
     assert loaded is not None
@@ -65,7 +66,8 @@ def test_racing_arrivals_of_a_new_hash_make_one_document(store: Store) -> None:
 
     assert len(set(ids)) == 1
     loaded = store.load_document(ids[0])
-    assert loaded is not None and len(loaded.arrivals) == 6
+    assert loaded is not None
+    assert len(loaded.arrivals) == 6
 
 
 def test_a_stage_runs_once_under_its_key(store: Store) -> None:
@@ -93,13 +95,15 @@ def test_a_live_claim_keeps_a_second_execution_out_until_it_expires(store: Store
     assert store.begin_stage(doc_id, stage="extract", key=key, claimant="w1", **{**EXTRACT, "lease_seconds": 0.5}).outcome is Claim.RUN
 
     busy = store.begin_stage(doc_id, stage="extract", key=key, claimant="w2", **EXTRACT)
-    assert busy.outcome is Claim.BUSY and 0 < busy.retry_in <= 0.5
+    assert busy.outcome is Claim.BUSY
+    assert 0 < busy.retry_in <= 0.5
 
     import time
 
     time.sleep(0.6)
     takeover = store.begin_stage(doc_id, stage="extract", key=key, claimant="w2", **EXTRACT)
-    assert takeover.outcome is Claim.RUN and takeover.attempts == 2
+    assert takeover.outcome is Claim.RUN
+    assert takeover.attempts == 2
     # The first execution comes back late: its result is refused.
     with pytest.raises(ClaimLost):
         store.finish_stage(doc_id, key=key, claimant="w1", to_state=DocumentState.EXTRACTED, extraction=Extraction())
@@ -118,7 +122,8 @@ def test_too_many_attempts_fail_the_document_with_the_reason(store: Store) -> No
     assert exhausted.outcome is Claim.EXHAUSTED
     state, reason = store.state_of(doc_id)
     assert state == DocumentState.FAILED
-    assert reason is not None and "3 attempts" in reason
+    assert reason is not None
+    assert "3 attempts" in reason
     assert store.begin_stage(doc_id, stage="extract", key=key, claimant="w10", **EXTRACT).outcome is Claim.GONE
 
 
@@ -167,7 +172,9 @@ def test_one_ticket_link_per_document_and_one_outcome_per_source(store: Store) -
     assert store.add_ticket_link(doc_id, ticket, helpdesk_variant="enterprise") is True
     assert store.add_ticket_link(doc_id, OdooRef(model="helpdesk.ticket", id=43, name="#43"), helpdesk_variant="enterprise") is False
     link = store.ticket_link(doc_id)
-    assert link is not None and link.ticket.id == 42 and link.helpdesk_variant == "enterprise"
+    assert link is not None
+    assert link.ticket.id == 42
+    assert link.helpdesk_variant == "enterprise"
 
     assert store.add_reviewer_outcome(doc_id, "helpdesk.ticket:42:stage:3", "accepted", reviewer="ap-clerk") is True
     assert store.add_reviewer_outcome(doc_id, "helpdesk.ticket:42:stage:3", "accepted") is False

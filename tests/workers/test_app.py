@@ -25,9 +25,11 @@ def _restore_app():  # type: ignore[no-untyped-def]
 def test_tasks_are_acknowledged_late_and_returned_when_a_worker_dies() -> None:
     configure(app, load_settings(queue_prefix="acme"))
 
-    assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
+    assert app.conf.task_acks_late
+    assert app.conf.task_reject_on_worker_lost
     assert app.conf.worker_prefetch_multiplier == 1
-    assert tasks.extract.acks_late and tasks.extract.reject_on_worker_lost
+    assert tasks.extract.acks_late
+    assert tasks.extract.reject_on_worker_lost
     assert app.amqp.router.route({}, "docmatch.extract")["queue"].name == "acme.ocr"
     assert app.amqp.router.route({}, "docmatch.report")["queue"].name == "acme.io"
     assert {entry["task"] for entry in app.conf.beat_schedule.values()} == {
@@ -39,7 +41,8 @@ def test_a_visibility_timeout_shorter_than_the_longest_task_is_rejected() -> Non
     configure(app, load_settings(visibility_timeout=60))
     with pytest.raises(ConfigurationError) as raised:
         check_visibility_timeout(app)
-    assert "DOCMATCH_VISIBILITY_TIMEOUT" in raised.value.message and "docmatch.extract" in raised.value.message
+    assert "DOCMATCH_VISIBILITY_TIMEOUT" in raised.value.message
+    assert "docmatch.extract" in raised.value.message
 
     configure(app, load_settings(visibility_timeout=2 * 600 + 10))
     check_visibility_timeout(app)
@@ -86,7 +89,8 @@ def test_watch_odoo_rematches_open_cases_when_the_snapshot_changes(tmp_path, mon
     (snapshot / "stock.picking.json").write_text("[]")
     assert tasks.watch_odoo.run() == 1
 
-    assert sent and sent[0][0] == 7
+    assert sent
+    assert sent[0][0] == 7
 
 
 def test_status_shows_states_queues_and_the_oldest_waiting(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

@@ -102,8 +102,10 @@ def test_stages_run_in_order_and_a_replay_does_nothing(store: Store, world) -> N
     assert [runner(store, context, "late").run(stage, doc_id).outcome for stage in ("extract", "match", "report")] == ["duplicate"] * 3
 
     case = store.latest_case(doc_id)
-    assert case is not None and [finding.kind.value for finding in case.findings] == ["billed_exceeds_received"]
-    assert case.ticket is not None and len(tickets.opened) == 1
+    assert case is not None
+    assert [finding.kind.value for finding in case.findings] == ["billed_exceeds_received"]
+    assert case.ticket is not None
+    assert len(tickets.opened) == 1
     assert store.ticket_link(doc_id) is not None
 
 
@@ -149,7 +151,8 @@ def test_any_other_error_fails_the_document_with_the_reason(store: Store, world)
     context.extractor = broken_extractor
     outcome = runner(store, context).run("extract", doc_id)
 
-    assert outcome.outcome == "failed" and outcome.next_stage is None
+    assert outcome.outcome == "failed"
+    assert outcome.next_stage is None
     state, reason = store.state_of(doc_id)
     assert state == DocumentState.FAILED
     assert reason == "extract failed: ValueError: page tree is cyclic"
