@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rapidfuzz import fuzz, process
+
 from docmatch.matchers.index import get_index
 from docmatch.matchers.normalize import code_key, name_key
 from docmatch.matchers.partners import name_similarity
@@ -95,8 +97,17 @@ def _check_printed_partner(context: CheckContext) -> None:
 
 
 def _printed_name_known(context: CheckContext, printed: str) -> bool:
-    """Return whether the printed name resembles any partner in Odoo (ours or the carrier's too)."""
-    return any(name_similarity(printed, partner.name) >= UNLIKE_NAME_SCORE for partner in context.catalog.partners.values())
+    """Return whether the printed name resembles our own company or any company partner in Odoo.
+
+    Uses the index's name keys with the scorer of `name_similarity`, in one rapidfuzz
+    call, because a database may hold a hundred thousand partners.
+    """
+    index = get_index(context.catalog)
+    key = name_key(printed)
+    if not key or key in index.company_name_keys:
+        return True
+    best = process.extractOne(key, index.partner_name_choices, scorer=fuzz.token_set_ratio, score_cutoff=UNLIKE_NAME_SCORE)
+    return best is not None
 
 
 def _codes_confirm_partner(context: CheckContext) -> bool:
