@@ -86,13 +86,13 @@ def build_catalog(order_lines: int, products: int, vendors: int, lines_per_order
                 line_id, order_id, product_id, catalog.products[product_id].name, quantity, 1, round(rng.uniform(0.5, 90.0), 2), qty_moved=quantity,
             )
             order.line_ids.append(line_id)
-        catalog.orders[order_id] = order
+        catalog.orders[order.key] = order
     return catalog
 
 
 def make_document(catalog: Catalog, rng: random.Random) -> Extraction:
     """A vendor invoice over one random order, printed in the ways vendors print them."""
-    order = catalog.orders[rng.randint(1, len(catalog.orders))]
+    order = catalog.orders[("purchase", rng.randint(1, len(catalog.orders)))]
     vendor = catalog.partners[order.partner_id]
     reference = rng.choice([order.name, f"PO# {order.name}", f"{order.name}-A", f"Your order: {order.name}"])
     lines = []

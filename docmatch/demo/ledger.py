@@ -189,14 +189,10 @@ def when(text: str) -> datetime:
 class Ledger:
     """Everything that happened in the demo database, in the order it happened."""
 
-    # Sale orders number their ids from here. Odoo counts ids per table, so purchase and
-    # sale order ids overlap in a real database; docmatch's catalog keeps both kinds of
-    # order in one id-keyed map, which such overlaps would corrupt.
-    # TODO: start at 1 once the catalog keys orders by model and id.
-    SALE_ORDER_FIRST_ID = 501
-
     def __init__(self, *, first_ids: int = 1) -> None:
-        self._next: dict[str, int] = {"sale.order": self.SALE_ORDER_FIRST_ID + first_ids - 1}
+        # Every model counts its ids from `first_ids`, so purchase and sale orders share
+        # ids as they do on a real database.
+        self._next: dict[str, int] = {}
         self._first = first_ids
         self.orders: list[Order] = []
         self.pickings: list[Picking] = []

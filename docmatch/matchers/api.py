@@ -22,7 +22,7 @@ from docmatch.matchers.partners import PartnerMatch, resolve_partner
 from docmatch.matchers.references import ReferenceResolver, ResolvedReference, printed_references, split_reference
 from docmatch.models import Extraction, MatchResult, OdooRef
 from docmatch.odoo.catalog import Catalog
-from docmatch.odoo.records import Order, OrderLine, Picking
+from docmatch.odoo.records import Order, OrderKey, OrderLine, Picking
 
 log = logging.getLogger(__name__)
 
@@ -124,38 +124,38 @@ def _keep_partner_records(partner: PartnerMatch, resolved: list[ResolvedReferenc
 
 def _orders_behind(own: list[ResolvedReference], catalog: Catalog, index: MatchIndex, doc_type: str) -> list[Order]:
     """Return the orders of the records: the orders themselves, a picking's, a bill's."""
-    orders: dict[int, Order] = {}
+    orders: dict[OrderKey, Order] = {}
     for reference in own:
         record = reference.record
         if record.model.endswith(".order"):
-            orders.setdefault(record.id, catalog.orders[record.id])
+            order = catalog.order(record.model, record.id)
+            if order is not None:
+                orders.setdefault(order.key, order)
         elif record.model == "stock.picking":
             for order in _orders_of_picking(record.id, catalog, index):
-                orders.setdefault(order.id, order)
+                orders.setdefault(order.key, order)
         elif record.model == "account.move":
             bill = catalog.bills[record.id]
             for name in split_list(bill.invoice_origin):
-                for order_id in index.orders_by_name.get(code_key(name), []):
-                    orders.setdefault(order_id, catalog.orders[order_id])
+                for order_key in index.orders_by_name.get(code_key(name), []):
+                    orders.setdefault(order_key, catalog.orders[order_key])
     return list(orders.values())
 
 
 def _orders_of_picking(picking_id: int, catalog: Catalog, index: MatchIndex) -> list[Order]:
     picking = catalog.pickings[picking_id]
-    order_ids: set[int] = set()
+    order_keys: set[OrderKey] = set()
     for move_id in picking.move_ids:
         move = catalog.moves.get(move_id)
-        if move is None:
-            continue
-        key = ("purchase", move.purchase_line_id) if move.purchase_line_id else ("sale", move.sale_line_id) if move.sale_line_id else None
-        line = catalog.order_lines.get(key) if key else None
+        line_key = move.order_line_key if move is not None else None
+        line = catalog.order_lines.get(line_key) if line_key else None
         if line is not None:
-            order_ids.add(line.order_id)
-    if not order_ids:
-        for order_id, picking_ids in index.pickings_by_order.items():
+            order_keys.add(line.order_key)
+    if not order_keys:
+        for order_key, picking_ids in index.pickings_by_order.items():
             if picking_id in picking_ids:
-                order_ids.add(order_id)
-    return [catalog.orders[order_id] for order_id in sorted(order_ids) if order_id in catalog.orders]
+                order_keys.add(order_key)
+    return [catalog.orders[order_key] for order_key in sorted(order_keys) if order_key in catalog.orders]
 
 
 def _add_picking_of_delivery_paper(extraction: Extraction, orders: list[Order], catalog: Catalog, index: MatchIndex, result: MatchResult) -> None:
@@ -170,7 +170,7 @@ def _add_picking_of_delivery_paper(extraction: Extraction, orders: list[Order], 
     candidates = []
     for order in orders:
         direction = "outgoing" if order.kind == "sale" else "incoming"
-        for picking_id in index.pickings_by_order.get(order.id, []):
+        for picking_id in index.pickings_by_order.get(order.key, []):
             picking = catalog.pickings[picking_id]
             if picking.picking_type_code == direction and not picking.is_return and picking.state != "cancel":
                 candidates.append(picking)
@@ -219,8 +219,8 @@ def _orders_by_content(extraction: Extraction, partner_id: int, catalog: Catalog
         return []
     preferred = ORDER_KIND.get(extraction.doc_type)
     scored: list[tuple[float, Order]] = []
-    for order_id in index.orders_by_partner.get(partner_id, [])[-CONTENT_SEARCH_LIMIT:]:
-        order = catalog.orders[order_id]
+    for order_key in index.orders_by_partner.get(partner_id, [])[-CONTENT_SEARCH_LIMIT:]:
+        order = catalog.orders[order_key]
         if order.state not in OPEN_ORDER_STATES or (preferred and order.kind != preferred):
             continue
         score = _content_score(catalog.lines_of(order), wanted, descriptions)
@@ -250,10 +250,10 @@ def _order_of_unknown_partner(extraction: Extraction, catalog: Catalog, index: M
     if len(wanted) < 2:
         return [], None
     preferred = ORDER_KIND.get(extraction.doc_type)
-    candidate_ids = {order_id for product_id in wanted for order_id in index.orders_by_product.get(product_id, [])}
+    candidate_keys = {order_key for product_id in wanted for order_key in index.orders_by_product.get(product_id, [])}
     scored = []
-    for order_id in candidate_ids:
-        order = catalog.orders[order_id]
+    for order_key in candidate_keys:
+        order = catalog.orders[order_key]
         if preferred is None or order.kind == preferred:
             scored.append((_content_score(catalog.lines_of(order), wanted, []), order))
     scored.sort(key=lambda item: (-item[0], -item[1].id))

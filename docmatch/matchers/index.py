@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from docmatch.matchers.normalize import code_key, confusable_key, email_domain, name_key
 from docmatch.matchers.uom import UnitResolver
 from docmatch.odoo.catalog import Catalog
-from docmatch.odoo.records import Order, OrderLine
+from docmatch.odoo.records import Order, OrderKey, OrderLine
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +28,13 @@ _LIST_SEPARATORS = re.compile(r"[,;&+]|\s+and\s+|\s+und\s+", re.IGNORECASE)
 GENERIC_DOMAINS = frozenset({"gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "yahoo.com", "gmx.de", "gmx.net", "web.de", "icloud.com", "t-online.de", "aol.com", "live.com", "mail.com", "proton.me", "protonmail.com"})
 
 Keyed = dict[str, list[int]]
+# Orders are found by (kind, id): a purchase and a sale order may share an id.
+OrdersKeyed = dict[str, list[OrderKey]]
 # Order states whose lines a document may still refer to.
 OPEN_ORDER_STATES = frozenset({"purchase", "done", "sale", "to approve", "sent"})
 
 
-def _add(table: dict, key: object, value: int) -> None:
+def _add(table: dict, key: object, value: object) -> None:
     if key:
         bucket = table.setdefault(key, [])
         if value not in bucket:
@@ -56,18 +58,18 @@ class MatchIndex:
     """Keyed lookups over one catalog; see the module docstring."""
 
     fingerprint: tuple[int, ...]
-    orders_by_name: Keyed = field(default_factory=dict)
-    orders_by_name_confusable: Keyed = field(default_factory=dict)
-    orders_by_partner_ref: Keyed = field(default_factory=dict)
-    orders_by_origin: Keyed = field(default_factory=dict)
-    orders_by_partner: Keyed = field(default_factory=dict)
-    orders_by_number: dict[int, list[int]] = field(default_factory=dict)
-    orders_by_product: dict[int, list[int]] = field(default_factory=dict)
+    orders_by_name: OrdersKeyed = field(default_factory=dict)
+    orders_by_name_confusable: OrdersKeyed = field(default_factory=dict)
+    orders_by_partner_ref: OrdersKeyed = field(default_factory=dict)
+    orders_by_origin: OrdersKeyed = field(default_factory=dict)
+    orders_by_partner: dict[int, list[OrderKey]] = field(default_factory=dict)
+    orders_by_number: dict[int, list[OrderKey]] = field(default_factory=dict)
+    orders_by_product: dict[int, list[OrderKey]] = field(default_factory=dict)
     pickings_by_name: Keyed = field(default_factory=dict)
     pickings_by_name_confusable: Keyed = field(default_factory=dict)
     pickings_by_origin: Keyed = field(default_factory=dict)
     pickings_by_tracking: Keyed = field(default_factory=dict)
-    pickings_by_order: dict[int, list[int]] = field(default_factory=dict)
+    pickings_by_order: dict[OrderKey, list[int]] = field(default_factory=dict)
     bills_by_name: Keyed = field(default_factory=dict)
     bills_by_ref: dict[tuple[int, str], list[int]] = field(default_factory=dict)
     bills_by_ref_any: Keyed = field(default_factory=dict)
@@ -87,7 +89,7 @@ class MatchIndex:
     partner_name_choices: dict[int, str] = field(default_factory=dict)
     company_name_keys: frozenset[str] = frozenset()
     own_partner_ids: set[int] = field(default_factory=set)
-    moves_by_order_line: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+    moves_by_order_line: dict[OrderKey, list[int]] = field(default_factory=dict)
     units: UnitResolver | None = None
 
     def commercial(self, catalog: Catalog, partner_id: int | None) -> int | None:
@@ -176,37 +178,33 @@ def _index_products(catalog: Catalog, index: MatchIndex) -> None:
 
 def _index_orders(catalog: Catalog, index: MatchIndex) -> None:
     for order in catalog.orders.values():
-        _add(index.orders_by_name, code_key(order.name), order.id)
-        _add(index.orders_by_name_confusable, confusable_key(order.name), order.id)
+        key = order.key
+        _add(index.orders_by_name, code_key(order.name), key)
+        _add(index.orders_by_name_confusable, confusable_key(order.name), key)
         for part in split_list(order.partner_ref):
-            _add(index.orders_by_partner_ref, code_key(part), order.id)
+            _add(index.orders_by_partner_ref, code_key(part), key)
         for part in split_list(order.origin):
-            _add(index.orders_by_origin, code_key(part), order.id)
-        _add(index.orders_by_partner, index.commercial(catalog, order.partner_id), order.id)
+            _add(index.orders_by_origin, code_key(part), key)
+        _add(index.orders_by_partner, index.commercial(catalog, order.partner_id), key)
         if order.state in OPEN_ORDER_STATES:
-            for line_id in order.line_ids:
-                line = catalog.order_lines.get((order.kind, line_id))
-                if line is not None and line.product_id is not None:
-                    _add(index.orders_by_product, line.product_id, order.id)
+            for line in catalog.lines_of(order):
+                if line.product_id is not None:
+                    _add(index.orders_by_product, line.product_id, key)
         digits = "".join(char for char in order.name if char.isdigit())
         if digits:
-            _add(index.orders_by_number, int(digits), order.id)
+            _add(index.orders_by_number, int(digits), key)
 
 
 def _index_stock(catalog: Catalog, index: MatchIndex) -> None:
-    lines_order = {key: line.order_id for key, line in catalog.order_lines.items()}
-    by_picking_orders: dict[int, set[int]] = defaultdict(set)
+    by_picking_orders: dict[int, set[OrderKey]] = defaultdict(set)
     for move in catalog.moves.values():
-        if move.purchase_line_id is not None:
-            _add(index.moves_by_order_line, ("purchase", move.purchase_line_id), move.id)
-            order_id = lines_order.get(("purchase", move.purchase_line_id))
-        elif move.sale_line_id is not None:
-            _add(index.moves_by_order_line, ("sale", move.sale_line_id), move.id)
-            order_id = lines_order.get(("sale", move.sale_line_id))
-        else:
-            order_id = None
-        if order_id is not None and move.picking_id is not None:
-            by_picking_orders[move.picking_id].add(order_id)
+        line_key = move.order_line_key
+        if line_key is None:
+            continue
+        _add(index.moves_by_order_line, line_key, move.id)
+        line = catalog.order_lines.get(line_key)
+        if line is not None and move.picking_id is not None:
+            by_picking_orders[move.picking_id].add(line.order_key)
 
     for picking in catalog.pickings.values():
         _add(index.pickings_by_name, code_key(picking.name), picking.id)
@@ -215,10 +213,9 @@ def _index_stock(catalog: Catalog, index: MatchIndex) -> None:
         for part in split_list(picking.origin):
             key = code_key(part)
             _add(index.pickings_by_origin, key, picking.id)
-            for order_id in index.orders_by_name.get(key, []):
-                by_picking_orders[picking.id].add(order_id)
-        for order_id in by_picking_orders.get(picking.id, ()):
-            _add(index.pickings_by_order, order_id, picking.id)
+            by_picking_orders[picking.id].update(index.orders_by_name.get(key, []))
+        for order_key in sorted(by_picking_orders.get(picking.id, ())):
+            _add(index.pickings_by_order, order_key, picking.id)
 
 
 def _index_bills(catalog: Catalog, index: MatchIndex) -> None:

@@ -36,7 +36,7 @@ from docmatch.matchers.normalize import code_key, confusable_key, description_ke
 from docmatch.matchers.uom import UnitResolution, line_factor, read_unit
 from docmatch.models import ExtractedLine, LinePair, OdooRef
 from docmatch.odoo.catalog import Catalog
-from docmatch.odoo.records import Order, OrderLine, Product
+from docmatch.odoo.records import Order, OrderKey, OrderLine, Product
 
 log = logging.getLogger(__name__)
 
@@ -197,9 +197,9 @@ class LinePairer:
         self.index = index
         self.context = context
         self.order_lines: list[OrderLine] = [line for order in context.orders for line in catalog.lines_of(order)]
-        self.orders_by_id = {order.id: order for order in context.orders}
-        self._text_keys: dict[int, list[str]] = {}
-        self._units: dict[tuple[int, int], UnitResolution] = {}
+        self.orders_by_key = {order.key: order for order in context.orders}
+        self._text_keys: dict[OrderKey, list[str]] = {}
+        self._units: dict[tuple[int, OrderKey | int], UnitResolution] = {}
 
     def pair(self, lines: list[ExtractedLine]) -> tuple[list[LinePair], list[int], list[OdooRef]]:
         """Return the pairs, the unpaired document lines and the unpaired order lines."""
@@ -275,14 +275,14 @@ class LinePairer:
 
     def _order_line_texts(self, order_line: OrderLine) -> list[str]:
         """Return the order line's description, product name and the vendor's name for it, as keys."""
-        if order_line.id not in self._text_keys:
+        if order_line.key not in self._text_keys:
             product = self.catalog.products.get(order_line.product_id or -1)
             texts = [order_line.description]
             if product is not None:
                 texts.append(product.name)
                 texts.append(self.index.vendor_names.get(self.context.partner_id or -1, {}).get(product.id, ""))
-            self._text_keys[order_line.id] = list(dict.fromkeys(key for key in map(description_key, texts) if key))
-        return self._text_keys[order_line.id]
+            self._text_keys[order_line.key] = list(dict.fromkeys(key for key in map(description_key, texts) if key))
+        return self._text_keys[order_line.key]
 
     def _plausibility(self, line: ExtractedLine, order_line: OrderLine) -> float:
         product = self.catalog.products.get(order_line.product_id or -1)
@@ -377,7 +377,7 @@ class LinePairer:
         return [product_id for product_id, score in ranked if score >= ranked[0][1] - AMBIGUITY_MARGIN]
 
     def _stand_pair(self, row: int, line: ExtractedLine, order_line: OrderLine, method: str, score: float, runner_up: float | None) -> LinePair:
-        order = self.orders_by_id[order_line.order_id]
+        order = self.orders_by_key[order_line.order_key]
         product = self.catalog.products.get(order_line.product_id or -1)
         pair = LinePair(
             document_line=row,
@@ -449,15 +449,14 @@ class LinePairer:
 
     def resolve_unit(self, line: ExtractedLine, product: Product, order_line: OrderLine | None) -> UnitResolution:
         """Resolve the printed unit of `line` into base units of `product`, once per line and order line."""
-        key = (id(line), order_line.id if order_line else -product.id)
+        key = (id(line), order_line.key if order_line else -product.id)
         if key not in self._units:
             assert self.index.units is not None
             self._units[key] = self.index.units.resolve(line.uom, product, order_line=order_line, partner_id=self.context.partner_id)
         return self._units[key]
 
     def _line_ref(self, order_line: OrderLine) -> OdooRef:
-        order = self.orders_by_id.get(order_line.order_id)
-        model = f"{order.kind}.order.line" if order else "purchase.order.line"
+        model = f"{order_line.kind}.order.line"
         return OdooRef(model=model, id=order_line.id, name=order_line.description[:80])
 
     def _product_ref(self, product_id: int) -> OdooRef:

@@ -23,6 +23,7 @@ from docmatch.matchers.index import MatchIndex, split_list
 from docmatch.matchers.normalize import code_key, confusable_key
 from docmatch.models import Extraction, OdooRef
 from docmatch.odoo.catalog import Catalog
+from docmatch.odoo.records import OrderKey
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +159,7 @@ class ReferenceResolver:
         digits = printed.strip()
         if "order" not in kinds or self.partner_id is None or not digits.isdigit() or len(digits) < 3:
             return []
-        orders = [self.catalog.orders[order_id] for order_id in self.index.orders_by_number.get(int(digits), [])]
+        orders = [self.catalog.orders[order_key] for order_key in self.index.orders_by_number.get(int(digits), [])]
         mine = [order for order in orders if self.index.commercial(self.catalog, order.partner_id) == self.partner_id]
         if len(mine) != 1:
             return []
@@ -192,7 +193,7 @@ class ReferenceResolver:
 
     def _confusable(self, printed: str, kinds: tuple[str, ...]) -> list[ResolvedReference]:
         key = confusable_key(printed)
-        ids: list[tuple[str, int]] = []
+        ids: list[tuple[str, int | OrderKey]] = []
         if "order" in kinds:
             ids += [("order", record_id) for record_id in self.index.orders_by_name_confusable.get(key, [])]
         if "picking" in kinds:
@@ -207,10 +208,11 @@ class ReferenceResolver:
         record, partner = found
         return [self._resolved(printed, record, partner, f"{ids[0][0]}_name_lookalike", f"reference {printed!r} read as {record.name} (look-alike characters)")]
 
-    def _record(self, model_kind: str, record_id: int) -> tuple[OdooRef, int | None] | None:
+    def _record(self, model_kind: str, record_id: int | OrderKey) -> tuple[OdooRef, int | None] | None:
+        """Return the record and its partner; orders come as (kind, id), the rest as ids."""
         catalog = self.catalog
-        if model_kind == "order":
-            order = catalog.orders.get(record_id)
+        if isinstance(record_id, tuple):
+            order = catalog.orders.get(record_id) if model_kind == "order" else None
             return (OdooRef(model=order.model, id=order.id, name=order.name), order.partner_id) if order else None
         if model_kind == "picking":
             picking = catalog.pickings.get(record_id)

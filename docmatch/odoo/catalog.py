@@ -26,6 +26,7 @@ from docmatch.odoo.records import (
     Company,
     Move,
     Order,
+    OrderKey,
     OrderLine,
     Packaging,
     Partner,
@@ -33,6 +34,7 @@ from docmatch.odoo.records import (
     Product,
     SupplierInfo,
     Uom,
+    order_kind,
 )
 from docmatch.odoo.source import OdooSource, Row
 
@@ -101,7 +103,7 @@ def odoo_date(value: Any) -> date | None:
 
 @dataclass
 class Catalog:
-    """The Odoo records of one database, keyed by id."""
+    """The Odoo records of one database, keyed by id (orders and their lines by kind and id)."""
 
     server_version: str = "17.0"
     companies: dict[int, Company] = field(default_factory=dict)
@@ -109,8 +111,9 @@ class Catalog:
     uoms: dict[int, Uom] = field(default_factory=dict)
     products: dict[int, Product] = field(default_factory=dict)
     supplierinfos: list[SupplierInfo] = field(default_factory=list)
-    orders: dict[int, Order] = field(default_factory=dict)
-    order_lines: dict[tuple[str, int], OrderLine] = field(default_factory=dict)
+    # Orders and lines by (kind, id): a purchase and a sale order may share an id.
+    orders: dict[OrderKey, Order] = field(default_factory=dict)
+    order_lines: dict[OrderKey, OrderLine] = field(default_factory=dict)
     pickings: dict[int, Picking] = field(default_factory=dict)
     moves: dict[int, Move] = field(default_factory=dict)
     bills: dict[int, Bill] = field(default_factory=dict)
@@ -124,6 +127,17 @@ class Catalog:
     @property
     def major(self) -> int:
         return major_version(self.server_version)
+
+    def order(self, model: str, order_id: int) -> Order | None:
+        """Return the order of model 'purchase.order' or 'sale.order' with this id."""
+        return self.orders.get((order_kind(model), order_id))
+
+    def order_line(self, model: str, line_id: int) -> OrderLine | None:
+        """Return the line of model 'purchase.order.line' or 'sale.order.line' with this id."""
+        return self.order_lines.get((order_kind(model), line_id))
+
+    def order_of_line(self, line: OrderLine) -> Order | None:
+        return self.orders.get(line.order_key)
 
     def lines_of(self, order: Order) -> list[OrderLine]:
         """Return the order's product lines (section and note lines left out)."""
@@ -229,13 +243,8 @@ def _load_orders(reader: _Reader, catalog: Catalog, kind: str) -> None:
     model = f"{kind}.order"
     ref_field = "partner_ref" if kind == "purchase" else "client_order_ref"
     fields = ["name", "partner_id", "state", "date_order", "currency_id", "company_id", ref_field, "origin", "amount_untaxed", "amount_tax", "amount_total", "order_line"]
-    collisions = 0
     for row in reader.rows(model, fields, [["state", "!=", "cancel"]]):
-        if row["id"] in catalog.orders:
-            collisions += 1
-        # TODO: key orders by (kind, id): a sale order whose id equals a purchase order's
-        # replaces it here, and real databases have both id ranges overlap.
-        catalog.orders[row["id"]] = Order(
+        catalog.orders[(kind, row["id"])] = Order(
             id=row["id"],
             kind=kind,
             name=str(row["name"]),
@@ -251,8 +260,6 @@ def _load_orders(reader: _Reader, catalog: Catalog, kind: str) -> None:
             amount_total=number(row["amount_total"], 0.0) if row["amount_total"] is not False else None,
             line_ids=list(row["order_line"] or []),
         )
-    if collisions:
-        log.warning("%d %s ids equal purchase order ids; those purchase orders cannot be matched", collisions, model)
     _load_order_lines(reader, catalog, kind)
 
 
@@ -281,6 +288,7 @@ def _load_order_lines(reader: _Reader, catalog: Catalog, kind: str) -> None:
             packaging_id=m2o_id(row.get("product_packaging_id")),
             packaging_qty=number(row.get("product_packaging_qty")) or None,
             display_type=text(row["display_type"]),
+            kind=kind,
         )
 
 

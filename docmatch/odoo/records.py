@@ -15,6 +15,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+# Purchase and sale orders live in two tables with their own id sequences, so one id can
+# name an order of each kind. An order is therefore known by its kind and its id.
+OrderKey = tuple[str, int]
+
+
+def order_kind(model: str) -> str:
+    """Return 'purchase' or 'sale' for an order or order-line model name."""
+    kind = model.split(".", 1)[0]
+    if kind not in ("purchase", "sale"):
+        raise ValueError(f"{model!r} is not a purchase or sale model")
+    return kind
+
 
 @dataclass(slots=True)
 class Company:
@@ -117,6 +129,16 @@ class OrderLine:
     packaging_id: int | None = None
     packaging_qty: float | None = None
     display_type: str | None = None
+    # 'purchase' or 'sale': the table the line and its order come from.
+    kind: str = "purchase"
+
+    @property
+    def key(self) -> OrderKey:
+        return (self.kind, self.id)
+
+    @property
+    def order_key(self) -> OrderKey:
+        return (self.kind, self.order_id)
 
 
 @dataclass(slots=True)
@@ -143,6 +165,10 @@ class Order:
     def model(self) -> str:
         return "purchase.order" if self.kind == "purchase" else "sale.order"
 
+    @property
+    def key(self) -> OrderKey:
+        return (self.kind, self.id)
+
 
 @dataclass(slots=True)
 class Move:
@@ -157,6 +183,15 @@ class Move:
     state: str
     purchase_line_id: int | None = None
     sale_line_id: int | None = None
+
+    @property
+    def order_line_key(self) -> OrderKey | None:
+        """Return the (kind, id) of the order line the move fulfils, if any."""
+        if self.purchase_line_id is not None:
+            return ("purchase", self.purchase_line_id)
+        if self.sale_line_id is not None:
+            return ("sale", self.sale_line_id)
+        return None
 
 
 @dataclass(slots=True)

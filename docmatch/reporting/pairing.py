@@ -11,8 +11,7 @@ def describe_pairs(match: MatchResult, catalog: Catalog) -> None:
     for pair in match.pairs:
         if pair.odoo_line is None:
             continue
-        kind = "purchase" if pair.odoo_line.model.startswith("purchase") else "sale"
-        line = catalog.order_lines.get((kind, pair.odoo_line.id))
+        line = catalog.order_line(pair.odoo_line.model, pair.odoo_line.id)
         if line is None:
             continue
         unit = catalog.uoms.get(line.uom_id)

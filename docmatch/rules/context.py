@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from docmatch.matchers.uom import format_quantity, odoo_round
 from docmatch.models import ExtractedLine, Extraction, Finding, FindingKind, LinePair, MatchResult, Scalar
 from docmatch.odoo.catalog import Catalog
-from docmatch.odoo.records import Order, OrderLine, Partner, Product
+from docmatch.odoo.records import Order, OrderKey, OrderLine, Partner, Product
 from docmatch.rules.policy import AppliedRules, Policy
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class CheckContext:
     prior_documents: list[PriorDocument] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     # Order lines whose difference one finding already explains; later checks skip them.
-    settled_lines: set[int] = field(default_factory=set)
+    settled_lines: set[OrderKey] = field(default_factory=set)
     # Header fields Odoo confirmed (the reference found its order, the amount agrees):
     # a doubtful reading of them needs no review.
     confirmed: set[str] = field(default_factory=set)
@@ -61,7 +61,8 @@ class CheckContext:
 
     @property
     def orders(self) -> list[Order]:
-        return [self.catalog.orders[record.id] for record in self.match.records if record.model.endswith(".order") and record.id in self.catalog.orders]
+        found = (self.catalog.order(record.model, record.id) for record in self.match.records if record.model.endswith(".order"))
+        return [order for order in found if order is not None]
 
     @property
     def sign(self) -> float:
@@ -74,8 +75,7 @@ class CheckContext:
     def order_line(self, pair: LinePair) -> OrderLine | None:
         if pair.odoo_line is None:
             return None
-        kind = "purchase" if pair.odoo_line.model.startswith("purchase") else "sale"
-        return self.catalog.order_lines.get((kind, pair.odoo_line.id))
+        return self.catalog.order_line(pair.odoo_line.model, pair.odoo_line.id)
 
     def product(self, pair: LinePair) -> Product | None:
         return self.catalog.products.get(pair.product.id) if pair.product else None

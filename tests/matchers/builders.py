@@ -60,7 +60,7 @@ class CatalogBuilder:
             line = OrderLine(
                 id=line_id, order_id=order_id, product_id=spec["product"], description=spec.get("description") or self.catalog.products[spec["product"]].name,
                 quantity=spec["qty"], uom_id=spec.get("uom", UNITS), price_unit=spec["price"], discount=spec.get("discount", 0.0),
-                qty_moved=spec.get("moved", spec["qty"]), qty_invoiced=spec.get("invoiced", 0.0),
+                qty_moved=spec.get("moved", spec["qty"]), qty_invoiced=spec.get("invoiced", 0.0), kind=kind,
             )
             line.price_subtotal = round(line.quantity * line.price_unit * (1 - line.discount / 100), 2)
             if "tax_rate" in spec:
@@ -69,7 +69,7 @@ class CatalogBuilder:
             self.catalog.order_lines[(kind, line_id)] = line
             line_ids.append(line_id)
         tax = round(untaxed * 0.19, 2) if amount_tax is None else amount_tax
-        self.catalog.orders[order_id] = Order(
+        self.catalog.orders[(kind, order_id)] = Order(
             id=order_id, kind=kind, name=name, partner_id=partner_id, state=state or ("purchase" if kind == "purchase" else "sale"),
             date_order=datetime.fromisoformat(date_order).replace(tzinfo=timezone.utc), currency=currency, company_id=1, partner_ref=partner_ref,
             amount_untaxed=round(untaxed, 2), amount_tax=tax, amount_total=round(untaxed + tax, 2), line_ids=line_ids,
@@ -77,9 +77,9 @@ class CatalogBuilder:
         return self
 
     def picking(self, picking_id: int, name: str, partner_id: int, order_id: int, moves: list[tuple[int, float]], *, code: str = "outgoing",
-                state: str = "done", date_done: str = "2024-04-02 08:00:00") -> CatalogBuilder:
-        """`moves` are (order line id, done quantity in the line's unit)."""
-        order = self.catalog.orders[order_id]
+                state: str = "done", date_done: str = "2024-04-02 08:00:00", kind: str | None = None) -> CatalogBuilder:
+        """`moves` are (order line id, done quantity in the line's unit); `kind` picks the order when a purchase and a sale order share its id."""
+        [order] = [order for (order_kind, id_), order in self.catalog.orders.items() if id_ == order_id and kind in (None, order_kind)]
         move_ids = []
         for line_id, quantity in moves:
             line = self.catalog.order_lines[(order.kind, line_id)]

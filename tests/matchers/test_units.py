@@ -49,7 +49,7 @@ def resolver_and_catalog():
 
 def test_case_printed_against_a_case_of_twelve_order_line(resolver_and_catalog):
     resolver, catalog = resolver_and_catalog
-    line = catalog.order_lines[("purchase", catalog.orders[1].line_ids[0])]
+    line = catalog.order_lines[("purchase", catalog.orders[("purchase", 1)].line_ids[0])]
     resolution = resolver.resolve("CS", catalog.products[1], order_line=line)
     assert resolution.factor == 12
     assert "Case of 12" in resolution.conversion

@@ -25,7 +25,7 @@ def test_catalog_from_live_odoo(odoo_server: OdooTestServer, client: OdooClient)
     catalog = load_catalog(LiveSource(client))
 
     assert [order.name for order in catalog.orders.values()] == ["P00702"]
-    order = catalog.orders[7]
+    order = catalog.orders[("purchase", 7)]
     assert order.date_order == datetime(2024, 3, 31, 22, 30, tzinfo=timezone.utc)
     assert local_date(order.date_order, "Europe/Berlin") == date(2024, 4, 1)
     [line] = catalog.lines_of(order)

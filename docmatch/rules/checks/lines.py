@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from docmatch.matchers.index import get_index
 from docmatch.matchers.uom import format_quantity, line_factor
 from docmatch.models import ExtractedLine, FindingKind, LinePair
-from docmatch.odoo.records import OrderLine, Product, Uom
+from docmatch.odoo.records import OrderLine, Product, Uom, order_kind
 from docmatch.rules.context import CheckContext, money, quantity_text
 from docmatch.rules.policy import AppliedRules
 
@@ -267,7 +267,7 @@ def _unit_slip(context: CheckContext, group: LineGroup, rules: AppliedRules, exp
     first = group.pairs[0]
     line = context.document_line(first)
     document_base = group.document_base
-    context.settled_lines.add(group.order_line.id)
+    context.settled_lines.add(group.order_line.key)
     context.add(
         FindingKind.UOM_MISMATCH,
         "lines.unit",
@@ -322,7 +322,7 @@ def check_prices(context: CheckContext, groups: list[LineGroup]) -> None:
         expected = group.order_line.price_unit * (1 - group.order_line.discount / 100.0)
         for pair in group.pairs:
             line = context.document_line(pair)
-            if line is None or pair.unit_factor is None or group.order_line.id in context.settled_lines:
+            if line is None or pair.unit_factor is None or group.order_line.key in context.settled_lines:
                 continue
             printed_price = _document_unit_price(line.unit_price, line.quantity, line.amount, getattr(line, "discount", None))
             if printed_price is None:
@@ -373,9 +373,8 @@ def check_missing_lines(context: CheckContext) -> None:
         return
     reserved = _lines_under_review(context)
     for reference in context.match.unpaired_odoo_lines:
-        kind = "purchase" if reference.model.startswith("purchase") else "sale"
-        order_line = context.catalog.order_lines.get((kind, reference.id))
-        if order_line is None or order_line.id in reserved or order_line.product_id in reserved.products:
+        order_line = context.catalog.order_line(reference.model, reference.id)
+        if order_line is None or order_line.key in reserved or order_line.product_id in reserved.products:
             continue
         product = context.catalog.products.get(order_line.product_id or -1)
         rules = context.rules(product)
@@ -384,7 +383,7 @@ def check_missing_lines(context: CheckContext) -> None:
             context.passed(f"order line {order_line.id} absent", f"nothing {what} is due on this {doc_type}")
             continue
         unit = context.catalog.uoms.get(order_line.uom_id)
-        order = context.catalog.orders.get(order_line.order_id)
+        order = context.catalog.order_of_line(order_line)
         context.add(
             FindingKind.LINE_MISSING,
             "lines.missing",
@@ -409,10 +408,10 @@ def _lines_under_review(context: CheckContext) -> _Reserved:
         for candidate in pair.candidates:
             if candidate.model == "product.product":
                 reserved.products.add(candidate.id)
-            else:
-                reserved.add(candidate.id)
+            elif candidate.model.endswith(".order.line"):
+                reserved.add((order_kind(candidate.model), candidate.id))
         if pair.odoo_line is not None:
-            reserved.add(pair.odoo_line.id)
+            reserved.add((order_kind(pair.odoo_line.model), pair.odoo_line.id))
     return reserved
 
 
@@ -430,7 +429,7 @@ def _due_on_document(context: CheckContext, order_line: OrderLine, bill_on: str)
         moved = sum(
             (move.quantity_done if picking.state == "done" else move.demand)
             for picking in pickings for move in (context.catalog.moves.get(move_id) for move_id in picking.move_ids)
-            if move is not None and order_line.id in (move.purchase_line_id, move.sale_line_id)
+            if move is not None and move.order_line_key == order_line.key
         )
         return moved, "moved in the picking"
     if doc_type == "proof_of_delivery":

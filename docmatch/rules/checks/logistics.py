@@ -33,7 +33,7 @@ def picking_quantity(context: CheckContext, group: LineGroup) -> float | None:
     for picking in pickings:
         for move_id in picking.move_ids:
             move = context.catalog.moves.get(move_id)
-            if move is None or group.order_line.id not in (move.purchase_line_id, move.sale_line_id):
+            if move is None or move.order_line_key != group.order_line.key:
                 continue
             unit = context.catalog.uoms.get(move.uom_id)
             if unit is None:

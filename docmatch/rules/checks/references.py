@@ -197,7 +197,8 @@ def _printed_partner(context: CheckContext) -> str | None:
 def _owner_name(context: CheckContext, model: str, record_id: int) -> str:
     catalog = context.catalog
     if model.endswith(".order"):
-        partner_id = catalog.orders[record_id].partner_id
+        order = catalog.order(model, record_id)
+        partner_id = order.partner_id if order else None
     elif model == "stock.picking":
         partner_id = catalog.pickings[record_id].partner_id
     else:
