@@ -48,6 +48,9 @@ _LABEL_EXTENDERS = {
     "vat", "tax", "ust", "ust-idnr", "tva", "btw", "iva", "id", "email", "e-mail", "phone", "tel", "fax", "contact", "kontakt",
 }
 _LIST_WORDS = {"/", "&", "+", "and", "und", "et", "en", "y", "e"}
+# A tax label followed by one of these words names a tax number, not a tax amount
+# ("VAT ID DE291740355", "VAT No. GB123456789", "Tax reg. 12-345").
+_TAX_NUMBER_WORDS = {"id", "no", "nr", "idnr", "reg", "registration", "identification", "ident"}
 _TIME_RE = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
 _DATE_LIKE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{2,4}$")
 
@@ -308,7 +311,10 @@ def _row_amount_labels(row: Row, labels: list[tuple[str, tuple[str, ...]]]) -> l
             start += 1
         for kind, phrase in labels:
             if tuple(row.tokens[start : start + len(phrase)]) == phrase:
-                found.append((kind, start, start + len(phrase)))
+                end = start + len(phrase)
+                if kind == "tax" and end < len(row.tokens) and row.tokens[end] in _TAX_NUMBER_WORDS:
+                    break
+                found.append((kind, start, end))
                 break
     return found
 
@@ -351,13 +357,14 @@ def _last_amount(words: list[Word]) -> tuple[list[Word], NumberReading] | None:
 def choose_totals(hits: list[AmountHit]) -> dict[str, Candidate]:
     """Pick net, tax and total so that net + tax = total when the printed amounts allow it.
 
-    A printed tax is tried before "no tax"; ambiguous readings ("1,250") take part with
+    A printed tax is tried before the sum of the tax rows of one totals block (one row
+    per VAT rate), and both before "no tax". Ambiguous readings ("1,250") take part with
     each of their values and are settled when one of them fits.
     """
     by_kind: dict[str, list[AmountHit]] = {"net": [], "tax": [], "total": []}
     for hit in hits:
         by_kind[hit.kind].append(hit)
-    taxes = _tax_options([hit for hit in by_kind["tax"] if hit.reading.value is not None])
+    taxes = _tax_options([hit for hit in by_kind["tax"] if hit.reading.value is not None], by_kind["net"], by_kind["total"])
     for tax_words, tax_value, tax_page in taxes:
         for total in reversed(by_kind["total"]):
             for net in by_kind["net"]:
@@ -375,14 +382,33 @@ def _readings(reading: NumberReading) -> tuple[float, ...]:
     return (reading.value,) if reading.value is not None else reading.alternatives
 
 
-def _tax_options(taxes: list[AmountHit]) -> list[tuple[list[Word], float, int]]:
-    """Return each printed tax, then their sum when several rows print one, then no tax at all."""
+def _tax_options(taxes: list[AmountHit], nets: list[AmountHit], totals: list[AmountHit]) -> list[tuple[list[Word], float, int]]:
+    """Return each printed tax, then the sums of several tax rows, then no tax at all.
+
+    A document with several VAT rates prints one tax row per rate between the net and
+    the total. Those rows are summed as one block. The sum of every tax row on the page
+    comes last, because it may take in a tax-labelled number outside the totals block.
+    """
     options = [(hit.words, float(hit.reading.value), hit.page) for hit in reversed(taxes)]  # type: ignore[arg-type]
-    if len(taxes) > 1:
-        summed = sum(float(hit.reading.value) for hit in taxes)  # type: ignore[arg-type]
-        options.append(([word for hit in taxes for word in hit.words], summed, taxes[0].page))
+    groups = [_block_taxes(taxes, net, totals) for net in nets]
+    groups.append(taxes)
+    seen: set[tuple[int, ...]] = set()
+    for group in groups:
+        key = tuple(hit.order for hit in group)
+        if len(group) < 2 or key in seen:
+            continue
+        seen.add(key)
+        summed = round(sum(float(hit.reading.value) for hit in group), 2)  # type: ignore[arg-type]
+        options.append(([word for hit in group for word in hit.words], summed, group[0].page))
     options.append(([], 0.0, 0))
     return options
+
+
+def _block_taxes(taxes: list[AmountHit], net: AmountHit, totals: list[AmountHit]) -> list[AmountHit]:
+    """Return the tax rows after `net` and before the first total row that follows it."""
+    following = [total.order for total in totals if total.order > net.order]
+    end = min(following) if following else None
+    return [hit for hit in taxes if hit.order > net.order and (end is None or hit.order < end)]
 
 
 def _unchecked_totals(by_kind: dict[str, list[AmountHit]]) -> dict[str, Candidate]:
