@@ -242,7 +242,8 @@ def _load_supplierinfos(reader: _Reader, catalog: Catalog) -> None:
 def _load_orders(reader: _Reader, catalog: Catalog, kind: str) -> None:
     model = f"{kind}.order"
     ref_field = "partner_ref" if kind == "purchase" else "client_order_ref"
-    fields = ["name", "partner_id", "state", "date_order", "currency_id", "company_id", ref_field, "origin", "amount_untaxed", "amount_tax", "amount_total", "order_line"]
+    promised_field = "date_planned" if kind == "purchase" else "commitment_date"
+    fields = ["name", "partner_id", "state", "date_order", "currency_id", "company_id", ref_field, "origin", "amount_untaxed", "amount_tax", "amount_total", "order_line", promised_field]
     for row in reader.rows(model, fields, [["state", "!=", "cancel"]]):
         catalog.orders[(kind, row["id"])] = Order(
             id=row["id"],
@@ -259,6 +260,7 @@ def _load_orders(reader: _Reader, catalog: Catalog, kind: str) -> None:
             amount_tax=number(row["amount_tax"], 0.0) if row["amount_tax"] is not False else None,
             amount_total=number(row["amount_total"], 0.0) if row["amount_total"] is not False else None,
             line_ids=list(row["order_line"] or []),
+            commitment_date=odoo_datetime(row.get(promised_field)),
         )
     _load_order_lines(reader, catalog, kind)
 

@@ -160,6 +160,8 @@ class Order:
     amount_tax: float | None = None
     amount_total: float | None = None
     line_ids: list[int] = field(default_factory=list)
+    # The delivery date promised: `commitment_date` of a sale order, `date_planned` of a purchase order.
+    commitment_date: datetime | None = None
 
     @property
     def model(self) -> str:

@@ -46,6 +46,7 @@ class DateWindows(_Strict):
     after_order_days: int | None = Field(default=None, ge=0)
     customer_order_days: int | None = Field(default=None, ge=0)
     delivery_days: int | None = Field(default=None, ge=0)
+    requested_delivery_days: int | None = Field(default=None, ge=0)
 
 
 class RuleSet(_Strict):
@@ -85,6 +86,7 @@ class AppliedRules:
     after_order_days: int
     customer_order_days: int
     delivery_days: int
+    requested_delivery_days: int
     bill_on: str
     severity: dict[FindingKind, Severity]
     dates_rule: str
@@ -126,7 +128,7 @@ class Policy:
                     tolerance = Tolerance(f"{prefix}.{name}", spec.percent, spec.absolute)
             tolerances[name] = tolerance
 
-        windows: dict[str, int] = {"before_order_days": 0, "after_order_days": 365, "customer_order_days": 30, "delivery_days": 7}
+        windows: dict[str, int] = {"before_order_days": 0, "after_order_days": 365, "customer_order_days": 30, "delivery_days": 7, "requested_delivery_days": 0}
         dates_rule = "defaults.dates"
         bill_on = "received"
         severity: dict[FindingKind, Severity] = dict(self.data.severity)

@@ -52,7 +52,7 @@ class CatalogBuilder:
 
     def order(self, order_id: int, name: str, partner_id: int, lines: list[dict[str, Any]], *, kind: str = "purchase",
               date_order: str = "2024-03-20 09:00:00", currency: str | None = "EUR", partner_ref: str | None = None,
-              state: str | None = None, amount_tax: float | None = None) -> CatalogBuilder:
+              state: str | None = None, amount_tax: float | None = None, commitment_date: str | None = None) -> CatalogBuilder:
         line_ids = []
         untaxed = 0.0
         for spec in lines:
@@ -73,6 +73,7 @@ class CatalogBuilder:
             id=order_id, kind=kind, name=name, partner_id=partner_id, state=state or ("purchase" if kind == "purchase" else "sale"),
             date_order=datetime.fromisoformat(date_order).replace(tzinfo=timezone.utc), currency=currency, company_id=1, partner_ref=partner_ref,
             amount_untaxed=round(untaxed, 2), amount_tax=tax, amount_total=round(untaxed + tax, 2), line_ids=line_ids,
+            commitment_date=datetime.fromisoformat(commitment_date).replace(tzinfo=timezone.utc) if commitment_date else None,
         )
         return self
 

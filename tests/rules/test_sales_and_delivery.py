@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from docmatch.rules import load_policy
+
 from .helpers import CatalogBuilder, extraction, findings_for, kinds
 
 CUSTOMER, VENDOR = 30, 10
@@ -272,3 +274,46 @@ def test_order_discount_is_part_of_the_expected_price():
 
     document.lines[0].discount = None
     assert kinds(findings_for(document, catalog)) == ["price_mismatch"]
+
+
+@pytest.fixture(scope="module")
+def committed_catalog():
+    builder = CatalogBuilder()
+    builder.partner(CUSTOMER, "Harbour Street Catering Ltd")
+    builder.product(2, "RICE-10", "Basmati rice 10 kg")
+    # 22:30 UTC on the 9th is the 10th in Berlin, the company's time zone.
+    builder.order(3, "S00040", CUSTOMER, [dict(id=310, product=2, qty=5, price=15.0)], kind="sale", partner_ref="HSC-PO-900",
+                  date_order="2024-04-02 10:00:00", commitment_date="2024-04-09 22:30:00")
+    return builder.build()
+
+
+def customer_po_wanting(delivery_date: str):
+    document = extraction("purchase_order", number="HSC-PO-900", date="2024-04-01", customer_name="Harbour Street Catering Ltd", currency="EUR",
+                          lines=[dict(code="RICE-10", quantity=5, unit_price=15.0)])
+    document.fields["delivery_date"] = document.fields["date"].model_copy(update={"value": delivery_date})
+    return document
+
+
+def test_commitment_on_requested_date_passes(committed_catalog):
+    assert findings_for(customer_po_wanting("2024-04-10"), committed_catalog) == []
+
+
+def test_commitment_before_requested_date_passes(committed_catalog):
+    assert findings_for(customer_po_wanting("2024-04-12"), committed_catalog) == []
+
+
+def test_commitment_later_than_requested(committed_catalog):
+    findings = findings_for(customer_po_wanting("2024-04-08"), committed_catalog)
+
+    assert kinds(findings) == ["date_out_of_window"]
+    assert (findings[0].document_value, findings[0].odoo_value) == ("2024-04-08", "2024-04-10")
+    assert findings[0].rule == "defaults.dates.requested_delivery_days"
+    assert "2 days later" in findings[0].message
+
+
+def test_commitment_window_from_policy(committed_catalog, tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("defaults:\n  dates: {requested_delivery_days: 3}\n", encoding="utf-8")
+    policy = load_policy(rules)
+
+    assert findings_for(customer_po_wanting("2024-04-08"), committed_catalog, policy=policy) == []

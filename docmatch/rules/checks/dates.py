@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from docmatch.models import FindingKind
+from docmatch.odoo.records import Order
 from docmatch.rules.context import CheckContext
 
 VENDOR_DOCUMENTS = frozenset({"invoice", "credit_note", "receipt", "delivery_note"})
@@ -58,6 +59,7 @@ def _check_after_order(context: CheckContext, issued: date) -> None:
 def _check_customer_order(context: CheckContext, issued: date) -> None:
     rules = context.rules()
     for order in context.orders:
+        _check_requested_delivery(context, order)
         ordered = context.local_date(order.date_order)
         if ordered is None or abs((issued - ordered).days) <= rules.customer_order_days:
             continue
@@ -70,6 +72,41 @@ def _check_customer_order(context: CheckContext, issued: date) -> None:
             document_value=issued.isoformat(),
             odoo_value=ordered.isoformat(),
         )
+
+
+def _check_requested_delivery(context: CheckContext, order: Order) -> None:
+    """Compare the customer's requested delivery date with the sale order's commitment date.
+
+    A commitment later than the request is an exception a person should see before the
+    goods leave late. An earlier one is not, and an order without a commitment date has
+    nothing to compare.
+    """
+    requested = _printed_date(context.extraction.value("delivery_date"))
+    promised = context.local_date(order.commitment_date)
+    if requested is None or promised is None:
+        return
+    rules = context.rules()
+    late = (promised - requested).days
+    if late <= rules.requested_delivery_days:
+        context.passed("requested delivery date", f"{order.name} promises {promised} for {requested}")
+        return
+    context.add(
+        FindingKind.DATE_OUT_OF_WINDOW,
+        f"{rules.dates_rule}.requested_delivery_days",
+        f"The customer requests delivery on {requested}, but the sale order {order.name} commits to {promised}, {late} days later.",
+        rules=rules,
+        tolerance=f"at most {rules.requested_delivery_days} days later ({rules.dates_rule}.requested_delivery_days)",
+        document_value=requested.isoformat(),
+        odoo_value=promised.isoformat(),
+        evidence={"order": order.name, "commitment_date_utc": order.commitment_date.isoformat() if order.commitment_date else None},
+    )
+
+
+def _printed_date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def _check_delivery(context: CheckContext, issued: date) -> None:
