@@ -4,7 +4,9 @@ Every table maps a normalised key to record ids. Building costs one pass over th
 catalog; after that each document needs a few dictionary lookups plus scoring of the
 lines of the orders it cites, which keeps matching fast on a database with a million
 order lines. The index is cached on the catalog and rebuilt when the catalog's record
-counts change (tests and the snapshot reader build catalogs incrementally).
+counts change (tests and the snapshot reader build catalogs incrementally). What
+reviewers taught (learned codes and units) stays out of the index: matching reads it
+from the catalog, so a confirmation takes effect without a rebuild.
 """
 
 from __future__ import annotations
@@ -103,7 +105,7 @@ class MatchIndex:
 def catalog_fingerprint(catalog: Catalog) -> tuple[int, ...]:
     return (
         id(catalog), len(catalog.partners), len(catalog.uoms), len(catalog.products), len(catalog.supplierinfos), len(catalog.orders),
-        len(catalog.order_lines), len(catalog.pickings), len(catalog.moves), len(catalog.bills), len(catalog.learned_vendor_codes), len(catalog.learned_units),
+        len(catalog.order_lines), len(catalog.pickings), len(catalog.moves), len(catalog.bills),
     )
 
 
@@ -171,9 +173,6 @@ def _index_products(catalog: Catalog, index: MatchIndex) -> None:
                 _add(index.vendor_code_partners, code_key(info.product_code), commercial)
             if info.product_name:
                 index.vendor_names.setdefault(commercial, {})[product_id] = info.product_name
-
-    for (partner_id, code), product_id in catalog.learned_vendor_codes.items():
-        _add(index.vendor_codes, (partner_id, code_key(code)), product_id)
 
 
 def _index_orders(catalog: Catalog, index: MatchIndex) -> None:

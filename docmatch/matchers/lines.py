@@ -83,7 +83,7 @@ class PairingInput:
 
 def identify_product(line: ExtractedLine, partner_id: int | None, index: MatchIndex, catalog: Catalog, *, trust_printed_codes: bool) -> ProductEvidence:
     """Return the product(s) a line's printed code names, or why it names none."""
-    codes = [line.code] if looks_like_code(line.code) else _codes_in_description(line.description, partner_id, index)
+    codes = [line.code] if looks_like_code(line.code) else _codes_in_description(line.description, partner_id, index, catalog)
     if not codes:
         return ProductEvidence()
     code = codes[0]
@@ -149,7 +149,7 @@ def _unit_misread(line: ExtractedLine, order_line: OrderLine, product: Product) 
     return printed in words
 
 
-def _codes_in_description(description: str | None, partner_id: int | None, index: MatchIndex) -> list[str]:
+def _codes_in_description(description: str | None, partner_id: int | None, index: MatchIndex, catalog: Catalog) -> list[str]:
     """Return a code-like first word of the description that the catalog contains exactly."""
     if not description:
         return []
@@ -159,7 +159,8 @@ def _codes_in_description(description: str | None, partner_id: int | None, index
         if not _CODE_TOKEN.match(token):
             continue
         key = code_key(token)
-        if (partner_id, key) in index.vendor_codes or key in index.products_by_code or key in index.products_by_barcode:
+        learned = (partner_id, token) in catalog.learned_vendor_codes or (partner_id, key) in catalog.learned_vendor_codes
+        if learned or (partner_id, key) in index.vendor_codes or key in index.products_by_code or key in index.products_by_barcode:
             return [token]
     return []
 

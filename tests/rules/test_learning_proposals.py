@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from docmatch.matchers import match_document
+from docmatch.matchers.index import get_index
 from docmatch.models import Case, CaseDocument
 from docmatch.odoo.pairings import VENDOR_CODE, proposals
 
@@ -57,3 +58,24 @@ def test_confirmed_proposal_pairs_the_code_next_time(catalog):
     findings = findings_for(invoice(), catalog)
 
     assert [finding.kind.value for finding in findings] == []
+
+
+def test_learned_code_keeps_the_index(catalog):
+    before = get_index(catalog)
+
+    catalog.learned_vendor_codes[(ACME, "VND-7782")] = 2
+    pair = match_document(invoice(), catalog).pairs[1]
+
+    assert get_index(catalog) is before
+    assert (pair.method, pair.product.id) == ("learned", 2)
+
+
+def test_learned_code_in_description_pairs(catalog):
+    catalog.learned_vendor_codes[(ACME, "VND-7782")] = 2
+    document = invoice()
+    document.lines[1].code = None
+    document.lines[1].description = "VND-7782 Flange DN65 PN16"
+
+    pair = match_document(document, catalog).pairs[1]
+
+    assert (pair.method, pair.product.id) == ("learned", 2)
