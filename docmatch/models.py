@@ -151,12 +151,24 @@ class ExtractedLine(BaseModel):
     flags: list[str] = []
 
 
+class PrintedAddress(BaseModel):
+    """A postal address printed in the header; whose it is, matching decides."""
+
+    street: str | None = None
+    postcode: str
+    city: str | None = None
+    page: int | None = Field(default=None, ge=1, description="1-based page number.")
+    bbox: BBox | None = None
+    confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+
+
 class Extraction(BaseModel):
     """The public extraction contract printed by `docmatch extract --json`."""
 
     doc_type: DocType = "unknown"
     fields: dict[str, ExtractedField] = {}
     lines: list[ExtractedLine] = []
+    addresses: list[PrintedAddress] = []
     warnings: list[str] = []
     pages: int = 0
     method: Literal["text", "ocr", "mixed", "none"] = "none"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from docmatch.errors import EncryptedDocument, ExtractionError, UnreadableDocument
 from docmatch.extractors.classify import classify
+from docmatch.extractors.addresses import read_addresses
 from docmatch.extractors.header import HeaderHints, read_header
 from docmatch.extractors.lines import read_lines
 from docmatch.extractors.pdfpages import read_pdf_pages
@@ -80,7 +81,11 @@ def extract_pages(pages: list[PageWords], *, hints: HeaderHints | None = None, l
     # Header fields around the table.
     fields = read_header(rows, table_rows=table.table_rows, doc_type=classification.doc_type, language=classification.language, hints=hints)
 
-    extraction = Extraction(doc_type=classification.doc_type, fields=fields, lines=table.lines, warnings=table.warnings, pages=len(pages), method=method)
+    addresses = read_addresses(rows, table_rows=table.table_rows)
+
+    extraction = Extraction(
+        doc_type=classification.doc_type, fields=fields, lines=table.lines, addresses=addresses, warnings=table.warnings, pages=len(pages), method=method,
+    )
     _mark_ocr_fields(extraction, pages)
     _check_lines_against_net(extraction)
     _flag_low_confidence(extraction, low_confidence)

@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from docmatch.matchers.normalize import code_key, confusable_key, email_domain, name_key
+from docmatch.matchers.normalize import code_key, confusable_key, email_domain, name_key, postcode_key, street_key
 from docmatch.matchers.uom import UnitResolver
 from docmatch.odoo.catalog import Catalog
 from docmatch.odoo.records import Order, OrderKey, OrderLine
@@ -88,6 +88,8 @@ class MatchIndex:
     partners_by_vat: Keyed = field(default_factory=dict)
     partners_by_name: Keyed = field(default_factory=dict)
     partners_by_domain: Keyed = field(default_factory=dict)
+    # Postcode to (commercial partner, street key) of each partner and contact address.
+    partners_by_postcode: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     partner_name_choices: dict[int, str] = field(default_factory=dict)
     company_name_keys: frozenset[str] = frozenset()
     own_partner_ids: set[int] = field(default_factory=set)
@@ -150,6 +152,8 @@ def _index_partners(catalog: Catalog, index: MatchIndex) -> None:
         domain = email_domain(partner.email)
         if domain and domain not in GENERIC_DOMAINS:
             _add(index.partners_by_domain, domain, commercial)
+        if partner.zip and partner.street:
+            _add(index.partners_by_postcode, postcode_key(partner.zip), (commercial, street_key(partner.street)))
 
 
 def _index_products(catalog: Catalog, index: MatchIndex) -> None:

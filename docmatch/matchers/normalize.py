@@ -7,6 +7,8 @@ Three strengths of key, from strict to loose:
                     extractors fold them), so a misreading still finds its candidates
     name_key        lower-case words without punctuation or legal forms, for partner names
 
+Addresses have their own keys: `postcode_key` and `street_key`.
+
 A confusable key only proposes candidates; deciding between them is the caller's job.
 """
 
@@ -55,6 +57,23 @@ def name_key(text: str | None) -> str:
     ascii_text = "".join(char for char in folded if not unicodedata.combining(char)).lower()
     words = [word for word in _NON_WORD.split(ascii_text) if word and word not in _LEGAL_FORMS]
     return " ".join(words)
+
+
+# "Hanauer Landstraße", "Hanauer Landstrasse" and "Hanauer Landstr." name one street.
+_STREET_WORD = re.compile(r"(stra(?:ss|ß)e|str\.?)(?=\s|\d|$)", re.IGNORECASE)
+
+
+def postcode_key(text: str | None) -> str:
+    """Return a postcode upper-cased without spaces or a country prefix: 'd-20457' -> '20457'."""
+    key = code_key(text).replace(",", "")
+    return re.sub(r"^[A-Z]{1,2}-?(?=\d{4,5}$)", "", key)
+
+
+def street_key(text: str | None) -> str:
+    """Return a street as lower-case ASCII words with 'straße', 'strasse' and 'str.' made one."""
+    if not text:
+        return ""
+    return name_key(_STREET_WORD.sub("str", text))
 
 
 def description_key(text: str | None) -> str:

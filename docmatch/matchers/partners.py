@@ -1,8 +1,9 @@
 """Find the Odoo partner a document comes from or is addressed to.
 
 Evidence, strongest first: a VAT number that passes its country's check digits
-(python-stdnum), the partner's name (exact after normalisation, then rapidfuzz), and
-the domain of an e-mail or web address. Our own company appears on every document too,
+(python-stdnum), the partner's name (exact after normalisation, then rapidfuzz), the
+domain of an e-mail or web address, a printed postcode with the partner's street, and
+last the vendor's own product codes on the lines. Our own company appears on every document too,
 so a name that is one of our companies never counts as the partner.
 """
 
@@ -17,13 +18,15 @@ from stdnum.exceptions import ValidationError
 from stdnum.util import get_cc_module
 
 from docmatch.matchers.index import MatchIndex, vat_key
-from docmatch.matchers.normalize import code_key, email_domain, name_key
+from docmatch.matchers.normalize import code_key, email_domain, name_key, postcode_key, street_key
 from docmatch.models import Extraction
 
 log = logging.getLogger(__name__)
 
 # A fuzzy name match below this score is not evidence of a partner.
 NAME_SCORE_CUTOFF = 88.0
+# A printed street this alike the partner's (rapidfuzz token set ratio) confirms its postcode.
+STREET_SCORE_CUTOFF = 90.0
 
 # Which side of the document is the partner, per document type: a vendor invoice
 # comes from the vendor; a customer's purchase order and our delivery papers name the
@@ -89,19 +92,51 @@ def resolve_partner(extraction: Extraction, index: MatchIndex) -> PartnerMatch:
             # Delivery papers print the carrier prominently; it is not the partner.
             log.debug("the %s side names the carrier; skipped", side)
             continue
-        # TODO: use address hints (postcode and street) when neither VAT, name nor domain decides.
         found = _by_vat(vat, index) or _by_name(name, index) or _by_domain(email, index)
         if found is not None:
             partner_id, method = found
             log.debug("partner %s found on the %s side by %s", partner_id, side, method)
             return PartnerMatch(partner_id, method, name, side)
     printed = next((value for value in (_side_values(extraction, side)[1] for side in sides) if value and name_key(value) not in index.company_name_keys), None)
+    by_address = _by_address(extraction, index)
+    if by_address is not None:
+        log.debug("partner %s found by a printed postcode and street", by_address)
+        return PartnerMatch(by_address, "address", printed, None)
     by_codes = _by_vendor_codes(extraction, index)
     if by_codes is not None:
         log.debug("partner %s found by the vendor codes on the lines", by_codes)
         return PartnerMatch(by_codes, "vendor_codes", printed, None)
     log.debug("no partner found from the document's names, VAT numbers, addresses or vendor codes")
     return PartnerMatch(None, None, printed, None)
+
+
+def _by_address(extraction: Extraction, index: MatchIndex) -> int | None:
+    """Return the one partner whose postcode and street the document prints together.
+
+    Many addresses share a postcode, so the street must agree too.
+    Our own company's addresses are not in the index, so the address a vendor bills to
+    never counts.
+    """
+    found: set[int] = set()
+    for address in extraction.addresses:
+        printed_street = street_key(address.street)
+        if not printed_street:
+            continue
+        for partner_id, street in index.partners_by_postcode.get(postcode_key(address.postcode), []):
+            if _same_street(printed_street, street):
+                found.add(partner_id)
+    if len(found) > 1:
+        log.debug("printed addresses fit %d partners; not decided by address", len(found))
+    return found.pop() if len(found) == 1 else None
+
+
+def _same_street(printed: str, odoo: str) -> bool:
+    """Tell whether two street keys name one street with the same house number."""
+    if not odoo or fuzz.token_set_ratio(printed, odoo) < STREET_SCORE_CUTOFF:
+        return False
+    printed_numbers = {word for word in printed.split() if word[:1].isdigit()}
+    odoo_numbers = {word for word in odoo.split() if word[:1].isdigit()}
+    return odoo_numbers <= printed_numbers
 
 
 def _by_vendor_codes(extraction: Extraction, index: MatchIndex) -> int | None:

@@ -44,6 +44,8 @@ class Partner:
     email: str | None = None
     commercial_partner_id: int | None = None
     is_company: bool = True
+    street: str | None = None
+    zip: str | None = None
 
     @property
     def commercial_id(self) -> int:

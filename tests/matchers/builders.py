@@ -34,8 +34,9 @@ class CatalogBuilder:
         self._next += 1
         return self._next
 
-    def partner(self, partner_id: int, name: str, *, vat: str | None = None, email: str | None = None) -> CatalogBuilder:
-        self.catalog.partners[partner_id] = Partner(partner_id, name, vat=vat, email=email)
+    def partner(self, partner_id: int, name: str, *, vat: str | None = None, email: str | None = None, street: str | None = None, zip: str | None = None,
+                parent: int | None = None) -> CatalogBuilder:
+        self.catalog.partners[partner_id] = Partner(partner_id, name, vat=vat, email=email, street=street, zip=zip, commercial_partner_id=parent, is_company=parent is None)
         return self
 
     def product(self, product_id: int, code: str | None, name: str, *, uom: int = UNITS, purchase_uom: int | None = None,
