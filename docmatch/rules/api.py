@@ -80,8 +80,9 @@ def _check_against_orders(context: CheckContext) -> None:
     # Dates.
     dates.check_dates(context)
 
-    # Lines.
+    # Lines; a difference on a line read with doubt goes to review.
     _check_lines(context, amounts_comparable=amounts_comparable)
+    document.review_doubtful_lines(context)
 
     # Totals.
     if amounts_comparable:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from docmatch.matchers.normalize import name_key
-from docmatch.models import FieldFlag, FindingKind
+from docmatch.matchers.uom import format_quantity
+from docmatch.models import FieldFlag, Finding, FindingKind
 from docmatch.rules.context import CheckContext
 
 # Header fields whose doubtful reading matters to a decision.
@@ -11,6 +12,12 @@ REVIEWED_FIELDS = ("number", "date", "currency", "net", "tax", "total", "po_refe
 # Flags that make a read value doubtful. `not_found` is left out: a value the document
 # does not state is judged by the check that needs it (a missing currency, say).
 REVIEW_FLAGS = frozenset(flag.value for flag in FieldFlag) - {"not_found"}
+# The reason given for a paired line whose quantity could not be read at all.
+NO_QUANTITY = "no_quantity"
+# Findings that rest on the values printed on one line (its quantity, unit or price).
+# On a doubtful line they become `needs_review`. `damaged_goods` is left out because a
+# damage note needs a person whichever way its figures were read.
+LINE_VALUE_KINDS = frozenset({FindingKind.QUANTITY_MISMATCH, FindingKind.PRICE_MISMATCH, FindingKind.UOM_MISMATCH, FindingKind.BILLED_EXCEEDS_RECEIVED})
 
 
 def check_readable(context: CheckContext) -> bool:
@@ -51,26 +58,91 @@ def check_flagged_values(context: CheckContext) -> None:
         )
 
     settled = _lines_odoo_confirms(context)
+    doubts = line_doubts(context)
+    reviewed = {finding.line for finding in context.findings if finding.kind == FindingKind.NEEDS_REVIEW and finding.line is not None}
     for position, line in enumerate(context.extraction.lines, start=1):
-        flags = sorted(set(line.flags) & REVIEW_FLAGS)
-        if flags and position - 1 not in settled:
+        reasons = doubts.get(position - 1, [])
+        number = line.position or position
+        if reasons and position - 1 not in settled and number not in reviewed:
             context.add(
                 FindingKind.NEEDS_REVIEW,
                 "review.line",
-                f"Line {line.position or position} could not be read with certainty ({', '.join(flags)}); please confirm it.",
-                line=line.position or position,
+                f"Line {number} could not be read with certainty ({', '.join(reasons)}); please confirm it.",
+                line=number,
                 document_value=line.code or line.description,
-                evidence={"flags": flags, "page": line.page},
+                evidence={"flags": reasons, "page": line.page},
             )
 
 
+def line_doubts(context: CheckContext) -> dict[int, list[str]]:
+    """Return why each doubtful document line (0-based) cannot ground a finding.
+
+    A line is doubtful when the extractor flagged it, or when it paired with an order
+    line but no quantity was read from it, because a missing quantity is not zero.
+    """
+    paired = {pair.document_line for pair in context.match.pairs if pair.document_line is not None and pair.odoo_line is not None}
+    doubts: dict[int, list[str]] = {}
+    for index, line in enumerate(context.extraction.lines):
+        reasons = sorted(set(line.flags) & REVIEW_FLAGS)
+        if line.quantity is None and index in paired:
+            reasons.append(NO_QUANTITY)
+        if reasons:
+            doubts[index] = reasons
+    return doubts
+
+
+def review_doubtful_lines(context: CheckContext) -> None:
+    """Turn a line finding that rests on a doubtful reading into `needs_review`.
+
+    A scan may read "1.15" as "1715" or miss a quantity. Odoo confirms such a line when
+    its values agree. When they do not, the difference may be the reading's, so a
+    person confirms the line instead of receiving a mismatch of the wrong kind.
+    """
+    doubts = line_doubts(context)
+    if not doubts:
+        return
+    numbers = {line.position or index + 1: index for index, line in enumerate(context.extraction.lines)}
+    findings = []
+    for finding in context.findings:
+        index = numbers.get(finding.line) if finding.line is not None else None
+        reasons = doubts.get(index) if index is not None else None
+        if finding.kind not in LINE_VALUE_KINDS or not reasons:
+            findings.append(finding)
+            continue
+        findings.append(_review_instead(context, finding, reasons))
+    context.findings[:] = findings
+
+
+def _review_instead(context: CheckContext, finding: Finding, reasons: list[str]) -> Finding:
+    if NO_QUANTITY in reasons:
+        expected = finding.odoo_value
+        if isinstance(expected, (int, float)):
+            expected = f"{format_quantity(float(expected))} {finding.evidence.get('unit') or ''}".strip()
+        read = f"no quantity was read, so it was not compared with the {expected} that Odoo expects."
+    else:
+        prefix = f"Line {finding.line}: "
+        read = "as read, " + (finding.message[len(prefix):] if finding.message.startswith(prefix) else finding.message)
+    return Finding(
+        kind=FindingKind.NEEDS_REVIEW,
+        severity=context.policy.severity_of(FindingKind.NEEDS_REVIEW, context.rules()),
+        rule="review.line",
+        tolerance=finding.tolerance,
+        line=finding.line,
+        document_value=finding.document_value,
+        odoo_value=finding.odoo_value,
+        message=f"Line {finding.line} could not be read with certainty ({', '.join(reasons)}), so no {finding.kind.value} is reported: {read} Please confirm the line.",
+        evidence={**finding.evidence, "flags": reasons, "withheld_kind": finding.kind.value, "withheld_rule": finding.rule},
+    )
+
+
 def _lines_odoo_confirms(context: CheckContext) -> set[int]:
-    """Return the 0-based lines that paired with an order line and drew no finding."""
+    """Return the 0-based lines that paired with an order line, had a quantity and drew no finding."""
     flagged_lines = {finding.line for finding in context.findings if finding.line is not None}
     return {
         pair.document_line
         for pair in context.match.pairs
         if pair.document_line is not None and pair.odoo_line is not None and pair.issue is None and context.line_number(pair) not in flagged_lines
+        and (line := context.document_line(pair)) is not None and line.quantity is not None
     }
 
 

@@ -26,6 +26,8 @@ from docmatch.rules.policy import AppliedRules
 
 BILLING_TYPES = frozenset({"invoice", "receipt"})
 ORDER_TYPES = frozenset({"purchase_order"})
+# Document types that print amounts, so that a line the reader missed shows in the net.
+PRICED_TYPES = frozenset({"invoice", "credit_note", "receipt", "purchase_order"})
 
 
 @dataclass
@@ -372,9 +374,14 @@ def check_missing_lines(context: CheckContext) -> None:
         )
         return
     reserved = _lines_under_review(context)
+    unread = {order_line.key: amount for order_line, amount in order_lines_not_read(context)}
+    absent = []
     for reference in context.match.unpaired_odoo_lines:
         order_line = context.catalog.order_line(reference.model, reference.id)
         if order_line is None or order_line.key in reserved or order_line.product_id in reserved.products:
+            continue
+        if order_line.key in unread:
+            _review_unread_line(context, order_line, unread[order_line.key])
             continue
         product = context.catalog.products.get(order_line.product_id or -1)
         rules = context.rules(product)
@@ -382,6 +389,15 @@ def check_missing_lines(context: CheckContext) -> None:
         if due <= 0:
             context.passed(f"order line {order_line.id} absent", f"nothing {what} is due on this {doc_type}")
             continue
+        absent.append((order_line, rules, due, what))
+
+    unreadable = sum(1 for pair in context.match.pairs if pair.issue == "unreadable_text")
+    if 0 < len(absent) <= unreadable:
+        # Each absent order line may be one of the lines whose text could not be read,
+        # and those lines are under review already.
+        context.passed("absent order lines", f"{unreadable} document lines could not be read")
+        return
+    for order_line, rules, due, what in absent:
         unit = context.catalog.uoms.get(order_line.uom_id)
         order = context.catalog.order_of_line(order_line)
         context.add(
@@ -392,6 +408,49 @@ def check_missing_lines(context: CheckContext) -> None:
             odoo_value=order_line.description[:80],
             evidence={"order_line": order_line.id, "due": due, "unit": unit.name if unit else None},
         )
+
+
+def order_lines_not_read(context: CheckContext) -> list[tuple[OrderLine, float]]:
+    """Return the absent order lines whose amounts make up the gap between the lines read and the printed net.
+
+    When the printed net is the sum of the lines read plus exactly what these order
+    lines are worth, the document most likely prints them and the reader missed them
+    (a scanned row lost to noise, say). Each comes with its amount at the order price.
+    Empty when the net is not printed, a line has no amount or the gap is something else.
+    """
+    net = context.amount("net")
+    lines = context.extraction.lines
+    if context.extraction.doc_type not in PRICED_TYPES or net is None or not lines or any(line.amount is None for line in lines):
+        return []
+    rules = context.rules()
+    gap = net - sum(abs(line.amount) if context.sign < 0 else line.amount for line in lines)  # type: ignore[arg-type]
+    if rules.total.accepts(gap, 0.0):
+        return []
+    absent = []
+    for reference in context.match.unpaired_odoo_lines:
+        order_line = context.catalog.order_line(reference.model, reference.id)
+        if order_line is None:
+            continue
+        product = context.catalog.products.get(order_line.product_id or -1)
+        due, _ = _due_on_document(context, order_line, context.rules(product).bill_on)
+        if due > 0:
+            absent.append((order_line, round(due * order_line.price_unit * (1 - order_line.discount / 100.0), 2)))
+    if absent and rules.total.accepts(sum(amount for _, amount in absent), gap):
+        return absent
+    return [(order_line, amount) for order_line, amount in absent if rules.total.accepts(amount, gap)][:1]
+
+
+def _review_unread_line(context: CheckContext, order_line: OrderLine, amount: float) -> None:
+    order = context.catalog.order_of_line(order_line)
+    context.add(
+        FindingKind.NEEDS_REVIEW,
+        "review.unread_line",
+        f"{order.name if order else 'The order'} line {order_line.description[:60]!r} is not among the lines read, but the printed net is "
+        f"the lines read plus this line's {money(amount, context.currency())}, so the document probably lists it and it was not read. "
+        "Please compare the lines by hand.",
+        odoo_value=order_line.description[:80],
+        evidence={"order_line": order_line.id, "amount": amount, "net": context.amount("net")},
+    )
 
 
 class _Reserved(set):

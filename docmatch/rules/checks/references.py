@@ -18,6 +18,11 @@ NUMBERED_BY_PARTNER = frozenset({"invoice", "credit_note"})
 UNLIKE_NAME_SCORE = 50.0
 # The same partner is the same in earlier documents from this name similarity up.
 SAME_PARTNER_SCORE = 90.0
+# A printed partner name is evidence of another partner only from this confidence up.
+# Labelled names, sender lines and address blocks are read at 0.8 or more. The largest
+# text of the letterhead is a guess at 0.7, and on a scan it may be the title split in
+# two ("Rec hnung") or a column label.
+PARTNER_NAME_MIN_CONFIDENCE = 0.8
 BILL_TYPES = {"invoice": ("in_invoice",), "credit_note": ("in_refund",), "receipt": ("in_receipt", "in_invoice")}
 
 
@@ -77,13 +82,16 @@ def _check_printed_partner(context: CheckContext) -> None:
     printed = _printed_partner(context)
     if not printed:
         return
-    if _printed_partner_doubtful(context) or (_codes_confirm_partner(context) and _printed_name_known(context, printed)):
-        # A doubtful reading of the name is no evidence of another partner; it goes to review.
-        context.passed("printed partner", "the printed name is a doubtful reading")
-        return
     score = name_similarity(printed, context.match.partner.name)
     if score >= UNLIKE_NAME_SCORE:
         context.passed("printed partner", f"name similarity {score:.0f} with the order's partner")
+        return
+    if _codes_confirm_partner(context) and (_printed_partner_doubtful(context) or _printed_name_known(context, printed)):
+        context.passed("printed partner", "the lines vouch for the order's partner")
+        return
+    if _printed_partner_doubtful(context):
+        # A doubtful reading of the name is no evidence of another partner.
+        _review_printed_partner(context, printed)
         return
     context.add(
         FindingKind.PARTNER_MISMATCH,
@@ -93,6 +101,24 @@ def _check_printed_partner(context: CheckContext) -> None:
         document_value=printed,
         odoo_value=context.match.partner.name,
         evidence={"name_similarity": round(score, 1)},
+    )
+
+
+def _review_printed_partner(context: CheckContext, printed: str) -> None:
+    side = _partner_side(context)
+    field = context.extraction.fields[side]
+    if set(field.flags) & {"low_confidence", "ambiguous", "replacement_character"}:
+        # The review of flagged fields covers this name already.
+        return
+    context.confirmed.add(side)
+    context.add(
+        FindingKind.NEEDS_REVIEW,
+        f"review.{side}",
+        f"The document's {side.replace('_', ' ')} was read as {printed!r} with low confidence ({field.confidence:.2f}), which does not fit "
+        f"{context.match.partner.name}, the partner of the order it cites; please confirm who issued the document.",
+        document_value=printed,
+        odoo_value=context.match.partner.name,
+        evidence={"field": side, "confidence": field.confidence, "min_confidence": PARTNER_NAME_MIN_CONFIDENCE, "page": field.page},
     )
 
 
@@ -120,9 +146,7 @@ def _codes_confirm_partner(context: CheckContext) -> bool:
     pairs = context.match.pairs
     if any(pair.odoo_line is not None and pair.method in ("vendor_code", "learned") for pair in pairs):
         return True
-    name_doubtful = any(
-        context.extraction.fields[name].flags for name in ("vendor_name", "customer_name") if name in context.extraction.fields
-    )
+    name_doubtful = any(_name_doubtful(context, name) for name in ("vendor_name", "customer_name"))
     return name_doubtful and bool(pairs) and all(pair.odoo_line is not None and pair.issue is None for pair in pairs)
 
 
@@ -182,15 +206,22 @@ def _same_partner(first: str | None, second: str | None) -> bool:
     return name_key(first) == name_key(second) or name_similarity(first, second) >= SAME_PARTNER_SCORE
 
 
+def _partner_side(context: CheckContext) -> str:
+    """Return the field naming the document's partner: the customer on customer papers, else the vendor."""
+    return "customer_name" if context.extraction.doc_type in ("purchase_order", "bill_of_lading", "proof_of_delivery") else "vendor_name"
+
+
+def _name_doubtful(context: CheckContext, name: str) -> bool:
+    field = context.extraction.fields.get(name)
+    return bool(field and field.value and (field.flags or field.confidence < PARTNER_NAME_MIN_CONFIDENCE))
+
+
 def _printed_partner_doubtful(context: CheckContext) -> bool:
-    side = "customer_name" if context.extraction.doc_type in ("purchase_order", "bill_of_lading", "proof_of_delivery") else "vendor_name"
-    field = context.extraction.fields.get(side)
-    return bool(field and field.flags)
+    return _name_doubtful(context, _partner_side(context))
 
 
 def _printed_partner(context: CheckContext) -> str | None:
-    side = "customer_name" if context.extraction.doc_type in ("purchase_order", "bill_of_lading", "proof_of_delivery") else "vendor_name"
-    value = context.extraction.value(side)
+    value = context.extraction.value(_partner_side(context))
     return str(value) if value else None
 
 
