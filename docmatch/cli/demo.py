@@ -46,7 +46,7 @@ def demo_command(out_dir: Path, data_dir: Path | None, regenerate: bool, as_json
     database.unlink(missing_ok=True)
     settings = load_settings(odoo_snapshot=data / "odoo", database_url=f"sqlite:///{database.resolve()}", company_timezone="Europe/Berlin")
     context = context_from_settings(settings)
-    results = run_files(pdfs, context, progress=sys.stderr.isatty() and not as_json)
+    results = run_files(pdfs, context, progress="bar" if sys.stderr.isatty() and not as_json else "none")
     cases = [result.case for result in results]
 
     # Write the reports and hold the cases against the expected files.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -28,10 +27,10 @@ def process_command(files: tuple[Path, ...], odoo_snapshot: Path | None, odoo_ur
             click.echo("warning: the workers use their own DOCMATCH_* settings; --odoo-snapshot, --odoo and --rules are ignored", err=True)
         cases = _cases_via_workers(list(files), timeout)
     else:
-        from docmatch.cli.runner import build_context, run_files
+        from docmatch.cli.runner import build_context, progress_mode, run_files
 
         context = build_context(odoo_snapshot=odoo_snapshot, odoo_url=odoo_url, rules_file=rules_file)
-        results = run_files(list(files), context, progress=len(files) > 1 and sys.stderr.isatty(), skipped=skipped)
+        results = run_files(list(files), context, progress=progress_mode(len(files)), skipped=skipped)
         cases = [result.case for result in results]
 
     if as_json:

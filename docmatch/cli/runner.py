@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -91,14 +92,26 @@ def open_odoo_source(settings):  # type: ignore[no-untyped-def]
     )
 
 
-def run_files(files: list[Path], context: PipelineContext, *, progress: bool = False, skipped: list[Path] | None = None) -> list[DocumentResult]:
-    """Process each file in order; a progress bar on stderr when `progress` is set.
+def progress_mode(files: int, *, wanted: bool = True) -> str:
+    """Return how to show progress on stderr: a bar on a terminal, plain lines elsewhere.
+
+    Plain lines keep a long batch visible in a log file or a CI job, where a bar's
+    carriage returns would pile up. A single file needs neither.
+    """
+    if not wanted or files < 2:
+        return "none"
+    return "bar" if sys.stderr.isatty() else "lines"
+
+
+def run_files(files: list[Path], context: PipelineContext, *, progress: str = "none", skipped: list[Path] | None = None) -> list[DocumentResult]:
+    """Process each file in order, showing progress on stderr as `progress_mode` chose.
 
     A file that cannot be opened is reported on stderr and appended to `skipped`, so
     one bad path does not lose the rest of the batch.
     """
     results: list[DocumentResult] = []
-    with click.progressbar(files, label="documents", file=sys.stderr, hidden=not progress) as bar:
+    lines = _ProgressLines(len(files)) if progress == "lines" else None
+    with click.progressbar(files, label="documents", file=sys.stderr, hidden=progress != "bar") as bar:
         for path in bar:
             try:
                 results.append(process_path(path, context))
@@ -107,4 +120,30 @@ def run_files(files: list[Path], context: PipelineContext, *, progress: bool = F
                 click.echo(f"error: {exc.message} ({exc.hint})", err=True)
                 if skipped is not None:
                     skipped.append(path)
+            if lines is not None:
+                lines.step()
     return results
+
+
+class _ProgressLines:
+    """Prints "processed 40 of 200 documents" lines, about every 5 % or 30 seconds."""
+
+    EVERY_SECONDS = 30.0
+    EVERY_SHARE = 0.05
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self.started = time.monotonic()
+        self.last_printed = self.started
+        self.every = max(1, int(total * self.EVERY_SHARE))
+
+    def step(self) -> None:
+        self.done += 1
+        now = time.monotonic()
+        if self.done % self.every and self.done != self.total and now - self.last_printed < self.EVERY_SECONDS:
+            return
+        self.last_printed = now
+        elapsed = now - self.started
+        remaining = elapsed / self.done * (self.total - self.done)
+        click.echo(f"processed {self.done} of {self.total} documents in {elapsed:.0f} s, about {remaining:.0f} s left", err=True)

@@ -74,3 +74,16 @@ def test_demo_rejects_an_empty_documents_folder(tmp_path: Path):
     result = CliRunner().invoke(cli, ["demo", "--data", str(data), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert "docmatch demo --regenerate" in result.output
+
+
+def test_process_prints_progress_lines_off_a_terminal(tmp_path: Path):
+    """GIVEN three documents and stderr that is not a terminal WHEN docmatch process runs THEN plain progress lines reach stderr."""
+    data = sample_data(tmp_path)
+    documents = sorted(str(path) for path in (data / "documents").glob("*.pdf"))
+
+    result = CliRunner().invoke(cli, ["process", "--odoo-snapshot", str(data / "odoo"), *documents])
+
+    assert result.exit_code == 0, result.output
+    progress = [line for line in result.stderr.splitlines() if line.startswith("processed ")]
+    assert len(progress) == 3
+    assert progress[-1].startswith("processed 3 of 3 documents in ")
