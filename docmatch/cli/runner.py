@@ -92,13 +92,13 @@ def open_odoo_source(settings):  # type: ignore[no-untyped-def]
     )
 
 
-def progress_mode(files: int, *, wanted: bool = True) -> str:
+def progress_mode(files: int, *, enabled: bool = True) -> str:
     """Return how to show progress on stderr: a bar on a terminal, plain lines elsewhere.
 
     Plain lines keep a long batch visible in a log file or a CI job, where a bar's
     carriage returns would pile up. A single file needs neither.
     """
-    if not wanted or files < 2:
+    if not enabled or files < 2:
         return "none"
     return "bar" if sys.stderr.isatty() else "lines"
 
