@@ -22,6 +22,7 @@ is for people reading the mailbox, not for correctness.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import email.utils
 import fnmatch
@@ -283,11 +284,35 @@ def move_message(client: imaplib.IMAP4, uid: int, target: str) -> None:
 
 
 def quote_mailbox(name: str) -> str:
-    """Quote a mailbox name for a command line.
+    """Quote a mailbox name for a command line, in modified UTF-7 as IMAP4rev1 requires."""
+    encoded = encode_mailbox(name)
+    return '"' + encoded.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
-    TODO: names outside ASCII need modified UTF-7 (RFC 3501 section 5.1.3); they are sent as is.
+
+def encode_mailbox(name: str) -> str:
+    """Return `name` in IMAP's modified UTF-7 (RFC 3501, section 5.1.3): "Eingänge" -> "Eing&AOQ-nge".
+
+    Printable ASCII stands for itself and "&" becomes "&-". Every other run of
+    characters is written as UTF-16BE in base64 with "," for "/" and no padding,
+    between "&" and "-".
     """
-    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    out: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            raw = "".join(pending).encode("utf-16-be")
+            out.append("&" + base64.b64encode(raw).decode("ascii").rstrip("=").replace("/", ",") + "-")
+            pending.clear()
+
+    for char in name:
+        if 0x20 <= ord(char) <= 0x7E:
+            flush()
+            out.append("&-" if char == "&" else char)
+        else:
+            pending.append(char)
+    flush()
+    return "".join(out)
 
 
 def _summaries(data: list) -> Iterator[MessageSummary]:  # type: ignore[type-arg]

@@ -298,3 +298,31 @@ def test_missing_folder_does_not_stop_the_other_folders(dovecot, folder: str, in
 
     assert report.failed == 1
     assert report.new == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "encoded"),
+    [
+        ("INBOX", "INBOX"),
+        ("Eingänge", "Eing&AOQ-nge"),
+        ("Rechnungen & Belege", "Rechnungen &- Belege"),
+        # The example of RFC 3501, section 5.1.3.
+        ("~peter/mail/台北/日本語", "~peter/mail/&U,BTFw-/&ZeVnLIqe-"),
+    ],
+)
+def test_mailbox_names_in_modified_utf7(name: str, encoded: str) -> None:
+    assert imap_module.encode_mailbox(name) == encoded
+
+
+def test_non_ascii_folders_are_read_and_moved_to(dovecot, intake) -> None:  # type: ignore[no-untyped-def]
+    folder = f"Eingänge-{uuid.uuid4().hex[:8]}"
+    target = f"{folder}-erledigt ✓"
+    with _client(dovecot) as client:
+        assert client.create(imap_module.quote_mailbox(folder))[0] == "OK"
+    append(dovecot, imap_module.quote_mailbox(folder), mail_with_pdfs(("A.pdf", make_pdf("A"))))
+
+    report = ImapPoller(account(dovecot, folder, after_intake="move", move_to=target), intake).poll()
+
+    assert report.new == 1
+    with _client(dovecot) as client:
+        assert client.select(imap_module.quote_mailbox(target))[1] == [b"1"]
