@@ -121,15 +121,21 @@ def ticket_stage(document: Document, case: Case, context: PipelineContext, *, do
 
     The opener finds a ticket already carrying the document's key and updates it, so
     processing a document again refreshes its one ticket instead of opening another.
+    A document that had a ticket and no longer needs one still updates it: the note
+    then states that nothing is left, and closing stays the reviewer's decision.
     """
-    if not case.opens_ticket or context.ticket_opener is None:
+    if context.ticket_opener is None:
         return None
     link = context.store.ticket_link(document_id) if context.store is not None and document_id is not None else None
+    if not case.opens_ticket and link is None:
+        return None
     ticket = context.ticket_opener(case, ticket_key(document))
     if ticket is not None and link is None and context.store is not None and document_id is not None:
         variant = getattr(context.ticket_opener, "helpdesk_variant", None) or ticket.model
         context.store.add_ticket_link(document_id, ticket, helpdesk_variant=variant)
         log.info("ticket %s,%d opened", ticket.model, ticket.id)
+    elif ticket is not None and not case.opens_ticket:
+        log.info("ticket %s,%d updated: no finding needs it any more", ticket.model, ticket.id)
     elif ticket is not None:
         log.info("ticket %s,%d updated", ticket.model, ticket.id)
     return ticket

@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 TICKET_MODEL = "helpdesk.ticket"
 KEY_LABEL = "docmatch key:"
 NOTE_LABEL = "docmatch note"
+# First paragraph of the note on a ticket whose document, processed again, needs no ticket.
+RESOLVED_ON_RERUN = "Processed again: no finding needs this ticket any more. Close it when you agree; docmatch leaves that to you."
 # Words looked for in the priority labels of `fields_get`. Enterprise labels them "High
 # priority" and "Urgent", OCA "High" and "Very High", both with keys '0' to '3'.
 SEVERITY_PRIORITY_WORDS = {None: "low", Severity.LOW: "low", Severity.MEDIUM: "medium", Severity.HIGH: "high"}
@@ -341,7 +343,9 @@ def post_note(client: OdooClient, ticket_id: int, case: Case) -> int | None:
     """Post the explanation as an internal note, unless the same note is already there."""
     if not case.explanation:
         return None
-    token = hashlib.sha256((case.explanation + "".join(finding.message for finding in case.findings)).encode()).hexdigest()[:16]
+    text = case.explanation if case.opens_ticket else f"{RESOLVED_ON_RERUN}\n\n{case.explanation}"
+    texts = [paragraph for paragraph in text.split("\n\n") if paragraph.strip()]
+    token = hashlib.sha256((text + "".join(finding.message for finding in case.findings)).encode()).hexdigest()[:16]
     marker = f"{NOTE_LABEL} {token}"
 
     def find() -> int | None:
@@ -351,7 +355,7 @@ def post_note(client: OdooClient, ticket_id: int, case: Case) -> int | None:
     existing = find()
     if existing:
         return existing
-    paragraphs = "".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in case.explanation.split("\n\n") if paragraph.strip())
+    paragraphs = "".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in texts)
     kwargs: dict[str, Any] = {"body": f"{paragraphs}<p><small>{marker}</small></p>", "message_type": "comment", "subtype_xmlid": "mail.mt_note"}
     if client.major >= 17:
         # 17.0 added body_is_html for RPC callers; 16.0 has no such parameter.

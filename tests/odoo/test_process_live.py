@@ -59,3 +59,22 @@ def test_process_opens_one_ticket_per_document(demo_server: OdooTestServer) -> N
         assert len(notes) == 1
     assert demo_server.none_values == 0
     assert all(call.context.get("allowed_company_ids") == [1] for call in demo_server.calls if call.method != "fields_get")
+
+
+def test_ticket_gets_a_note_when_findings_are_gone(demo_server: OdooTestServer, tmp_path: Path) -> None:
+    """GIVEN a ticket for a document WHEN it is processed again and no finding needs a ticket THEN the same ticket gets a note and stays open."""
+    first = run_process(demo_server)
+    lenient = tmp_path / "rules.yaml"
+    lenient.write_text("tickets:\n  open_for: []\n", encoding="utf-8")
+
+    files = [str(DEMO / "documents" / name) for name in DOCUMENTS]
+    result = CliRunner().invoke(cli, ["process", *files, "--odoo", demo_server.url, "--rules", str(lenient), "--json"])
+    second = json.loads(result.stdout)
+
+    assert result.exit_code == 0, result.output
+    assert [case["ticket"]["id"] for case in second] == [case["ticket"]["id"] for case in first]
+    assert len(demo_server.database.rows["helpdesk.ticket"]) == len(DOCUMENTS)
+    for case in second:
+        notes = [row["body"] for row in demo_server.database.rows["mail.message"].values() if row["res_id"] == case["ticket"]["id"]]
+        assert len(notes) == 2
+        assert helpdesk.RESOLVED_ON_RERUN.split(":")[0] in notes[-1]
