@@ -22,6 +22,9 @@ _GENERIC = {("order",), ("bill",), ("statement",), ("ticket",), ("data",), ("com
 _LABEL_FOLLOWERS = {"date", "datum", "address", "adresse", "to", "an", "a", "total", "amount", "period", "currency", "reference", "ref", "from", "fecha", "data", "adres", "per"}
 # Below this score the type is unknown.
 MIN_SCORE = 1.0
+# A title split by a stray one-character word counts when printed this many times the
+# body text height.
+SPLIT_TITLE_HEIGHTS = 1.4
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,7 @@ def _type_scores(rows: list[Row]) -> dict[str, float]:
 def _phrase_weight(row: Row, phrase: tuple[str, ...], body_size: float, page_bottom: float) -> float:
     index = find_phrase(row.tokens, phrase)
     if index is None:
-        return 0.0
+        return _split_title_weight(row, phrase, body_size, page_bottom)
     words = row.words[index : index + len(phrase)]
     size = median(word.bottom - word.top for word in words)
     weight = min((size / max(body_size, 1.0)) ** 2, 9.0)
@@ -100,6 +103,27 @@ def _phrase_weight(row: Row, phrase: tuple[str, ...], body_size: float, page_bot
     if phrase in _GENERIC:
         weight *= 0.4
     return weight
+
+
+def _split_title_weight(row: Row, phrase: tuple[str, ...], body_size: float, page_bottom: float) -> float:
+    """Weigh a title whose words OCR split with a stray letter or mark ("Credit a Note").
+
+    Specks beside large title letters are read as one-character words. Only a title
+    printed larger than the body text counts, because in body text such a word may
+    be real ("Credit a note to us").
+    """
+    if len(phrase) < 2:
+        return 0.0
+    meaningful = [index for index, token in enumerate(row.tokens) if len(token) > 1 or token in phrase]
+    found = find_phrase([row.tokens[index] for index in meaningful], phrase)
+    if found is None:
+        return 0.0
+    words = [row.words[index] for index in meaningful[found : found + len(phrase)]]
+    size = median(word.bottom - word.top for word in words)
+    if size < SPLIT_TITLE_HEIGHTS * max(body_size, 1.0):
+        return 0.0
+    weight = min((size / max(body_size, 1.0)) ** 2, 9.0)
+    return weight * 1.5 if row.top < page_bottom * 0.4 else weight
 
 
 def _stands_alone(row: Row, index: int, size: int) -> bool:
