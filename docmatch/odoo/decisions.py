@@ -9,9 +9,13 @@ a stage marked `closed` in OCA) with one resolution tag:
 
 or they reopen a closed ticket. `sync_decisions` runs on a schedule (`docmatch odoo
 sync-decisions`, or the Celery beat task): it reads the tickets changed since the last
-run, records each new outcome on the document's case through `Store`, closes the case,
-and stores the confirmed pairings as learned aliases that the next catalog load applies
-(`Store.apply_learned_aliases`).
+run, records each new outcome on the document's case through `Store`, closes the case
+(or opens it again when the ticket is reopened), and stores the confirmed pairings as
+learned aliases that the next catalog load applies (`Store.apply_learned_aliases`).
+
+The reviewer recorded is the user who last wrote the ticket (`write_uid`), the one who
+moved it to its stage. When that is docmatch's own API user, which updates tickets it
+processes again, the ticket's assignee is recorded instead.
 """
 
 from __future__ import annotations
@@ -67,28 +71,36 @@ def read_decisions(client: OdooClient, *, since: datetime | None = None) -> list
     domain: list[Any] = [["description", "ilike", KEY_LABEL]]
     if since is not None:
         domain.append(["write_date", ">=", since])
-    fields = ["name", "display_name", "description", "stage_id", "tag_ids", "user_id", "write_date"]
+    fields = ["name", "display_name", "description", "stage_id", "tag_ids", "user_id", "write_uid", "write_date"]
     tickets = client.search_read(TICKET_MODEL, domain, fields, order="write_date, id", context={"active_test": False})
     closed_stages = _closed_stages(client, variant)
     tag_names = _tag_names(client, variant, {tag for ticket in tickets for tag in ticket["tag_ids"]})
-    return [_decision(ticket, closed_stages, tag_names) for ticket in tickets if _key_of(ticket["description"])]
+    return [_decision(ticket, closed_stages, tag_names, own_uid=client.uid) for ticket in tickets if _key_of(ticket["description"])]
 
 
-def _decision(ticket: dict[str, Any], closed_stages: set[int], tag_names: dict[int, str]) -> ReviewerDecision:
+def _reviewer(ticket: dict[str, Any], own_uid: int) -> str | None:
+    """Return the name of who last changed the ticket, or its assignee when that was docmatch."""
+    for name in ("write_uid", "user_id"):
+        user = ticket.get(name)
+        if isinstance(user, list) and len(user) > 1 and (name == "user_id" or int(user[0]) != own_uid):
+            return str(user[1])
+    return None
+
+
+def _decision(ticket: dict[str, Any], closed_stages: set[int], tag_names: dict[int, str], *, own_uid: int) -> ReviewerDecision:
     stage = ticket["stage_id"]
     closed = bool(stage) and int(stage[0] if isinstance(stage, list) else stage) in closed_stages
     outcome = None
     if closed:
         resolutions = [RESOLUTION_TAGS[tag_names[tag].lower()] for tag in ticket["tag_ids"] if tag_names.get(tag, "").lower() in RESOLUTION_TAGS]
         outcome = resolutions[0] if resolutions else CLOSED_WITHOUT_TAG
-    user = ticket.get("user_id")
     return ReviewerDecision(
         ticket_id=ticket["id"],
         ticket_name=str(ticket.get("display_name") or ticket["name"]),
         key=_key_of(ticket["description"]) or "",
         closed=closed,
         outcome=outcome,
-        reviewer=str(user[1]) if isinstance(user, list) and len(user) > 1 else None,
+        reviewer=_reviewer(ticket, own_uid),
         changed_at=parse_datetime(ticket.get("write_date")),
         pairings=parse_pairings(ticket["description"] or ""),
     )
@@ -178,6 +190,8 @@ def record_decision(store: Any, decision: ReviewerDecision, *, helpdesk_variant:
         for open_case in store.open_cases():
             if open_case.document_id == document_id:
                 store.close_case(open_case.case_id, f"reviewer: {outcome}")
+    elif outcome == REOPENED:
+        store.reopen_case(document_id)
     if outcome in LEARNING_OUTCOMES:
         for pairing in decision.pairings:
             store.learn_alias(pairing.kind, pairing.partner_id, pairing.printed_text, pairing.target_model, pairing.target_id, confirmed_by=decision.reviewer)

@@ -490,6 +490,15 @@ class Store:
             if row is not None and row.closed_at is None:
                 row.status, row.closed_at, row.close_reason = CaseStatus.RESOLVED.value, utcnow(), reason
 
+    def reopen_case(self, document_id: int) -> bool:
+        """Open the document's latest case again after a reviewer closed it; False if none was closed."""
+        with self.session() as s:
+            row = s.scalar(select(CaseRow).where(CaseRow.document_id == document_id).order_by(CaseRow.id.desc()).limit(1))
+            if row is None or row.status != CaseStatus.RESOLVED.value:
+                return False
+            row.status, row.closed_at, row.close_reason = CaseStatus.OPEN.value, None, None
+            return True
+
     def case_status(self, document_id: int) -> str | None:
         with self.session() as s:
             return s.scalar(select(CaseRow.status).where(CaseRow.document_id == document_id).order_by(CaseRow.id.desc()).limit(1))

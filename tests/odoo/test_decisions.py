@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from docmatch.models import Arrival, Document, ExtractedLine
+from docmatch.models import Arrival, Document, ExtractedLine, Extraction, MatchResult
 from docmatch.odoo.catalog import load_catalog
 from docmatch.odoo.client import OdooClient
 from docmatch.odoo.decisions import read_decisions, sync_decisions
 from docmatch.odoo.helpdesk import report_case
 from docmatch.odoo.live import LiveSource
 from docmatch.odoo.testserver import OdooTestServer
+from docmatch.odoo.testserver.database import User
+from docmatch.pipeline import DocumentResult
 from docmatch.storage.store import Store
 
 from .conftest import sample_case, settings_for
@@ -38,14 +41,24 @@ def reported(odoo_server: OdooTestServer, client: OdooClient, store: Store, docu
     return document_id, ticket.id
 
 
-def reviewer_sets(server: OdooTestServer, ticket_id: int, *, closed: bool, tag: str | None = None) -> None:
+def reviewer_sets(server: OdooTestServer, ticket_id: int, *, closed: bool, tag: str | None = None, user: User | None = None) -> None:
     """Do what a reviewer does in the Odoo form: move the ticket to a closed or open stage and tag it."""
     database = server.database
     stage = 3 if closed else 2
     values: dict = {"stage_id": stage}
     if tag:
         values["tag_ids"] = [[4, RESOLUTION_TAG_IDS[tag]]]
-    database.write("helpdesk.ticket", database.users[2], {}, [ticket_id], values)
+    database.write("helpdesk.ticket", user or database.users[2], {}, [ticket_id], values)
+
+
+def add_user(server: OdooTestServer, name: str) -> User:
+    """Add a back-office user who works in Odoo's web client, not through docmatch's API key."""
+    docmatch_user = server.database.users[2]
+    uid = max(server.database.users) + 1
+    user = replace(docmatch_user, uid=uid, login=name.lower().replace(" ", "."), api_key=f"web-session-{uid}")
+    server.database.users[user.uid] = user
+    server.database.rows["res.users"][user.uid] = {**server.database.rows["res.users"][2], "id": user.uid, "name": name, "login": user.login}
+    return user
 
 
 def test_closed_ticket_read_with_resolution(odoo_server: OdooTestServer, client: OdooClient, reported: tuple[int, int]) -> None:
@@ -111,6 +124,32 @@ def test_reopened_ticket_recorded(odoo_server: OdooTestServer, client: OdooClien
     sync_decisions(client, store)
 
     assert [outcome.decision for outcome in store.reviewer_outcomes(document_id)] == ["rejected", "reopened"]
+
+
+def test_reopened_ticket_reopens_the_case(odoo_server: OdooTestServer, client: OdooClient, store: Store, reported: tuple[int, int]) -> None:
+    """GIVEN a case closed by its ticket's closing WHEN the reviewer reopens the ticket THEN the case is open again."""
+    document_id, ticket_id = reported
+    case = sample_case(SHA)
+    store.record_result(document_id, DocumentResult(store.load_document(document_id), Extraction(), MatchResult(), case))
+    reviewer_sets(odoo_server, ticket_id, closed=True, tag="rejected")
+    sync_decisions(client, store)
+    assert store.case_status(document_id) == "resolved"
+
+    reviewer_sets(odoo_server, ticket_id, closed=False)
+    sync_decisions(client, store)
+
+    assert store.case_status(document_id) == "open"
+
+
+def test_reviewer_is_who_closed_the_ticket(odoo_server: OdooTestServer, client: OdooClient, store: Store, reported: tuple[int, int]) -> None:
+    """GIVEN a ticket assigned to docmatch's user WHEN another user closes it THEN that user is recorded as the reviewer."""
+    document_id, ticket_id = reported
+    reviewer = add_user(odoo_server, "Jana Weber")
+    reviewer_sets(odoo_server, ticket_id, closed=True, tag="rejected", user=reviewer)
+
+    sync_decisions(client, store)
+
+    assert [outcome.reviewer for outcome in store.reviewer_outcomes(document_id)] == ["Jana Weber"]
 
 
 def test_open_ticket_records_nothing(odoo_server: OdooTestServer, client: OdooClient, store: Store, reported: tuple[int, int]) -> None:

@@ -280,7 +280,7 @@ class Database:
     def _new_record(self, model: str, user: User, companies: list[int], vals: dict[str, Any]) -> dict[str, Any]:
         self._check_values(model, vals)
         record_id = max(self.rows[model], default=0) + 1
-        record: dict[str, Any] = {"id": record_id, "create_date": now_string(), "write_date": now_string()}
+        record: dict[str, Any] = {"id": record_id, "create_date": now_string(), "write_date": now_string(), "create_uid": user.uid, "write_uid": user.uid}
         if "company_id" in self.fields[model] and not self.fields[model]["company_id"].get("readonly"):
             record["company_id"] = companies[0]
         if "active" in self.fields[model]:
@@ -311,7 +311,7 @@ class Database:
         for record_id in ids:
             record = self._writable(model, user, context, record_id)
             record.update(vals)
-            record["write_date"] = now_string()
+            record["write_date"], record["write_uid"] = now_string(), user.uid
             self._after_write(model, record, vals)
         return True
 

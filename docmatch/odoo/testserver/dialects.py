@@ -47,6 +47,8 @@ def common_fields() -> dict[str, Field]:
         "display_name": field("char", "Display Name", readonly=True),
         "create_date": field("datetime", "Created on", readonly=True),
         "write_date": field("datetime", "Last Updated on", readonly=True),
+        "create_uid": field("many2one", "Created by", relation="res.users", readonly=True),
+        "write_uid": field("many2one", "Last Updated by", relation="res.users", readonly=True),
     }
 
 
