@@ -84,6 +84,7 @@ class Settings(BaseSettings):
     llm_azure_deployment: str | None = Field(default=None, description="Azure OpenAI deployment name; defaults to DOCMATCH_LLM_MODEL.")
     llm_redact: Annotated[list[Literal["email", "phone", "iban", "name"]], NoDecode] = Field(default=["email", "phone", "iban", "name"], description="Personal data replaced by placeholders before a request leaves the machine, as a JSON list or comma-separated.")
     llm_cache_dir: Path | None = Field(default=None, description="Explanation cache and audit log; defaults to data_dir/explanations.")
+    llm_cache_days: int = Field(default=90, ge=1, description="Days a cached explanation is reused; older entries are requested again, and the daily clean-up task deletes them.")
 
     # --- web interface --------------------------------------------------------------
     web_base_url: str = Field(default="http://127.0.0.1:8080", description="Public address of `docmatch serve`, used in the evidence links placed in tickets.")

@@ -18,7 +18,8 @@ import json
 import logging
 import os
 import tempfile
-from datetime import datetime, timezone
+import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -50,17 +51,21 @@ def cache_key(prompt_sha256: str, *, provider: str, model: str) -> str:
 
 
 class ExplanationCache:
-    """Verdicts on disk, one small JSON file per key; safe for several worker processes."""
+    """Verdicts on disk, one small JSON file per key; safe for several worker processes.
 
-    # TODO: entries are never evicted; at about 1 kB each this needs a clean-up job once
-    # a deployment explains hundreds of thousands of distinct cases.
+    An entry older than `max_age` (by its file's modification time) is not used, so a
+    model or prompt change reaches old cases in time, and `prune` deletes such entries.
+    """
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, max_age: timedelta = timedelta(days=90)) -> None:
         self.directory = directory
+        self.max_age = max_age
 
     def get(self, key: str) -> CachedVerdict | None:
         path = self._path(key)
         try:
+            if self._expired(path.stat().st_mtime, time.time()):
+                return None
             return CachedVerdict.model_validate_json(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
@@ -78,6 +83,26 @@ class ExplanationCache:
             os.replace(handle.name, path)
         except OSError as exc:
             log.warning("cannot write the explanation cache in %s: %s", self.directory, exc)
+
+    def prune(self) -> int:
+        """Delete the expired entries and return the number deleted."""
+        now = time.time()
+        removed = 0
+        for path in (self.directory / "cache").glob("*/*.json"):
+            try:
+                if self._expired(path.stat().st_mtime, now):
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                # Another worker pruned it first.
+                continue
+            except OSError as exc:
+                log.warning("cannot delete expired explanation cache entry %s: %s", path.name, exc)
+        log.info("explanation cache pruned: %d entries older than %d days deleted", removed, self.max_age.days)
+        return removed
+
+    def _expired(self, modified: float, now: float) -> bool:
+        return now - modified > self.max_age.total_seconds()
 
     def _path(self, key: str) -> Path:
         return self.directory / "cache" / key[:2] / f"{key}.json"

@@ -23,7 +23,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from docmatch.explain import audit
@@ -101,13 +101,14 @@ class GroundedExplainer:
         *,
         cache_dir: Path,
         redact: list[str] | tuple[str, ...],
+        cache_days: int = 90,
         client: ChatClient | None = None,
         gate: ProviderGate | None = None,
     ) -> None:
         self.config = config
         self.client = client or ChatClient(config)
         self.redact = tuple(redact)
-        self.cache = ExplanationCache(cache_dir)
+        self.cache = ExplanationCache(cache_dir, max_age=timedelta(days=cache_days))
         self.audit_log = AuditLog(cache_dir)
         self.gate = gate or ProviderGate()
 
@@ -116,7 +117,7 @@ class GroundedExplainer:
         config = ProviderConfig.from_settings(settings)
         cache_dir = settings.llm_cache_dir or settings.data_dir / "explanations"
         log.info("explanations by %s model %s, redacting %s", config.provider, config.model, ", ".join(settings.llm_redact) or "nothing")
-        return cls(config, cache_dir=cache_dir, redact=settings.llm_redact)
+        return cls(config, cache_dir=cache_dir, redact=settings.llm_redact, cache_days=settings.llm_cache_days)
 
     def __call__(self, case: Case) -> str:
         template = template_explanation(case)

@@ -87,13 +87,18 @@ def _drop_connections(app: Celery) -> None:
     app._after_fork()
 
 
+# Seconds between two clean-ups of the explanation cache: once a day.
+EXPLANATION_PRUNE_INTERVAL = 86400.0
+
+
 def beat_schedule(settings: Settings) -> dict[str, dict]:
-    """Return the beat schedule: intake polls, Odoo change checks, reviewer syncs and the sweeper."""
+    """Return the beat schedule: intake polls, Odoo change checks, reviewer syncs, the sweeper and the cache clean-up."""
     return {
         "poll-intake-channels": {"task": "docmatch.poll_channels", "schedule": float(settings.poll_interval)},
         "watch-odoo-changes": {"task": "docmatch.watch_odoo", "schedule": float(settings.poll_interval)},
         "sync-reviewer-decisions": {"task": "docmatch.sync_reviewer_decisions", "schedule": float(settings.poll_interval)},
         "sweep-stuck-documents": {"task": "docmatch.sweep", "schedule": float(settings.sweep_interval)},
+        "prune-explanation-cache": {"task": "docmatch.prune_explanations", "schedule": EXPLANATION_PRUNE_INTERVAL},
     }
 
 

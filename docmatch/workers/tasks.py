@@ -15,6 +15,7 @@ Scheduled by Celery beat (`docmatch.workers.app.beat_schedule`):
     docmatch.watch_odoo               re-matches every open case when Odoo changed
     docmatch.sync_reviewer_decisions  calls `docmatch.odoo.helpdesk.sync_reviewer_decisions(settings, store)`
     docmatch.sweep                    queues again what sat too long in one state
+    docmatch.prune_explanations       deletes cached LLM explanations older than DOCMATCH_LLM_CACHE_DAYS
 
 Hooks that another part of docmatch does not provide yet are skipped with a debug line.
 """
@@ -118,6 +119,16 @@ def sweep() -> int:
         STAGE_TASKS[stage].delay(document_id)
         metrics.DOCUMENTS_REQUEUED.labels(stage).inc()
     return len(stuck)
+
+
+@app.task(name="docmatch.prune_explanations", **IO_LIMITS)
+def prune_explanations() -> int:
+    """Delete the cached LLM explanations older than DOCMATCH_LLM_CACHE_DAYS."""
+    from docmatch.explain.audit import ExplanationCache
+
+    settings = runtime().settings
+    cache = ExplanationCache(settings.llm_cache_dir or settings.data_dir / "explanations", max_age=timedelta(days=settings.llm_cache_days))
+    return cache.prune()
 
 
 @app.task(name="docmatch.poll_channels", **IO_LIMITS)

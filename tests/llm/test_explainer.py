@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from prometheus_client import REGISTRY
 
 from docmatch.errors import ConfigurationError
 from docmatch.explain import GroundedExplainer, make_explainer, template_explainer
+from docmatch.explain.audit import CachedVerdict, ExplanationCache
 from docmatch.explain.explainer import ProviderGate
 from docmatch.explain.grounding import REPLY_SCHEMA, case_facts
 from docmatch.explain.llm import ProviderConfig
@@ -336,6 +340,36 @@ def test_cache_answers_repeat(stub, llm_settings, waiting_case, grounded_reply) 
     assert second.explanation_record.outcome == "cached"
     assert second.explanation_record.prompt_sha256 == first.explanation_record.prompt_sha256
     assert second.explanation_record.attempts == 0
+
+
+def test_expired_cache_entry_is_requested_again(stub, llm_settings, waiting_case, grounded_reply, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    stub.script(Reply(content=grounded_reply), Reply(content=grounded_reply))
+    settings = llm_settings(stub.url, llm_cache_days=1)
+    explainer = make_explainer(settings)
+    explainer(waiting_case("same"))
+    [entry] = (settings.llm_cache_dir / "cache").glob("*/*.json")
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(entry, (two_days_ago, two_days_ago))
+
+    again = waiting_case("same")
+    explainer(again)
+
+    assert len(stub.requests) == 2
+    assert again.explanation_record.cached is False
+
+
+def test_prune_deletes_only_expired_entries(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cache = ExplanationCache(tmp_path, max_age=timedelta(days=30))
+    verdict = CachedVerdict(accepted=True, text="ok", provider="openai", prompt_sha256="0" * 64, created_at=datetime.now(timezone.utc))
+    cache.put("aa" + "1" * 62, verdict)
+    cache.put("bb" + "2" * 62, verdict)
+    old = tmp_path / "cache" / "aa" / ("aa" + "1" * 62 + ".json")
+    forty_days_ago = time.time() - 40 * 86400
+    os.utime(old, (forty_days_ago, forty_days_ago))
+
+    assert cache.prune() == 1
+    assert not old.exists()
+    assert cache.get("bb" + "2" * 62) is not None
 
 
 def test_cache_keeps_rejections(stub, llm_settings, waiting_case) -> None:  # type: ignore[no-untyped-def]

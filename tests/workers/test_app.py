@@ -33,7 +33,7 @@ def test_tasks_are_acknowledged_late_and_returned_when_a_worker_dies() -> None:
     assert app.amqp.router.route({}, "docmatch.extract")["queue"].name == "acme.ocr"
     assert app.amqp.router.route({}, "docmatch.report")["queue"].name == "acme.io"
     assert {entry["task"] for entry in app.conf.beat_schedule.values()} == {
-        "docmatch.poll_channels", "docmatch.watch_odoo", "docmatch.sync_reviewer_decisions", "docmatch.sweep",
+        "docmatch.poll_channels", "docmatch.watch_odoo", "docmatch.sync_reviewer_decisions", "docmatch.sweep", "docmatch.prune_explanations",
     }
 
 
