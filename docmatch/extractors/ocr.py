@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from docmatch.errors import ExtractionError
+from docmatch.extractors.columns import separate_misaligned_blocks
 from docmatch.extractors.imaging import (
     PreparedPage,
     iter_image_frames,
@@ -69,6 +70,10 @@ class OcrTuning:
     # alone. At most `max_rereads` words per page, in one extra Tesseract call.
     reread_below: float = 0.6
     max_rereads: int = 30
+    # Words with a letter or digit lower than this share of the page's median word
+    # height are rules or specks read as text. The lowest letters, such as "a" beside
+    # capitals, are about half the median.
+    min_word_height_share: float = 0.3
     # OSD's orientation confidence below which its result is ignored.
     min_osd_confidence: float = 1.5
     # Seconds before one Tesseract call is abandoned.
@@ -181,6 +186,9 @@ def ocr_prepared(prepared: PreparedPage, *, number: int, settings: Settings, mem
         # Doubtful words, read again one by one.
         reread_doubtful_words(prepared, reading, workdir, settings=settings, tuning=tuning)
 
+    # Word heights decide rows, cells and titles, so they must follow the ink.
+    fit_boxes_to_ink(prepared.gray, reading.words)
+
     page = _page_words(prepared, reading, number=number)
     log.debug("page %d: %d OCR words, median confidence %.2f", number, len(page.words), reading.quality)
     return page
@@ -204,11 +212,30 @@ def _memo_for(path: str | Path) -> OrientationMemo:
 
 
 def read_words(prepared: PreparedPage, workdir: Path, *, settings: Settings, tuning: OcrTuning) -> Reading:
-    """Run Tesseract on the prepared page and return its words in pixels."""
-    image_path = write_pgm(prepared.gray, workdir / "page.pgm")
+    """Run Tesseract on the prepared page and return its words in pixels of `prepared.gray`."""
+    # Side-by-side blocks with interleaved lines are pasted below the page, so that
+    # page segmentation mode 6 reads their lines apart (see `columns`).
+    composed = separate_misaligned_blocks(prepared.gray)
+    image_path = write_pgm(composed.gray, workdir / "page.pgm")
     reading = run_image_to_data(image_path, languages=settings.ocr_languages, psm=tuning.psm, dpi=prepared.dpi, timeout=tuning.timeout)
-    reading.words = join_split_codes(reading.words, tuning=tuning)
+    for word in reading.words:
+        word.left, word.top = composed.move_back(word.left, word.top, word.height)
+    reading.words = join_split_codes(drop_flat_words(reading.words, tuning=tuning), tuning=tuning)
     return reading
+
+
+def drop_flat_words(words: list[PixelWord], *, tuning: OcrTuning = DEFAULT_TUNING) -> list[PixelWord]:
+    """Drop letter or digit words far flatter than the page's text: Tesseract read them off a rule.
+
+    A thin rule under a line of small print, blurred at 150 dpi, comes back as a row of
+    "words" such as "SBE IRANI INS" two or three pixels tall. No letter is that flat,
+    whereas dashes and dots are, so words without a letter or digit are kept.
+    """
+    heights = [word.height for word in words if any(ch.isalnum() for ch in word.text)]
+    if not heights:
+        return words
+    floor = tuning.min_word_height_share * statistics.median(heights)
+    return [word for word in words if word.height >= floor or not any(ch.isalnum() for ch in word.text)]
 
 
 def run_image_to_data(image_path: Path, *, languages: str, psm: int, dpi: float, timeout: float) -> Reading:
@@ -360,6 +387,49 @@ def _cutout_strip(gray: np.ndarray, words: list[PixelWord]) -> tuple[np.ndarray,
         bands.append((y - gap // 2, y + cutout.shape[0] + gap // 2))
         y += cutout.shape[0] + gap
     return strip, bands
+
+
+def fit_boxes_to_ink(gray: np.ndarray, words: list[PixelWord]) -> None:
+    """Shrink each word box, in place, to the rows its ink covers.
+
+    Tesseract 5's word boxes often span the whole text line rather than the word's
+    glyphs: "Versender-Ref." printed in 8 pt came back 10 pt tall beside 6 pt values on
+    its line, and then read as a title. Within the box, the longest run of rows with ink
+    (bridging small gaps such as the one under an i-dot) is the word itself. Ink at the
+    box's edge apart from that run belongs to the lines above and below.
+    """
+    import cv2
+
+    from docmatch.extractors.imaging import analysis_copy
+
+    threshold, _ = cv2.threshold(analysis_copy(gray), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    for word in words:
+        box = gray[word.top : word.top + word.height, word.left : word.right]
+        if box.size == 0:
+            continue
+        inked = np.flatnonzero(np.count_nonzero(box <= threshold, axis=1) >= INK_ROW_MIN_PIXELS)
+        run = _longest_run(inked, max_gap=max(int(word.height * INK_ROW_MAX_GAP_SHARE), 1))
+        if run is not None:
+            first, last = run
+            word.top, word.height = word.top + first, last - first + 1
+
+
+# A row of a word box contains ink when at least this many of its pixels are no lighter
+# than the page's Otsu threshold, because one such pixel may be noise.
+INK_ROW_MIN_PIXELS = 2
+# Blank rows inside a word, as under an i-dot or an umlaut, up to this share of its box height.
+INK_ROW_MAX_GAP_SHARE = 0.15
+
+
+def _longest_run(rows: np.ndarray, *, max_gap: int) -> tuple[int, int] | None:
+    """Return the (first, last) of the longest run in sorted `rows` whose steps are at most `max_gap` + 1."""
+    if rows.size == 0:
+        return None
+    breaks = np.flatnonzero(np.diff(rows) > max_gap + 1)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [rows.size - 1]))
+    longest = int(np.argmax(rows[ends] - rows[starts]))
+    return int(rows[starts[longest]]), int(rows[ends[longest]])
 
 
 def detect_rotation(image_path: Path, *, dpi: float, timeout: float) -> tuple[int, float]:

@@ -91,6 +91,10 @@ def _group_lines(words: list[Word]) -> list[list[Word]]:
     centre = 0.0
     for word in ordered:
         height = max(word.bottom - word.top, 1.0)
+        if lines:
+            # A dash or a middle dot is far lower than the letters beside it; OCR
+            # boxes it tightly, so it takes the height of the line it may join.
+            height = max(height, median(member.bottom - member.top for member in lines[-1]))
         if lines and abs(word.y_center - centre) <= ROW_CENTRE_SHARE * height:
             lines[-1].append(word)
             centre = sum(member.y_center for member in lines[-1]) / len(lines[-1])

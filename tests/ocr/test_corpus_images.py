@@ -62,3 +62,21 @@ def test_screenshot_scores_against_hand_values(maystone: Extraction) -> None:
     score = score_extraction(maystone.contract(), _expected("invoice2data/SammyMaystoneLinesTest.pdf"))
     assert score.expected == 16
     assert score.accuracy >= 0.75, score.misses
+
+
+@pytest.fixture(scope="module")
+def oyo(ocr_settings: Settings) -> Extraction:
+    return extract_file(_image("invoice2data/oyo.png"), settings=ocr_settings)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("date", "2017-12-31"), ("customer_number", "00030340067212"), ("total", 1939.0), ("remarks", "All Payment to be made in favor of")],
+)
+def test_grey_labels_beside_red_logo(oyo: Extraction, name: str, value: object) -> None:
+    """GIVEN a hotel receipt with grey (170) labels and a red logo THEN the labelled values are read.
+
+    The logo made the page count as coloured, and the fade meant for coloured ink then
+    turned every grey label white, so no label and no value was found.
+    """
+    assert oyo.value(name) == value

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from docmatch.extractors import imaging
-from docmatch.extractors.ocr import PixelWord, join_split_codes
+from docmatch.extractors.ocr import PixelWord, drop_flat_words, fit_boxes_to_ink, join_split_codes
 from tests.ocr.ocr_documents import build_pdf, draw_invoice, render_page
 
 
@@ -148,3 +148,77 @@ def test_cutout_strip_stacks_words() -> None:
     assert len(bands) == 2
     assert bands[0][1] <= bands[1][0] + 1
     assert strip.shape[0] >= sum(bottom - top for top, bottom in bands)
+
+
+def test_grey_print_beside_coloured_logo() -> None:
+    """GIVEN light grey labels (170) on a page with a red logo THEN the labels keep their grey level.
+
+    A web receipt printed every label in grey 170. Fading the whole page as coloured ink
+    had turned them white, and OCR read none of them.
+    """
+    image = Image.new("RGB", (200, 200), (255, 255, 255))
+    image.paste((220, 30, 40), (0, 0, 60, 60))  # red logo
+    image.paste((170, 170, 170), (100, 100, 140, 110))  # grey label
+    image.paste((51, 51, 51), (100, 150, 140, 160))  # dark value
+    gray = imaging.to_gray(image)
+    assert gray[30, 30] == 255
+    assert gray[105, 120] == 170
+    assert gray[155, 120] == 51
+
+
+def test_sparse_page_not_stretched() -> None:
+    """GIVEN a noisy page inked under 1 % (a letter head alone) THEN no contrast stretch.
+
+    At the 1st percentile the paper noise passed for ink, the stretch turned the noise
+    into speckle, and Tesseract ran past its 180 s timeout on that page.
+    """
+    rng = np.random.default_rng(3)
+    gray = np.clip(rng.normal(250, 6, size=(1100, 800)), 0, 255).astype(np.uint8)
+    gray[100:110, 100:400] = 20
+    gray[130:140, 100:300] = 20
+    assert (gray < 128).mean() < 0.01
+    _, steps = imaging.improve_contrast(gray)
+    assert "contrast stretched" not in steps
+
+
+def test_washed_out_page_is_stretched() -> None:
+    gray = np.full((400, 400), 235, dtype=np.uint8)
+    gray[::8, :] = 150
+    stretched, steps = imaging.improve_contrast(gray)
+    assert steps == ["contrast stretched"]
+    assert stretched.min() == 0
+    assert stretched.max() == 255
+
+
+def test_flat_words_from_rules_are_dropped() -> None:
+    """GIVEN letters 3 px tall where the page's words are 30 px tall THEN they are dropped, and dashes stay."""
+    words = [
+        PixelWord("Invoice", 0, 100, 90, 30, 0.9),
+        PixelWord("GmbH", 100, 100, 60, 30, 0.9),
+        PixelWord("am", 170, 108, 30, 16, 0.9),
+        PixelWord("-", 210, 112, 12, 3, 0.9),
+        PixelWord("SBE", 0, 140, 40, 3, 0.4),
+        PixelWord("IRANI", 50, 140, 60, 2, 0.1),
+    ]
+    assert [word.text for word in drop_flat_words(words)] == ["Invoice", "GmbH", "am", "-"]
+
+
+def test_word_box_shrinks_to_its_ink() -> None:
+    """GIVEN a box spanning the whole line and an i-dot over the word THEN the box covers dot and word only."""
+    gray = np.full((120, 200), 255, dtype=np.uint8)
+    gray[40:42, 20:24] = 0  # the dot of an i, two blank rows above the letters
+    gray[44:60, 10:150] = 0
+    gray[100:104, 10:150] = 0  # the next line's ascenders, inside the box
+    word = PixelWord("Versender-Ref.", 5, 30, 160, 76, 0.9)
+    fit_boxes_to_ink(gray, [word])
+    assert (word.top, word.height) == (40, 20)
+    assert (word.left, word.width) == (5, 160)
+
+
+def test_word_box_without_ink_is_kept() -> None:
+    gray = np.full((100, 100), 255, dtype=np.uint8)
+    gray[80:90, 80:90] = 0
+    word = PixelWord("x", 10, 10, 20, 20, 0.5)
+    fit_boxes_to_ink(gray, [word])
+    assert (word.top, word.height) == (10, 20)
+

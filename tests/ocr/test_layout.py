@@ -56,3 +56,23 @@ def test_word_blocks_keep_confidence_and_box() -> None:
     assert first.text == "PACKING"
     assert first.coordinates == (50, 50, 84, 59)
     assert first.score == 0.9
+
+
+def test_ocr_dash_joins_its_row() -> None:
+    """GIVEN a sender line whose "·" OCR read as a 1 pt tall "-" half a point low THEN one row.
+
+    The dash's own height allowed no offset, so it opened a row of its own, took the
+    words after it along, and the sender line was no longer found.
+    """
+    from docmatch.extractors.rows import build_rows
+
+    words = [
+        Word("Greenline", 56, 128.6, 82, 134.6),
+        Word("-", 124, 131.5, 125, 132.5),
+        Word("Packaging", 84, 128.9, 111, 134.9),
+        Word("Ltd", 114, 128.6, 121, 134.6),
+        Word("Unit", 127, 128.6, 140, 134.6),
+    ]
+    rows = build_rows(PageWords(number=1, width=595, height=842, words=words, source="ocr"))
+    assert [row.text for row in rows] == ["Greenline Packaging Ltd - Unit"]
+
