@@ -260,7 +260,7 @@ def _unit_slip(context: CheckContext, group: LineGroup, rules: AppliedRules, exp
         line = context.document_line(pair)
         if line is None or not line.uom or line.quantity is None or pair.unit_factor is None or abs(pair.unit_factor - group.factor) < 1e-9:
             return False
-        price = _document_unit_price(line.unit_price, line.quantity, line.amount, getattr(line, "discount", None))
+        price = document_unit_price(line.unit_price, line.quantity, line.amount, getattr(line, "discount", None))
         if price is None:
             return False
         document_amount += abs(line.quantity) * price
@@ -326,7 +326,7 @@ def check_prices(context: CheckContext, groups: list[LineGroup]) -> None:
             line = context.document_line(pair)
             if line is None or pair.unit_factor is None or group.order_line.key in context.settled_lines:
                 continue
-            printed_price = _document_unit_price(line.unit_price, line.quantity, line.amount, getattr(line, "discount", None))
+            printed_price = document_unit_price(line.unit_price, line.quantity, line.amount, getattr(line, "discount", None))
             if printed_price is None:
                 continue
             # Price per base unit, then per unit of the order line.
@@ -349,7 +349,7 @@ def check_prices(context: CheckContext, groups: list[LineGroup]) -> None:
             )
 
 
-def _document_unit_price(unit_price: float | None, quantity: float | None, amount: float | None, discount: float | None) -> float | None:
+def document_unit_price(unit_price: float | None, quantity: float | None, amount: float | None, discount: float | None) -> float | None:
     """Return the net price per printed unit: the price less a printed discount, else amount ÷ quantity."""
     if unit_price:
         price = abs(unit_price)

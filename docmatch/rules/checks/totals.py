@@ -8,7 +8,7 @@ some document line is not paired, because then the expected amount is not known.
 from __future__ import annotations
 
 from docmatch.models import FindingKind
-from docmatch.rules.checks.lines import LineGroup, order_lines_not_read
+from docmatch.rules.checks.lines import LineGroup, document_unit_price, order_lines_not_read
 from docmatch.rules.context import CheckContext, money
 
 LINE_AMOUNT_KINDS = frozenset({FindingKind.QUANTITY_MISMATCH, FindingKind.PRICE_MISMATCH, FindingKind.BILLED_EXCEEDS_RECEIVED, FindingKind.UOM_MISMATCH,
@@ -59,9 +59,12 @@ def check_arithmetic(context: CheckContext, groups: list[LineGroup]) -> None:
 def odoo_amounts(context: CheckContext, groups: list[LineGroup]) -> tuple[float, float] | None:
     """Return the net and tax Odoo expects for the listed quantities, or None when unknown.
 
-    The net is the order prices of the listed quantities. The tax applies each order
-    line's own rate (its `price_tax` over its `price_subtotal`), or the orders' overall
-    rate for a line without one. Unknown when a document line is unpaired.
+    The net is the order prices of the listed quantities. A line whose printed price
+    the price tolerance accepted counts at that price, so that a variance the rules
+    allow on a line does not come back as a total difference. The tax applies
+    each order line's own rate (its `price_tax` over its `price_subtotal`), or the
+    orders' overall rate for a line without one. Unknown when a document line is
+    unpaired.
     """
     if not groups or any(pair.issue and pair.issue != "not_an_item" for pair in context.match.pairs):
         return None
@@ -71,7 +74,7 @@ def odoo_amounts(context: CheckContext, groups: list[LineGroup]) -> tuple[float,
     net = tax = 0.0
     for group in groups:
         line = group.order_line
-        line_net = group.in_line_unit(group.document_base) * line.price_unit * (1 - line.discount / 100.0)
+        line_net = group.in_line_unit(group.document_base) * _accepted_price(context, group)
         if line.price_tax is not None and line.price_subtotal:
             rate = line.price_tax / line.price_subtotal
         elif overall_rate is not None:
@@ -81,6 +84,24 @@ def odoo_amounts(context: CheckContext, groups: list[LineGroup]) -> tuple[float,
         net += line_net
         tax += line_net * rate
     return round(net, 2), round(tax, 2)
+
+
+def _accepted_price(context: CheckContext, group: LineGroup) -> float:
+    """Return the price per order-line unit the net should carry: the printed one when the tolerance accepted it."""
+    ordered = group.order_line.price_unit * (1 - group.order_line.discount / 100.0)
+    rules = context.rules(group.product)
+    quantity = amount = 0.0
+    for pair in group.pairs:
+        line = context.document_line(pair)
+        printed = document_unit_price(line.unit_price, line.quantity, line.amount, getattr(line, "discount", None)) if line is not None else None
+        if printed is None or pair.unit_factor is None or not pair.document_quantity_base:
+            return ordered
+        price = printed / pair.unit_factor * group.factor
+        if not rules.price.accepts(price, ordered):
+            return ordered
+        quantity += pair.document_quantity_base
+        amount += pair.document_quantity_base * price
+    return amount / quantity if quantity else ordered
 
 
 def check_against_orders(context: CheckContext, groups: list[LineGroup]) -> None:
