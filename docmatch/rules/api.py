@@ -57,6 +57,7 @@ def evaluate(
     # Anything to check at all?
     if not document.check_readable(context):
         return context.findings
+    document.read_open_dates(context)
 
     # One sign per document.
     document.check_signs(context)

@@ -47,6 +47,9 @@ class CheckContext:
     findings: list[Finding] = field(default_factory=list)
     # Order lines whose difference one finding already explains; later checks skip them.
     settled_lines: set[OrderKey] = field(default_factory=set)
+    # Dates the page left open (05/04/2024) read by the partner's `date_order` rule; the
+    # extraction keeps both readings.
+    profile_dates: dict[str, date] = field(default_factory=dict)
     # Header fields Odoo confirmed (the reference found its order, the amount agrees):
     # a doubtful reading of them needs no review.
     confirmed: set[str] = field(default_factory=set)
@@ -104,6 +107,8 @@ class CheckContext:
             return None
 
     def document_date(self, name: str = "date") -> date | None:
+        if name in self.profile_dates:
+            return self.profile_dates[name]
         value = self.extraction.value(name)
         if not value:
             return None

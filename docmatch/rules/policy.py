@@ -58,6 +58,8 @@ class RuleSet(_Strict):
     tax: ToleranceSpec | None = None
     dates: DateWindows | None = None
     bill_on: Literal["received", "ordered"] | None = None
+    # How the partner prints numeric dates such as 05/04/2024, for readings the page leaves open.
+    date_order: Literal["day_first", "month_first"] | None = None
     severity: dict[FindingKind, Severity] = {}
 
 
@@ -90,6 +92,8 @@ class AppliedRules:
     bill_on: str
     severity: dict[FindingKind, Severity]
     dates_rule: str
+    date_order: str | None = None
+    date_order_rule: str | None = None
 
 
 class Policy:
@@ -131,6 +135,8 @@ class Policy:
         windows: dict[str, int] = {"before_order_days": 0, "after_order_days": 365, "customer_order_days": 30, "delivery_days": 7, "requested_delivery_days": 0}
         dates_rule = "defaults.dates"
         bill_on = "received"
+        date_order: str | None = None
+        date_order_rule: str | None = None
         severity: dict[FindingKind, Severity] = dict(self.data.severity)
         for prefix, rules in levels:
             if rules.dates is not None:
@@ -140,8 +146,10 @@ class Policy:
                         dates_rule = f"{prefix}.dates"
             if rules.bill_on is not None:
                 bill_on = rules.bill_on
+            if rules.date_order is not None:
+                date_order, date_order_rule = rules.date_order, f"{prefix}.date_order"
             severity.update(rules.severity)
-        return AppliedRules(**tolerances, **windows, bill_on=bill_on, severity=severity, dates_rule=dates_rule)
+        return AppliedRules(**tolerances, **windows, bill_on=bill_on, severity=severity, dates_rule=dates_rule, date_order=date_order, date_order_rule=date_order_rule)
 
     def _partner_key(self, partner: Partner | None) -> str | None:
         if partner is None:

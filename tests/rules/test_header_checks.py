@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from docmatch.rules import PriorDocument
+from docmatch.errors import ConfigurationError
+from docmatch.rules import PriorDocument, load_policy
 
 from .helpers import CatalogBuilder, extraction, findings_for, kinds
 
@@ -243,3 +244,57 @@ def test_unknown_vendor_name_on_anothers_order_is_reported(catalog):
     assert len(mismatch) == 1
     assert mismatch[0].document_value == "Vendor A Trading GmbH"
     assert mismatch[0].odoo_value == "Acme Industrial Supply Ltd"
+
+
+# --- dates the page leaves open ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def april_order():
+    builder = CatalogBuilder()
+    builder.partner(77, "Prairie Provisions LLC")
+    builder.product(1, "BEEF-5", "Beef brisket 5 lb")
+    builder.order(1, "P00077", 77, [dict(product=1, qty=4, price=30.0)], date_order="2024-04-20 09:00:00")
+    return builder.build()
+
+
+def invoice_dated_05_04():
+    """An invoice printed '05/04/2024': 5 April day first, 4 May month first."""
+    document = extraction(number="PP-1", date=None, po_reference="P00077", vendor_name="Prairie Provisions LLC", currency="EUR",
+                          lines=[dict(code="BEEF-5", quantity=4, unit_price=30.0)], flags={"date": ["ambiguous"]})
+    document.fields["date"].alternatives = ["2024-04-05", "2024-05-04"]
+    return document
+
+
+def date_order_policy(tmp_path, order: str):
+    rules = tmp_path / f"{order}.yaml"
+    rules.write_text(f'partners:\n  "Prairie Provisions LLC":\n    date_order: {order}\n', encoding="utf-8")
+    return load_policy(rules)
+
+
+def test_open_date_without_a_rule_goes_to_review(april_order):
+    findings = findings_for(invoice_dated_05_04(), april_order)
+
+    assert kinds(findings) == ["needs_review"]
+    assert findings[0].evidence["alternatives"] == ["2024-04-05", "2024-05-04"]
+
+
+def test_open_date_read_month_first(april_order, tmp_path):
+    assert findings_for(invoice_dated_05_04(), april_order, policy=date_order_policy(tmp_path, "month_first")) == []
+
+
+def test_open_date_read_day_first(april_order, tmp_path):
+    findings = findings_for(invoice_dated_05_04(), april_order, policy=date_order_policy(tmp_path, "day_first"))
+
+    assert kinds(findings) == ["date_out_of_window"]
+    assert findings[0].document_value == "2024-04-05"
+
+
+def test_date_order_rule_is_validated(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text('partners:\n  "Prairie Provisions LLC":\n    date_order: dd/mm\n', encoding="utf-8")
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_policy(rules)
+
+    assert "date_order" in raised.value.message

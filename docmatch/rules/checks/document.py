@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from docmatch.matchers.normalize import name_key
 from docmatch.matchers.uom import format_quantity
 from docmatch.models import FieldFlag, Finding, FindingKind
@@ -34,6 +36,33 @@ def check_readable(context: CheckContext) -> bool:
         evidence={"warnings": extraction.warnings, "doc_type": extraction.doc_type},
     )
     return False
+
+
+DATE_FIELDS = ("date", "due_date", "delivery_date")
+
+
+def read_open_dates(context: CheckContext) -> None:
+    """Read the dates the page left open in the partner's date order, when the rules give one.
+
+    A slashed date with both parts up to 12 has two readings, day first and month
+    first, and the extractor keeps both. The partner's `date_order` rule, when the
+    rules file has one, settles which reading it is. Without it the date goes to review.
+    """
+    rules = context.rules()
+    if rules.date_order is None:
+        return
+    for name in DATE_FIELDS:
+        field = context.extraction.fields.get(name)
+        if field is None or field.value is not None or FieldFlag.AMBIGUOUS.value not in field.flags or len(field.alternatives) != 2:
+            continue
+        # The extractor lists the day-first reading first.
+        chosen = field.alternatives[0 if rules.date_order == "day_first" else 1]
+        try:
+            context.profile_dates[name] = date.fromisoformat(str(chosen))
+        except ValueError:
+            continue
+        context.confirmed.add(name)
+        context.passed(f"{name} order", f"{chosen} by {rules.date_order_rule}")
 
 
 def check_flagged_values(context: CheckContext) -> None:
