@@ -80,8 +80,13 @@ def match_stage(extraction: Extraction, context: PipelineContext) -> MatchResult
     return match
 
 
-def rules_stage(extraction: Extraction, match: MatchResult, context: PipelineContext, *, sha256: str | None = None) -> list[Finding]:
-    """Return the findings; `sha256` keeps the document itself out of its duplicate checks."""
+def rules_stage(extraction: Extraction, match: MatchResult, context: PipelineContext, *, sha256: str | None = None, document_id: int | None = None) -> list[Finding]:
+    """Return the findings; `sha256` keeps the document itself out of its duplicate checks.
+
+    With a store, the duplicate checks see the stored documents that could be this
+    one's duplicate, those before `document_id` when it is given. Without a store
+    they see the documents of this run so far.
+    """
     if _unreadable(extraction):
         reason = extraction.warnings[0].removeprefix("unreadable: ")
         return [
@@ -93,9 +98,13 @@ def rules_stage(extraction: Extraction, match: MatchResult, context: PipelineCon
                 evidence={"reason": reason},
             )
         ]
+    if context.store is not None:
+        prior = context.store.prior_documents(before_document_id=document_id, like=extraction)
+    else:
+        prior = context.prior_documents
     return evaluate(
         extraction, match, context.catalog, context.policy,
-        prior_documents=context.prior_documents, timezone=context.settings.company_timezone, document_sha256=sha256,
+        prior_documents=prior, timezone=context.settings.company_timezone, document_sha256=sha256,
     )
 
 
@@ -156,7 +165,7 @@ def process_document(document: Document, context: PipelineContext) -> DocumentRe
         match = match_stage(extraction, context)
 
         # Turn differences into findings.
-        findings = rules_stage(extraction, match, context, sha256=document.sha256)
+        findings = rules_stage(extraction, match, context, sha256=document.sha256, document_id=document_id)
 
         # Build the case and its explanation.
         case = report_stage(document, extraction, match, findings, context)
@@ -168,7 +177,8 @@ def process_document(document: Document, context: PipelineContext) -> DocumentRe
         result = DocumentResult(document, extraction, match, case)
         if context.store is not None and document_id is not None:
             context.store.record_result(document_id, result)
-        context.prior_documents.append(prior_document(document.sha256, extraction, partner_name=match.partner.name if match.partner else None))
+        else:
+            context.prior_documents.append(prior_document(document.sha256, extraction, partner_name=match.partner.name if match.partner else None))
 
         log.info("processing finished: %d findings, ticket=%s", len(findings), case.opens_ticket)
         return result

@@ -46,7 +46,6 @@ def context_from_settings(settings: Settings, *, store: Store | None = None) -> 
         explainer=make_explainer(settings),
         catalog=catalog,
         policy=policy,
-        prior_documents=store.prior_documents(),
         ticket_opener=load_ticket_opener(settings),
         store=store,
     )

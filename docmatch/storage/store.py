@@ -45,11 +45,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from docmatch.errors import StorageError
+from docmatch.matchers.normalize import code_key
 from docmatch.models import Arrival, Case, Document, Extraction, Finding, MatchResult, OdooRef, utcnow
 from docmatch.storage.db import make_engine, make_session_factory
 from docmatch.storage.tables import (
@@ -399,7 +400,7 @@ class Store:
             prior = prior_document(row.sha256, extraction)
             s.add(ExtractionRow(
                 document_id=row.id, doc_type=extraction.doc_type, method=extraction.method, contract=extraction.contract(),
-                number=_clip(prior.number, 128), partner_name=_clip(prior.partner_name, 256), total=prior.total, issue_date=prior.issue_date,
+                number=_clip(prior.number, 128), number_key=_clip(code_key(prior.number), 128) if prior.number else None, partner_name=_clip(prior.partner_name, 256), total=prior.total, issue_date=prior.issue_date,
             ))
         match_id = None
         if match is not None:
@@ -503,12 +504,14 @@ class Store:
         with self.session() as s:
             return s.scalar(select(CaseRow.status).where(CaseRow.document_id == document_id).order_by(CaseRow.id.desc()).limit(1))
 
-    def prior_documents(self, *, before_document_id: int | None = None) -> list[PriorDocument]:
-        """Return what duplicate checks need of every extracted document, newest extraction each.
+    def prior_documents(self, *, before_document_id: int | None = None, like: Extraction | None = None) -> list[PriorDocument]:
+        """Return what duplicate checks need of the extracted documents, newest extraction each.
 
         With `before_document_id`, only documents that reached docmatch before that one
         count, so of two copies only the later is a duplicate, in whatever order
-        workers happen to extract them.
+        workers happen to extract them. With `like`, only the documents that could be
+        its duplicate are read: of its type, with its number or its date. That is an
+        index lookup, where reading every document would grow with the database.
         """
         from docmatch.rules import PriorDocument
 
@@ -520,6 +523,14 @@ class Store:
         )
         if before_document_id is not None:
             query = query.where(DocumentRow.id < before_document_id)
+        if like is not None:
+            described = prior_document("", like)
+            key = code_key(described.number)[:128] if described.number else None
+            candidates = [ExtractionRow.number_key == key] if key else []
+            candidates += [ExtractionRow.issue_date == described.issue_date] if described.issue_date else []
+            if not candidates:
+                return []
+            query = query.where(ExtractionRow.doc_type == like.doc_type, or_(*candidates))
         with self.session() as s:
             return [PriorDocument(*row) for row in s.execute(query)]
 

@@ -108,6 +108,11 @@ class StateChangeRow(Base):
 
 class ExtractionRow(Base):
     __tablename__ = "extractions"
+    # Duplicate checks look a document's number and date up among the earlier ones.
+    __table_args__ = (
+        Index("ix_extractions_doc_type_number_key", "doc_type", "number_key"),
+        Index("ix_extractions_doc_type_issue_date", "doc_type", "issue_date"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
@@ -116,6 +121,8 @@ class ExtractionRow(Base):
     contract: Mapped[dict[str, Any]] = mapped_column(JSON)
     # What duplicate checks compare, kept apart so that they need not read every contract.
     number: Mapped[str | None] = mapped_column(String(128))
+    # The number as `code_key` folds it ("inv 0017" and "INV-0017" alike).
+    number_key: Mapped[str | None] = mapped_column(String(128))
     partner_name: Mapped[str | None] = mapped_column(String(256))
     total: Mapped[float | None] = mapped_column(Float)
     issue_date: Mapped[date | None] = mapped_column(Date)

@@ -149,9 +149,8 @@ class StageRunner:
         extraction, _ = self.store.stage_inputs(document_id)
         if extraction is None:
             raise DocmatchError(f"document {document_id} has no extraction to match")
-        context.prior_documents = self.store.prior_documents(before_document_id=document_id)
         match = match_stage(extraction, context)
-        findings = rules_stage(extraction, match, context, sha256=document.sha256)
+        findings = rules_stage(extraction, match, context, sha256=document.sha256, document_id=document_id)
         for finding in findings:
             metrics.FINDINGS.labels(finding.kind.value).inc()
         return {"match": match, "findings": findings}

@@ -208,6 +208,36 @@ def test_prior_documents_are_those_that_arrived_earlier(store: Store) -> None:
     assert document.sha256 in {prior.sha256 for prior in store.prior_documents(before_document_id=doc_id + 1)}
 
 
+def extracted(store: Store, name: str, **values: object) -> str:
+    """Store a document with an extraction of the given field values; return its hash."""
+    document = new_document(name)
+    doc_id = store.add_arrival(document).id
+    extraction = Extraction(doc_type="invoice", fields={field: ExtractedField(value=value) for field, value in values.items()})
+    store.begin_stage(doc_id, stage="extract", key=f"extract:{doc_id}", claimant="w", **EXTRACT)
+    store.finish_stage(doc_id, key=f"extract:{doc_id}", claimant="w", to_state=DocumentState.EXTRACTED, extraction=extraction)
+    return document.sha256
+
+
+def test_prior_documents_like_one_are_found_by_number_or_date(store: Store) -> None:
+    # The store may hold other tests' documents, so the numbers and dates are this test's own.
+    same_number = extracted(store, "a.pdf", number="LK-0017", total=90.0, date="2019-01-02")
+    same_date = extracted(store, "b.pdf", number="LK-0999", total=12.5, date="2019-03-14")
+    other = extracted(store, "c.pdf", number="LK-0500", total=12.5, date="2019-02-01")
+    like = Extraction(doc_type="invoice", fields={"number": ExtractedField(value="lk 0017"), "total": ExtractedField(value=12.5), "date": ExtractedField(value="2019-03-14")})
+
+    found = {prior.sha256 for prior in store.prior_documents(like=like)}
+
+    assert {same_number, same_date} <= found
+    assert other not in found
+
+
+def test_prior_documents_like_another_type_are_none(store: Store) -> None:
+    invoice = extracted(store, "a.pdf", number="LK-0018", date="2019-01-03")
+    like = Extraction(doc_type="credit_note", fields={"number": ExtractedField(value="LK-0018"), "date": ExtractedField(value="2019-01-03")})
+
+    assert invoice not in {prior.sha256 for prior in store.prior_documents(like=like)}
+
+
 def test_stuck_documents_are_those_waiting_too_long(store: Store) -> None:
     doc_id = store.add_arrival(new_document()).id
 
