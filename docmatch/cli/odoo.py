@@ -31,13 +31,15 @@ def export_command(folder: Path, odoo_url: str | None) -> None:
 
 @odoo_group.command("testserver")
 @click.option("--snapshot", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Snapshot folder to serve; without it the database holds only companies, users and the Helpdesk.")
-@click.option("--version", "version", type=click.Choice(["16", "17", "18", "19"]), default="17", help="Odoo version whose protocols and field names to speak.")
+@click.option("--version", "version", type=click.Choice(["16", "17", "18", "19"]), default=None, help="Odoo version whose protocols and field names to speak. Defaults to the snapshot's version.json, else 17.")
 @click.option("--helpdesk", type=click.Choice(["enterprise", "oca"]), default="enterprise", help="Helpdesk application to serve: Enterprise helpdesk or OCA helpdesk_mgmt.")
 @click.option("--port", type=int, default=8069, help="TCP port on 127.0.0.1.")
 @click.option("--api-key", default="test-api-key", help="API key the docmatch user logs in with.")
-def testserver_command(snapshot: Path | None, version: str, helpdesk: str, port: int, api_key: str) -> None:
+def testserver_command(snapshot: Path | None, version: str | None, helpdesk: str, port: int, api_key: str) -> None:
     """Serve an Odoo test server on 127.0.0.1 until interrupted."""
     from docmatch.odoo.testserver import OdooTestServer
+
+    version = _served_version(snapshot, version)
 
     try:
         server = OdooTestServer(version=int(version), helpdesk=helpdesk, snapshot=snapshot, api_key=api_key, port=port).start()
@@ -52,6 +54,24 @@ def testserver_command(snapshot: Path | None, version: str, helpdesk: str, port:
         pass
     finally:
         server.stop()
+
+
+def _served_version(snapshot: Path | None, requested: str | None) -> str:
+    """Return the version to serve: the snapshot's own, which a different --version may not override.
+
+    A snapshot contains one version's field names (`product_uom` before 19,
+    `product_uom_id` from 19), so serving it as another version would hand docmatch
+    order lines without units.
+    """
+    recorded = None
+    if snapshot is not None and (snapshot / "version.json").is_file():
+        from docmatch.odoo.catalog import major_version
+        from docmatch.odoo.snapshot import SnapshotSource
+
+        recorded = str(major_version(SnapshotSource(snapshot).server_version))
+    if requested is not None and recorded is not None and requested != recorded:
+        raise click.UsageError(f"the snapshot {snapshot} was taken from Odoo {recorded}, not {requested}; drop --version or pass --version {recorded}")
+    return requested or recorded or "17"
 
 
 @odoo_group.command("sync-decisions")

@@ -273,7 +273,9 @@ def _load_order_lines(reader: _Reader, catalog: Catalog, kind: str) -> None:
     fields = ["order_id", "product_id", "name", quantity_field, uom_field, "price_unit", "discount", moved_field, "qty_invoiced", "price_subtotal", "price_tax", "display_type"]
     if reader.major < 19:
         fields += ["product_packaging_id", "product_packaging_qty"]
+    without_unit = 0
     for row in reader.rows(model, fields):
+        without_unit += bool(row["product_id"] and not row["display_type"] and not m2o_id(row[uom_field]))
         catalog.order_lines[(kind, row["id"])] = OrderLine(
             id=row["id"],
             order_id=m2o_id(row["order_id"]) or 0,
@@ -292,6 +294,9 @@ def _load_order_lines(reader: _Reader, catalog: Catalog, kind: str) -> None:
             display_type=text(row["display_type"]),
             kind=kind,
         )
+    if without_unit:
+        # A snapshot or server of another Odoo version names the unit field differently.
+        log.warning("%d %s rows have no unit of measure in field %s; their documents go to review. Is the Odoo version %s right?", without_unit, model, uom_field, reader.source.server_version)
 
 
 def _load_stock(reader: _Reader, catalog: Catalog) -> None:

@@ -95,6 +95,7 @@ def _check_against_orders(context: CheckContext) -> None:
 def _check_lines(context: CheckContext, *, amounts_comparable: bool) -> None:
     lines.check_pairing(context)
     groups = lines.line_groups(context)
+    lines.check_uncomparable_lines(context, groups)
     doc_type = context.extraction.doc_type
     if doc_type in ("invoice", "receipt"):
         lines.check_billed_quantities(context, groups)

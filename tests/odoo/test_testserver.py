@@ -168,3 +168,17 @@ def test_testserver_command_serves(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_testserver_refuses_another_version_than_the_snapshot(tmp_path: Path) -> None:
+    """GIVEN a snapshot of Odoo 18 WHEN the test server is asked to speak 19 THEN it stops with the snapshot's version in the message."""
+    from click.testing import CliRunner
+
+    from docmatch.cli import cli
+
+    snapshot = write_snapshot(tmp_path / "snapshot", 18)
+
+    result = CliRunner().invoke(cli, ["odoo", "testserver", "--snapshot", str(snapshot), "--version", "19", "--port", "1"])
+
+    assert result.exit_code == 2
+    assert "taken from Odoo 18, not 19" in result.output

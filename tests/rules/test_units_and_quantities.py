@@ -163,3 +163,17 @@ def test_vendor_codes_vouch_for_a_misread_vendor_name(eggs):
 
 def test_scanned_unit_that_is_no_word_of_the_product_stays_a_unit_finding(eggs):
     assert kinds(findings_for(eggs_invoice("ocr", "KG"), eggs)) == ["uom_mismatch"]
+
+
+def test_order_line_without_a_known_unit_goes_to_review():
+    builder = CatalogBuilder()
+    builder.partner(10, "Acme Industrial Supply Ltd").product(1, "OIL-5L", "Olive oil 5 L tin")
+    # Unit 99 is not among the units read from Odoo, as when a snapshot of another version lacks the field.
+    builder.order(1, "P00900", 10, [dict(product=1, qty=10, price=18.0, uom=99)])
+    catalog = builder.build()
+    document = extraction(po_reference="P00900", vendor_name="Acme Industrial Supply Ltd", currency="EUR", lines=[dict(code="OIL-5L", quantity=12, unit_price=18.0)])
+
+    findings = findings_for(document, catalog)
+
+    assert kinds(findings) == ["needs_review"]
+    assert "has no unit of measure Odoo gave (id 99)" in findings[0].message

@@ -166,6 +166,41 @@ def line_groups(context: CheckContext) -> list[LineGroup]:
     return groups
 
 
+def check_uncomparable_lines(context: CheckContext, groups: list[LineGroup]) -> None:
+    """Send to review each paired line whose quantities cannot be compared, rather than pass it.
+
+    Without the product's or the order line's unit, or a conversion between them, no
+    quantity, price or total check can run on the line, and saying nothing would make
+    the document look clean.
+    """
+    grouped = {(pair.odoo_line.model, pair.odoo_line.id) for group in groups for pair in group.pairs if pair.odoo_line is not None}
+    for pair in context.match.pairs:
+        if pair.odoo_line is None or pair.issue is not None or pair.unit_factor is None or (pair.odoo_line.model, pair.odoo_line.id) in grouped:
+            continue
+        order_line = context.order_line(pair)
+        product = context.product(pair)
+        reason = _why_uncomparable(context, order_line, product)
+        number = context.line_number(pair)
+        context.add(
+            FindingKind.NEEDS_REVIEW,
+            "review.units",
+            f"Line {number}: {reason}, so its quantity and price were not compared with {pair.order.name if pair.order else 'the order'}. Please compare the line by hand.",
+            line=number,
+            odoo_value=pair.odoo_line.name,
+            evidence={"order_line": pair.odoo_line.id, "reason": reason},
+        )
+
+
+def _why_uncomparable(context: CheckContext, order_line: OrderLine | None, product: Product | None) -> str:
+    if order_line is None or product is None:
+        return "the order line or its product is not in the records read from Odoo"
+    if context.catalog.uoms.get(product.uom_id) is None:
+        return f"the product's unit of measure (id {product.uom_id or 'none'}) is not in the records read from Odoo"
+    if context.catalog.uoms.get(order_line.uom_id) is None:
+        return f"the order line has no unit of measure Odoo gave (id {order_line.uom_id or 'none'})"
+    return "the order line's unit does not convert to the product's unit"
+
+
 def check_billed_quantities(context: CheckContext, groups: list[LineGroup]) -> None:
     """Vendor invoices: billed against received (or ordered) less billed before."""
     for group in groups:
