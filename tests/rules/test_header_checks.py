@@ -148,6 +148,7 @@ def test_same_vendor_amount_and_date_under_another_number_is_a_duplicate(catalog
     findings = findings_for(document, catalog, prior_documents=[prior])
     assert kinds(findings) == ["duplicate_document"]
     assert findings[0].evidence["matched_on"] == "amount_and_date"
+    assert "may be a copy of document bbbbbbbbbbbb under another number (INV-4999)" in findings[0].message
 
 
 def test_flagged_values_go_to_review(catalog):

@@ -8,7 +8,7 @@ from docmatch.matchers.index import get_index
 from docmatch.matchers.normalize import code_key, name_key
 from docmatch.matchers.partners import name_similarity
 from docmatch.models import FindingKind
-from docmatch.rules.context import CheckContext
+from docmatch.rules.context import CheckContext, PriorDocument
 
 # Document types that must refer to an order or picking in Odoo.
 NEEDS_ORDER = frozenset({"invoice", "credit_note", "purchase_order", "bill_of_lading", "proof_of_delivery", "delivery_note", "receipt"})
@@ -191,13 +191,23 @@ def check_duplicates(context: CheckContext) -> None:
             context.add(
                 FindingKind.DUPLICATE_DOCUMENT,
                 "duplicates.processed",
-                f"docmatch processed this {extraction.doc_type.replace('_', ' ')} before (document {prior.sha256[:12]}): "
-                + (f"same vendor number {number}." if same_number else f"same partner, amount {total:.2f} and date {issued}."),
+                _processed_before_message(extraction.doc_type, prior, number, total, issued, same_number=bool(same_number)),
                 document_value=str(number) if number else None,
                 odoo_value=prior.number,
                 evidence={"prior_sha256": prior.sha256, "matched_on": "number" if same_number else "amount_and_date"},
             )
             return
+
+
+def _processed_before_message(doc_type: str, prior: PriorDocument, number: object, total: float | None, issued: object, *, same_number: bool) -> str:
+    kind = doc_type.replace("_", " ")
+    if same_number:
+        return f"docmatch processed this {kind} before (document {prior.sha256[:12]}): same vendor number {number}."
+    under = f" under another number ({prior.number})" if prior.number and number else ""
+    return (
+        f"This {kind} may be a copy of document {prior.sha256[:12]}{under}: same partner, amount {total:.2f} and date {issued}. "
+        "If both are real (a second delivery that day, say), accept the variance."
+    )
 
 
 def _same_partner(first: str | None, second: str | None) -> bool:
