@@ -1,7 +1,7 @@
 """Time docmatch's scan path per page against the plain `tesseract` command, and its memory.
 
 Usage:
-    .venv/bin/python bench/ocr_pipeline.py [--runs 5] [--memory-pages 200] [--skip-memory] [--skip-speed]
+    .venv/bin/python bench/ocr_pipeline.py [--runs 5] [--variant 150dpi-2deg] [--memory-pages 200] [--skip-memory] [--skip-speed]
 
 For each scan (a one-page A4 invoice with 15 line items, scanned with the generator's
 "300dpi" and "150dpi-2deg" variants, as an image-only PDF and as a PNG), the same run
@@ -122,7 +122,7 @@ def tesseract_cli(image: Path, languages: str, psm: int) -> None:
     subprocess.run(["tesseract", str(image), "-", "--psm", str(psm), "-l", languages], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
 
 
-def bench_speed(folder: Path, runs: int) -> list[tuple[str, float, float, float, float]]:
+def bench_speed(folder: Path, runs: int, variants: tuple[str, ...] = ("300dpi", "150dpi-2deg")) -> list[tuple[str, float, float, float, float]]:
     from docmatch.eval.scans import VARIANTS, scan_pdf
     from docmatch.extractors.ocr import DEFAULT_TUNING
     from docmatch.settings import get_settings
@@ -132,7 +132,7 @@ def bench_speed(folder: Path, runs: int) -> list[tuple[str, float, float, float,
     rows: list[tuple[str, float, float, float, float]] = []
     print("| scan | pipeline CPU s | tesseract CPU s | CPU ratio | pipeline wall s | tesseract wall s | wall ratio |")
     print("|---|---|---|---|---|---|---|")
-    for name in ("300dpi", "150dpi-2deg"):
+    for name in variants:
         variant = VARIANTS[name]
         scanned_pdf = scan_pdf(source, variant, folder / f"{name}.pdf", seed=2)
         png = scan_pdf(source, variant, folder / f"{name}.png", seed=2, output="png")
@@ -186,6 +186,7 @@ def main() -> None:
     parser.add_argument("--memory-pages", type=int, default=200, help="pages of the PDF for the memory measurement")
     parser.add_argument("--skip-memory", action="store_true", help="skip the memory measurement")
     parser.add_argument("--skip-speed", action="store_true", help="skip the timing against the tesseract command")
+    parser.add_argument("--variant", action="append", choices=("300dpi", "150dpi-2deg"), help="scan variant to time (repeatable); both when omitted")
     options = parser.parse_args()
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, load average {os.getloadavg()[0]:.2f}")
@@ -193,7 +194,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="docmatch-bench-") as scratch:
         folder = Path(scratch)
         if not options.skip_speed:
-            bench_speed(folder, options.runs)
+            bench_speed(folder, options.runs, tuple(options.variant or ("300dpi", "150dpi-2deg")))
         if not options.skip_memory:
             bench_memory(folder, options.memory_pages)
 

@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 # Below this resolution Tesseract's accuracy falls off; such images are upsampled.
 MIN_NATIVE_DPI = 200
+# An image over at least this share of a PDF page is the page's scan.
+SCAN_COVER_SHARE = 0.9
 # Resolution assumed for images without DPI metadata once their text height is measured:
 # the image is scaled so that a typical capital letter is as tall as at 300 dpi in 10 pt.
 TARGET_CAP_HEIGHT_PX = 28.0
@@ -56,9 +58,9 @@ DARK_BAND_MIN_WIDTH = 0.2
 DARK_BAND_MAX_HEIGHT = 0.08
 DARK_BAND_MIN_FILL = 0.6
 # Percentile spread (grey levels) under which the page counts as washed out. The dark
-# end is the 0.2nd percentile: a letter head alone inks under 1 % of an A4 page, and
-# at the 1st percentile its paper noise read as ink, so the stretch blew the noise up
-# into speckle that kept Tesseract busy for minutes.
+# end is the 0.2nd percentile, because a letter head alone inks under 1 % of an A4 page.
+# At the 1st percentile its paper noise passed for ink, and the stretch blew the noise
+# up into speckle that kept Tesseract busy past its 180 s timeout.
 LOW_CONTRAST_SPREAD = 120
 CONTRAST_DARK_PERCENTILE = 0.2
 CONTRAST_LIGHT_PERCENTILE = 99
@@ -96,11 +98,14 @@ class PreparedPage:
 # --- loading ------------------------------------------------------------------------
 
 
-def render_pdf_page(path: str | Path, page_number: int, *, dpi: int, crop: tuple[float, float, float, float] | None = None) -> tuple[Image.Image, float, float]:
+def render_pdf_page(
+    path: str | Path, page_number: int, *, dpi: int, crop: tuple[float, float, float, float] | None = None, grey: bool = False
+) -> tuple[Image.Image, float, float]:
     """Render page `page_number` (1-based) with pypdfium2 at `dpi`.
 
-    `crop` is (x0, top, x1, bottom) in points. Returns the RGB image and the page's width
-    and height in points; the image starts at the crop's top-left corner.
+    `crop` is (x0, top, x1, bottom) in points. Returns the RGB image (grey with `grey`,
+    which saves the colour conversion of a grey scan) and the page's width and height
+    in points; the image starts at the crop's top-left corner.
 
     Raises:
         UnreadableDocument: the file does not open as a PDF or has no such page.
@@ -122,13 +127,52 @@ def render_pdf_page(path: str | Path, page_number: int, *, dpi: int, crop: tuple
             # pypdfium2 takes the amount to cut from each side: left, bottom, right, top.
             margins = (max(x0, 0.0), max(height - bottom, 0.0), max(width - x1, 0.0), max(top, 0.0))
         # rev_byteorder gives RGB rather than PDFium's BGR, so no conversion copy is needed.
-        bitmap = page.render(scale=dpi / 72, crop=margins, may_draw_forms=True, rev_byteorder=True)
+        bitmap = page.render(scale=dpi / 72, crop=margins, may_draw_forms=True, rev_byteorder=True, grayscale=grey)
         image = bitmap.to_pil()
-        if image.mode != "RGB":
-            image = image.convert("RGB")
+        if image.mode != ("L" if grey else "RGB"):
+            image = image.convert("L" if grey else "RGB")
         bitmap.close()
         page.close()
         return image, width, height
+    finally:
+        document.close()
+
+
+@dataclass(frozen=True, slots=True)
+class PageScan:
+    """The image that covers a PDF page: its resolution in dots per inch and whether it is grey."""
+
+    dpi: float
+    grey: bool
+
+
+def find_page_scan(path: str | Path, page_number: int) -> PageScan | None:
+    """Return the image that covers page `page_number` (1-based), or None.
+
+    An image-only PDF carries its scan as one image over the whole page, and its pixels
+    per inch of the page are the scan's resolution. Pages without such an image (born
+    digital, outlines, several small images) return None.
+    """
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return None
+    try:
+        if not 1 <= page_number <= len(document):
+            return None
+        page = document[page_number - 1]
+        page_width, page_height = page.get_size()
+        for image in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=1):
+            left, bottom, right, top = image.get_bounds()
+            if (right - left) * (top - bottom) < SCAN_COVER_SHARE * page_width * page_height:
+                continue
+            pixels_wide, _ = image.get_px_size()
+            grey = image.get_metadata().colorspace == pdfium_c.FPDF_COLORSPACE_DEVICEGRAY
+            return PageScan(dpi=pixels_wide * 72.0 / (right - left), grey=grey)
+        return None
     finally:
         document.close()
 

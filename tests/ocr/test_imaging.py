@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 
 from docmatch.extractors import imaging
-from docmatch.extractors.ocr import PixelWord, drop_flat_words, fit_boxes_to_ink, join_split_codes
+from docmatch.extractors.ocr import PixelWord, drop_flat_words, fit_boxes_to_ink, join_split_codes, working_dpi
+from docmatch.settings import load_settings
 from tests.ocr.ocr_documents import build_pdf, draw_invoice, render_page
 
 
@@ -222,3 +223,41 @@ def test_word_box_without_ink_is_kept() -> None:
     fit_boxes_to_ink(gray, [word])
     assert (word.top, word.height) == (10, 20)
 
+
+
+@pytest.mark.parametrize(("native", "expected"), [(150.0, 250), (199.0, 250), (200.0, 300), (300.0, 300), (None, 300)])
+def test_working_dpi_of_scans(native: float | None, expected: int) -> None:
+    assert working_dpi(native, settings=load_settings(ocr_dpi=300)) == expected
+
+
+def test_working_dpi_never_above_setting() -> None:
+    assert working_dpi(150.0, settings=load_settings(ocr_dpi=200)) == 200
+
+
+def test_page_scan_of_image_only_pdf(tmp_path: Path) -> None:
+    """GIVEN an A4 page that is one grey image of 1240 x 1754 pixels THEN a grey 150 dpi scan."""
+    path = tmp_path / "scan.pdf"
+    Image.new("L", (1240, 1754), 255).save(path, resolution=150.0)
+    scan = imaging.find_page_scan(path, 1)
+    assert scan is not None
+    assert scan.dpi == pytest.approx(150.0, abs=0.5)
+    assert scan.grey is True
+
+
+def test_page_scan_of_colour_image(tmp_path: Path) -> None:
+    path = tmp_path / "scan.pdf"
+    Image.new("RGB", (2480, 3508), (255, 255, 255)).save(path, resolution=300.0)
+    scan = imaging.find_page_scan(path, 1)
+    assert scan is not None
+    assert scan.dpi == pytest.approx(300.0, abs=0.5)
+    assert scan.grey is False
+
+
+def test_born_digital_page_has_no_scan(built: Path) -> None:
+    assert imaging.find_page_scan(build_pdf(built / "no-scan.pdf", draw_invoice), 1) is None
+
+
+def test_page_scan_of_missing_page_is_none(tmp_path: Path) -> None:
+    path = tmp_path / "scan.pdf"
+    Image.new("L", (100, 100), 255).save(path, resolution=72.0)
+    assert imaging.find_page_scan(path, 2) is None
