@@ -357,10 +357,10 @@ def load_catalog(source: OdooSource) -> Catalog:
 
     for row in reader.rows("res.company", ["name", "currency_id"]):
         catalog.companies[row["id"]] = Company(row["id"], str(row["name"]), m2o_name(row["currency_id"]))
-    for row in reader.rows("res.partner", ["name", "vat", "ref", "email", "commercial_partner_id", "is_company", "street", "zip"]):
+    for row in reader.rows("res.partner", ["name", "vat", "ref", "email", "commercial_partner_id", "is_company", "street", "zip", "country_id"]):
         catalog.partners[row["id"]] = Partner(
             row["id"], str(row["name"] or ""), text(row["vat"]), text(row["ref"]), text(row["email"]), m2o_id(row["commercial_partner_id"]), bool(row["is_company"]),
-            street=text(row["street"]), zip=text(row["zip"]),
+            street=text(row["street"]), zip=text(row["zip"]), country=m2o_name(row["country_id"]),
         )
 
     _load_uoms(reader, catalog)

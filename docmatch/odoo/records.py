@@ -46,6 +46,8 @@ class Partner:
     is_company: bool = True
     street: str | None = None
     zip: str | None = None
+    # The country's name as Odoo displays it ("United States").
+    country: str | None = None
 
     @property
     def commercial_id(self) -> int:

@@ -35,8 +35,10 @@ class CatalogBuilder:
         return self._next
 
     def partner(self, partner_id: int, name: str, *, vat: str | None = None, email: str | None = None, street: str | None = None, zip: str | None = None,
-                parent: int | None = None) -> CatalogBuilder:
-        self.catalog.partners[partner_id] = Partner(partner_id, name, vat=vat, email=email, street=street, zip=zip, commercial_partner_id=parent, is_company=parent is None)
+                parent: int | None = None, country: str | None = None) -> CatalogBuilder:
+        self.catalog.partners[partner_id] = Partner(
+            partner_id, name, vat=vat, email=email, street=street, zip=zip, commercial_partner_id=parent, is_company=parent is None, country=country,
+        )
         return self
 
     def product(self, product_id: int, code: str | None, name: str, *, uom: int = UNITS, purchase_uom: int | None = None,

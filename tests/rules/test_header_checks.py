@@ -291,6 +291,21 @@ def test_open_date_read_day_first(april_order, tmp_path):
     assert findings[0].document_value == "2024-04-05"
 
 
+def test_open_date_of_a_us_partner_reads_month_first():
+    builder = CatalogBuilder()
+    builder.partner(77, "Prairie Provisions LLC", country="United States")
+    builder.product(1, "BEEF-5", "Beef brisket 5 lb")
+    # Ordered after the month-first reading, so the finding shows which reading was taken.
+    builder.order(1, "P00077", 77, [dict(product=1, qty=4, price=30.0)], date_order="2024-04-20 09:00:00")
+    document = invoice_dated_05_04()
+    document.fields["date"].alternatives = ["2024-05-04", "2024-04-05"]  # printed 04/05/2024
+
+    findings = findings_for(document, builder.build())
+
+    assert kinds(findings) == ["date_out_of_window"]
+    assert findings[0].document_value == "2024-04-05"
+
+
 def test_date_order_rule_is_validated(tmp_path):
     rules = tmp_path / "rules.yaml"
     rules.write_text('partners:\n  "Prairie Provisions LLC":\n    date_order: dd/mm\n', encoding="utf-8")

@@ -39,6 +39,8 @@ def check_readable(context: CheckContext) -> bool:
 
 
 DATE_FIELDS = ("date", "due_date", "delivery_date")
+# Countries whose businesses print numeric dates month first, as Odoo names them.
+MONTH_FIRST_COUNTRIES = frozenset({"united states", "united states of america", "usa"})
 
 
 def read_open_dates(context: CheckContext) -> None:
@@ -46,23 +48,35 @@ def read_open_dates(context: CheckContext) -> None:
 
     A slashed date with both parts up to 12 has two readings, day first and month
     first, and the extractor keeps both. The partner's `date_order` rule, when the
-    rules file has one, settles which reading it is. Without it the date goes to review.
+    rules file has one, settles which reading it is; else a partner in the United
+    States prints month first. Otherwise the date goes to review.
     """
-    rules = context.rules()
-    if rules.date_order is None:
+    date_order, source = _date_order(context)
+    if date_order is None:
         return
     for name in DATE_FIELDS:
         field = context.extraction.fields.get(name)
         if field is None or field.value is not None or FieldFlag.AMBIGUOUS.value not in field.flags or len(field.alternatives) != 2:
             continue
         # The extractor lists the day-first reading first.
-        chosen = field.alternatives[0 if rules.date_order == "day_first" else 1]
+        chosen = field.alternatives[0 if date_order == "day_first" else 1]
         try:
             context.profile_dates[name] = date.fromisoformat(str(chosen))
         except ValueError:
             continue
         context.confirmed.add(name)
-        context.passed(f"{name} order", f"{chosen} by {rules.date_order_rule}")
+        context.passed(f"{name} order", f"{chosen} by {source}")
+
+
+def _date_order(context: CheckContext) -> tuple[str | None, str | None]:
+    """Return how the partner prints dates and what says so: its rule, else its country."""
+    rules = context.rules()
+    if rules.date_order is not None:
+        return rules.date_order, rules.date_order_rule
+    partner = context.partner
+    if partner is not None and partner.country and partner.country.strip().lower() in MONTH_FIRST_COUNTRIES:
+        return "month_first", f"the partner's country in Odoo ({partner.country})"
+    return None, None
 
 
 def check_flagged_values(context: CheckContext) -> None:
