@@ -69,7 +69,7 @@ def read_open_dates(context: CheckContext) -> None:
 
 
 def _date_order(context: CheckContext) -> tuple[str | None, str | None]:
-    """Return how the partner prints dates and what says so: its rule, else its country."""
+    """Return how the partner prints dates and the source of that: its rule, else its country."""
     rules = context.rules()
     if rules.date_order is not None:
         return rules.date_order, rules.date_order_rule
