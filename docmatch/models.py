@@ -295,6 +295,7 @@ class Case(BaseModel):
     explanation_record: ExplanationRecord = ExplanationRecord()
     opens_ticket: bool = False
     ticket: OdooRef | None = None
+    notes: list[str] = Field(default=[], description="Where matching did not read the document literally: a reference read without its suffix, a partner found by its address.")
 
     @property
     def max_severity(self) -> Severity | None:

@@ -115,6 +115,7 @@ def report_stage(document: Document, extraction: Extraction, match: MatchResult,
         partner=match.partner,
         findings=findings,
         opens_ticket=context.policy.opens_ticket(findings),
+        notes=list(match.notes),
     )
     case.explanation = context.explainer(case)
     return case

@@ -196,6 +196,9 @@ def ticket_description(case: Case, key: str, base_url: str, *, orders: list[Odoo
     """Return the HTML description: summary, findings table, links, pairings and the key."""
     parts = [f"<p><strong>{html.escape(case.document.filename)}</strong> ({html.escape(case.document.doc_type)}) has {len(case.findings)} finding(s) against Odoo.</p>"]
     parts.append(findings_table(case.findings))
+    if case.notes:
+        items = "".join(f"<li>{html.escape(note)}</li>" for note in case.notes)
+        parts.append(f"<p>How the document was read:</p><ul>{items}</ul>")
     links = [record_link(base_url, ref) for ref in [*orders, *pickings, *[ref for ref in case.matched if ref.model == "account.move"]]]
     if links:
         parts.append(f"<p>Odoo records: {', '.join(links)}</p>")

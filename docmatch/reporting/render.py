@@ -7,7 +7,7 @@ from typing import Any
 
 from docmatch.models import Case
 
-_CONTRACT_KEYS = {"document", "partner", "matched", "findings", "explanation", "opens_ticket", "explanation_record", "ticket"}
+_CONTRACT_KEYS = {"document", "partner", "matched", "findings", "explanation", "opens_ticket", "explanation_record", "ticket", "notes"}
 
 
 def cases_to_json(cases: list[Case]) -> list[dict[str, Any]]:
@@ -26,6 +26,7 @@ def render_summary(cases: list[Case]) -> str:
             # Most messages name their line already; the prefix is for those that do not.
             where = f"line {finding.line}: " if finding.line and not finding.message.lower().startswith(f"line {finding.line}") else ""
             lines.append(f"  {finding.severity.value:<6} {finding.kind.value:<24} {where}{finding.message}")
+        lines.extend(f"  note: {note}" for note in case.notes)
         blocks.append("\n".join(lines))
     tickets = sum(case.opens_ticket for case in cases)
     blocks.append(f"{len(cases)} document(s), {tickets} for review")
@@ -45,6 +46,8 @@ def render_html(cases: list[Case]) -> str:
         matched = ", ".join(esc(record.name) for record in case.matched) or "no Odoo record"
         parts.append(f"<h2>{esc(case.document.filename)} <small>({esc(case.document.doc_type)}, {matched})</small></h2>")
         parts.append(f"<p>{esc(case.explanation)}</p>")
+        if case.notes:
+            parts.append("<ul class='notes'>" + "".join(f"<li>{esc(note)}</li>" for note in case.notes) + "</ul>")
         if not case.findings:
             continue
         parts.append("<table><tr><th>severity</th><th>kind</th><th>line</th><th>document</th><th>Odoo</th><th>rule</th><th>tolerance</th><th>message</th></tr>")

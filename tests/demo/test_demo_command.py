@@ -87,3 +87,14 @@ def test_process_prints_progress_lines_off_a_terminal(tmp_path: Path):
     progress = [line for line in result.stderr.splitlines() if line.startswith("processed ")]
     assert len(progress) == 3
     assert progress[-1].startswith("processed 3 of 3 documents in ")
+
+
+def test_process_shows_how_a_reference_was_read(tmp_path: Path):
+    """GIVEN an invoice citing P00024-A WHEN processed THEN the summary and the JSON say it was read as P00024."""
+    document = str(FIXTURES / "documents" / "invoice-vdberg-reference-suffix-en.pdf")
+
+    summary = CliRunner().invoke(cli, ["process", "--odoo-snapshot", str(FIXTURES / "odoo"), document])
+    as_json = CliRunner().invoke(cli, ["process", "--odoo-snapshot", str(FIXTURES / "odoo"), "--json", document])
+
+    assert "  note: reference 'P00024-A' read as P00024 without its suffix" in summary.stdout
+    assert json.loads(as_json.stdout)[0]["notes"] == ["reference 'P00024-A' read as P00024 without its suffix"]
