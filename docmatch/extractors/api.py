@@ -12,6 +12,7 @@ from docmatch.extractors.header import HeaderHints, read_header
 from docmatch.extractors.lines import read_lines
 from docmatch.extractors.pdfpages import read_pdf_pages
 from docmatch.extractors.rows import build_rows
+from docmatch.extractors.separators import settle_ambiguous_numbers
 from docmatch.extractors.sniff import sniff_file
 from docmatch.extractors.words import PageWords
 from docmatch.models import Extraction, FieldFlag
@@ -87,6 +88,8 @@ def extract_pages(pages: list[PageWords], *, hints: HeaderHints | None = None, l
         doc_type=classification.doc_type, fields=fields, lines=table.lines, addresses=addresses, warnings=table.warnings, pages=len(pages), method=method,
     )
     _mark_ocr_fields(extraction, pages)
+    # "3,500" read both ways is settled once lines and totals can be checked together.
+    settle_ambiguous_numbers(extraction, rows, settled_marks=table.settled_marks)
     _check_lines_against_net(extraction)
     _flag_low_confidence(extraction, low_confidence)
     return extraction

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from docmatch.extractors.numbers import NumberReading, parse_number, settle_product
@@ -61,6 +62,8 @@ class TableRead:
     # Rows that belong to the table (header, items, continuations, carried rows).
     table_rows: set[int] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
+    # Decimal marks ("." or ",") proven by ambiguous numbers that a line's arithmetic settled.
+    settled_marks: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass(slots=True)
@@ -82,7 +85,21 @@ def read_lines(rows: list[Row], *, priced: bool = True) -> TableRead:
     for row in rows:
         scan.feed(row)
     scan.result.lines = [_to_line(position, item) for position, item in enumerate(scan.items, start=1)]
+    scan.result.settled_marks = _settled_marks(scan.items)
     return scan.result
+
+
+def _settled_marks(items: list[_Item]) -> Counter[str]:
+    """Count the decimal marks that settled readings prove: "1,250" settled as 1250 proves "." decimal."""
+    marks: Counter[str] = Counter()
+    for item in items:
+        for reading in item.numbers.values():
+            printed = parse_number(reading.text)
+            if reading.value is None or printed is None or not printed.ambiguous or printed.mark is None:
+                continue
+            as_decimals = abs(reading.value) == min(abs(value) for value in printed.alternatives)
+            marks[printed.mark if as_decimals else ("," if printed.mark == "." else ".")] += 1
+    return marks
 
 
 @dataclass(slots=True)

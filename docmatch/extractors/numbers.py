@@ -40,6 +40,9 @@ class NumberReading:
     value: float | None
     alternatives: tuple[float, ...] = ()
     decimals: int = 0
+    # The decimal mark ("." or ",") this printing proves, such as "," for "1.234,56";
+    # for an ambiguous reading, the separator that may be either.
+    mark: str | None = None
 
     @property
     def ambiguous(self) -> bool:
@@ -67,20 +70,24 @@ def parse_number(text: str) -> NumberReading | None:
     readings = _read_body(match["body"])
     if readings is None:
         return None
-    values, decimals = readings
+    values, decimals, mark = readings
     if negative:
         values = tuple(-value for value in values)
     if len(values) == 1:
-        return NumberReading(text=text, value=values[0], decimals=decimals)
-    return NumberReading(text=text, value=None, alternatives=values, decimals=decimals)
+        return NumberReading(text=text, value=values[0], decimals=decimals, mark=mark)
+    return NumberReading(text=text, value=None, alternatives=values, decimals=decimals, mark=mark)
 
 
 def _is_currency_code(affixes: str) -> bool:
     return affixes.upper() in ISO_CURRENCIES
 
 
-def _read_body(body: str) -> tuple[tuple[float, ...], int] | None:
-    """Return the possible values of a digit run and its count of decimals."""
+def _read_body(body: str) -> tuple[tuple[float, ...], int, str | None] | None:
+    """Return the possible values of a digit run, its count of decimals and its decimal mark.
+
+    The mark is the separator that the run proves to be the decimal mark, None when it
+    proves none ("1250", "1 234"), or the lone separator of an ambiguous run ("1,250").
+    """
     compact = body
     for char in _GROUP_CHARS:
         if char in compact:
@@ -89,7 +96,7 @@ def _read_body(body: str) -> tuple[tuple[float, ...], int] | None:
             compact = compact.replace(char, "")
     separators = [char for char in compact if char in ".,"]
     if not separators:
-        return (float(compact),), 0
+        return (float(compact),), 0, None
 
     last = max(compact.rfind("."), compact.rfind(","))
     last_sep = compact[last]
@@ -101,21 +108,25 @@ def _read_body(body: str) -> tuple[tuple[float, ...], int] | None:
     if len(set(separators)) == 2:
         if last_sep in head or not _valid_groups(head, "," if last_sep == "." else "."):
             return None
-        return (float(_digits(head) + "." + tail),), len(tail)
+        return (float(_digits(head) + "." + tail),), len(tail), last_sep
 
-    # One kind used several times: thousands groups, no decimals.
+    # One kind used several times: thousands groups, no decimals, so the other mark is the decimal one.
     if len(separators) > 1:
         if not _valid_groups(compact, last_sep) or len(tail) != 3:
             return None
-        return (float(_digits(compact)),), 0
+        return (float(_digits(compact)),), 0, _other_mark(last_sep)
 
     # A single separator: decimals unless exactly three digits follow.
     if len(tail) != 3 or head in ("", "0", "-"):
-        return (float(_digits(head) + "." + tail),), len(tail)
+        return (float(_digits(head) + "." + tail),), len(tail), last_sep
     if len(head) > 3:
         # "1234,567" cannot be a thousands group.
-        return (float(head + "." + tail),), 3
-    return (float(head + "." + tail), float(head + tail)), 3
+        return (float(head + "." + tail),), 3, last_sep
+    return (float(head + "." + tail), float(head + tail)), 3, last_sep
+
+
+def _other_mark(mark: str) -> str:
+    return "," if mark == "." else "."
 
 
 def _digits(text: str) -> str:

@@ -230,7 +230,7 @@ CURRENCY_SYMBOLS: dict[str, str] = {
 }
 
 ISO_CURRENCIES = frozenset(
-    "EUR USD GBP CHF JPY CNY CAD AUD NZD SEK NOK DKK PLN CZK HUF RON BGN HRK TRY RUB INR IDR SGD HKD KRW BRL MXN ZAR AED SAR ILS THB MYR PHP VND".split()
+    "EUR USD GBP CHF JPY CNY CAD AUD NZD SEK NOK DKK PLN CZK HUF RON BGN HRK TRY RUB INR IDR SGD HKD KRW BRL MXN ZAR AED SAR ILS THB MYR PHP VND BHD IQD JOD KWD LYD OMR TND".split()
 )
 
 CURRENCY_LABELS = _phrases("currency", "währung", "beträge in", "betrage in", "devise", "monnaie", "valuta", "munt", "moneda", "divisa", "valuta")

@@ -216,3 +216,22 @@ def protected_invoice(folder: Path, *, user_password: str) -> Path:
     with pikepdf.open(plain) as pdf:
         pdf.save(path, encryption=pikepdf.Encryption(user=user_password, owner="owner-secret", allow=pikepdf.Permissions(extract=False, modify_other=False)))
     return path
+
+
+def thousands_invoice(folder: Path, name: str, items: list[tuple[str, str, str]], net: str, *, extra: str | None = None, currency: str = "EUR") -> Path:
+    """Invoice whose prices print one separator before three digits ("3,500"), so each may be read two ways.
+
+    `items` are (quantity, unit price, amount) as printed; `extra` adds a freight row
+    to the totals block whose number shows the document's decimal mark.
+    """
+    sheet = Sheet(folder / f"{name}.pdf")
+    _header(sheet, "INVOICE", [f"Invoice No: TH-{len(items)}-{name[:3].upper()}", "Invoice date: 2024-06-03", f"Currency: {currency}"])
+    sheet.row(["Pos", "Item", "Description", "Qty", "UoM", "Unit price", "Amount"], font="Helvetica-Bold")
+    for position, (quantity, price, amount) in enumerate(items, start=1):
+        sheet.row([str(position), f"TH-{position}0", "Consulting day", quantity, "day", price, amount])
+    sheet.down(8)
+    sheet.text(400, "Net total"), sheet.text(545, net, right=True)
+    if extra is not None:
+        sheet.down()
+        sheet.text(400, "Freight (not taxed)"), sheet.text(545, extra, right=True)
+    return sheet.save()
