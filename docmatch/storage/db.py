@@ -26,7 +26,11 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    connect_args = {}
+    if url.startswith("postgresql") and "connect_timeout" not in url:
+        # libpq waits without limit for a host that drops packets; fail after 10 s instead.
+        connect_args["connect_timeout"] = 10
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:

@@ -148,6 +148,12 @@ class ClaimLost(StorageError):
     hint = "nothing to do: the execution that holds the claim records the result"
 
 
+def _first_line(exc: Exception) -> str:
+    # The driver's message without SQLAlchemy's SQL and background-link lines.
+    origin = getattr(exc, "orig", None) or exc
+    return str(origin).strip().splitlines()[0] if str(origin).strip() else type(origin).__name__
+
+
 def aware(value: datetime | None) -> datetime | None:
     """Return `value` as an aware UTC datetime (SQLite hands them back naive)."""
     if value is None or value.tzinfo is not None:
@@ -161,7 +167,11 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(url.removeprefix("sqlite:///")).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(f"cannot create the folder {folder} of the SQLite database: {exc.strerror or exc}") from None
         self.engine = make_engine(url)
         self._sessions = make_session_factory(self.engine)
 
@@ -170,10 +180,25 @@ class Store:
         return cls(settings.effective_database_url)
 
     def migrate(self) -> None:
-        """Bring the database schema to the newest Alembic revision."""
+        """Bring the database schema to the newest Alembic revision.
+
+        Raises:
+            DatabaseUnavailable: the database cannot be reached or refused the login.
+            StorageError: the migration failed for another reason.
+        """
         from docmatch.storage.migrations import upgrade
 
-        upgrade(self.engine)
+        try:
+            upgrade(self.engine)
+        except (OperationalError, InterfaceError) as exc:
+            raise DatabaseUnavailable(f"cannot reach the database at {self.safe_url}: {_first_line(exc)}") from exc
+        except SQLAlchemyError as exc:
+            raise StorageError(f"migrating the database at {self.safe_url} failed: {_first_line(exc)}") from exc
+
+    @property
+    def safe_url(self) -> str:
+        """The database URL with any password masked, for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
 
     def dispose(self) -> None:
         self.engine.dispose()
