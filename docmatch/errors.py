@@ -20,6 +20,7 @@ exits with `exit_code`; workers record them on the document.
     ├── SnapshotError             the Odoo snapshot folder is unusable
     ├── IntakeError               an intake channel failed
     ├── StorageError              the docmatch database failed
+    ├── BrokerUnavailable         the Celery broker (Redis) cannot be reached
     └── ExplanationError          the LLM provider failed (the template is used instead)
 """
 
@@ -110,6 +111,11 @@ class IntakeError(DocmatchError):
 class StorageError(DocmatchError):
     exit_code = 7
     hint = "check DOCMATCH_DATABASE_URL and that the database server is running"
+
+
+class BrokerUnavailable(DocmatchError):
+    exit_code = 8
+    hint = "check DOCMATCH_BROKER_URL and that Redis is running"
 
 
 class ExplanationError(DocmatchError):

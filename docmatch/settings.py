@@ -9,9 +9,12 @@ variable's name instead of halfway through a batch.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -19,13 +22,26 @@ from pydantic_settings.exceptions import SettingsError
 
 from docmatch.errors import ConfigurationError
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+# URL schemes each address setting accepts.
+HTTP_SCHEMES = ("http", "https")
+BROKER_SCHEMES = ("redis", "rediss", "sentinel", "amqp", "amqps", "memory")
+RESULT_SCHEMES = ("redis", "rediss", "sentinel", "db+postgresql", "db+postgresql+psycopg", "db+sqlite", "rpc")
+_DOTTED_CALLABLE = r"^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*$"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOCMATCH_", extra="ignore", frozen=True)
 
     # --- general --------------------------------------------------------------------
-    data_dir: Path = Field(default=Path.home() / ".local" / "share" / "docmatch", description="Stored documents, cache and the default SQLite database.")
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Log level of workers and servers; the command line logs warnings unless --log-level says otherwise.")
+    data_dir: Path = Field(
+        default=Path.home() / ".local" / "share" / "docmatch",
+        validate_default=True,
+        description="Stored documents, quarantine, caches and the default SQLite database (the XDG data folder); created at start, must be writable.",
+    )
+    log_level: LogLevel = Field(default="INFO", description="Log level of workers and servers (DEBUG, INFO, WARNING or ERROR, any case); the command line logs warnings unless --log-level says otherwise.")
     rules_file: Path | None = Field(default=None, description="YAML tolerance policy; the bundled defaults apply when unset.")
     company_timezone: str = Field(default="UTC", description="IANA time zone in which document dates are compared with Odoo dates.")
 
@@ -41,8 +57,8 @@ class Settings(BaseSettings):
     stuck_after: int = Field(default=7200, ge=1, description="Seconds a document may stay in one state before the sweeper queues its next task again.")
     sweep_interval: int = Field(default=300, ge=1, description="Seconds between two sweeps for stuck documents (Celery beat).")
     poll_interval: int = Field(default=60, ge=1, description="Seconds between two polls of the intake channels and of Odoo for changes (Celery beat).")
-    ticket_opener: str | None = Field(default=None, description="'module:function' that opens the Helpdesk ticket of a case; unset, cases are recorded without a ticket.")
-    pipeline_hook: str | None = Field(default=None, description="'module:function' called with each worker's pipeline context before use, to adjust it (tests, benchmarks).")
+    ticket_opener: str | None = Field(default=None, pattern=_DOTTED_CALLABLE, description="'module:function' that opens the Helpdesk ticket of a case; unset, cases are recorded without a ticket.")
+    pipeline_hook: str | None = Field(default=None, pattern=_DOTTED_CALLABLE, description="'module:function' called with each worker's pipeline context before use, to adjust it (tests, benchmarks).")
     metrics_port: int | None = Field(default=None, ge=1, le=65535, description="Port on which each worker serves Prometheus metrics; unset, none is served.")
 
     # --- intake ---------------------------------------------------------------------
@@ -54,7 +70,7 @@ class Settings(BaseSettings):
     )
 
     # --- extraction -----------------------------------------------------------------
-    ocr_languages: str = Field(default="eng+deu+fra+nld+spa+ita", description="Tesseract language codes joined by '+'.")
+    ocr_languages: str = Field(default="eng+deu+fra+nld+spa+ita", pattern=r"^[A-Za-z0-9_]+(\+[A-Za-z0-9_]+)*$", description="Tesseract language codes joined by '+'.")
     ocr_dpi: int = Field(default=300, ge=150, le=600, description="Working resolution in dots per inch for pages rendered for OCR.")
     low_confidence: float = Field(default=0.6, ge=0.0, le=1.0, description="Fields below this confidence are flagged for review.")
 
@@ -91,7 +107,7 @@ class Settings(BaseSettings):
     web_secret: SecretStr | None = Field(default=None, description="Key that signs evidence links; a random key is kept in data_dir when unset.")
     web_link_ttl_hours: float = Field(default=24 * 14, gt=0, description="Hours an evidence link stays valid.")
     web_users_file: Path | None = Field(default=None, description="File of 'user:pbkdf2_sha256$iterations$salt$hash' lines allowed to log in.")
-    web_auth_header: str | None = Field(default=None, description="Header a trusted reverse proxy sets to the logged-in user, e.g. X-Forwarded-User.")
+    web_auth_header: str | None = Field(default=None, pattern=r"^[A-Za-z0-9-]+$", description="Header a trusted reverse proxy sets to the logged-in user, e.g. X-Forwarded-User.")
 
     @field_validator("odoo_company_ids", "helpdesk_tags", "llm_redact", mode="before")
     @classmethod
@@ -118,11 +134,128 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/Berlin") from exc
         return value
 
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("data_dir", "llm_cache_dir")
+    @classmethod
+    def _writable_folder(cls, value: Path | None) -> Path | None:
+        return None if value is None else ensure_writable_folder(value)
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_database_url(value)
+        return value
+
+    @field_validator("odoo_url", "llm_base_url", "web_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_url(value, HTTP_SCHEMES, example="https://odoo.example.com")
+        return value
+
+    @field_validator("broker_url")
+    @classmethod
+    def _broker_url(cls, value: str) -> str:
+        check_url(value, BROKER_SCHEMES, example="redis://127.0.0.1:6379/0")
+        return value
+
+    @field_validator("result_backend")
+    @classmethod
+    def _result_backend(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_url(value, RESULT_SCHEMES, example="redis://127.0.0.1:6379/1")
+        return value
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'docmatch.sqlite3'}"
+
+
+def ensure_writable_folder(path: Path) -> Path:
+    """Create `path` if needed and check that docmatch can write files into it.
+
+    Raises:
+        ValueError: the folder cannot be created or written, with the reason.
+    """
+    path = path.expanduser()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"folder {path} cannot be created ({exc.strerror or exc}); point it at a folder docmatch may write to") from None
+    try:
+        # A real write, because os.access() returns True for root even on read-only mounts.
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise ValueError(f"folder {path} is not writable ({exc.strerror or exc}); point it at a folder docmatch may write to") from None
+    return path
+
+
+def check_url(value: str, schemes: tuple[str, ...], *, example: str) -> None:
+    """Check that `value` is a URL with one of `schemes`, a host and a valid port.
+
+    The message never repeats the URL itself, because it may carry a password.
+
+    Raises:
+        ValueError: naming what is wrong and giving `example`.
+    """
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in schemes:
+        raise ValueError(f"URL scheme {parts.scheme or '(none)'!r} is not supported; use one of {', '.join(schemes)}, e.g. {example}")
+    if parts.scheme.lower() in ("memory", "rpc", "db+sqlite"):
+        return
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"the port of the URL is not a number from 1 to 65535, e.g. {example}") from None
+    if port == 0:
+        raise ValueError(f"the port of the URL is not a number from 1 to 65535, e.g. {example}")
+    if not parts.hostname and "sentinel" not in parts.scheme:
+        raise ValueError(f"the URL names no host, e.g. {example}")
+
+
+def check_database_url(value: str) -> None:
+    """Check that SQLAlchemy can parse `value`, has its driver installed, and that a port is valid.
+
+    Raises:
+        ValueError: naming what is wrong; the URL itself is not repeated.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    example = "postgresql+psycopg://docmatch@127.0.0.1:5432/docmatch or sqlite:////var/lib/docmatch/docmatch.sqlite3"
+    try:
+        url = make_url(value)
+    except (ArgumentError, ValueError):
+        raise ValueError(f"not an SQLAlchemy database URL; use e.g. {example}") from None
+    try:
+        url.get_dialect().import_dbapi()
+    except (NoSuchModuleError, ImportError):
+        raise ValueError(f"no installed driver for {url.drivername!r}; use postgresql+psycopg or sqlite, e.g. {example}") from None
+    if url.port is not None and not 1 <= url.port <= 65535:
+        raise ValueError(f"the port of the URL is not a number from 1 to 65535, e.g. {example}")
+
+
+def env_log_level(default: str = "WARNING") -> str:
+    """Return DOCMATCH_LOG_LEVEL in upper case, or `default` when it is unset.
+
+    The command line reads this one setting before the others, so that a wrong value of
+    another variable can still be logged.
+
+    Raises:
+        ConfigurationError: the variable names no log level.
+    """
+    text = os.environ.get("DOCMATCH_LOG_LEVEL", "").strip().upper() or default
+    if text not in LOG_LEVELS:
+        raise ConfigurationError(f"invalid settings: DOCMATCH_LOG_LEVEL: {text!r} is not a log level", hint=f"set it to one of {', '.join(LOG_LEVELS)}, or unset it")
+    return text
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -144,7 +277,20 @@ def _describe(error: dict) -> str:  # type: ignore[type-arg]
     """Return 'DOCMATCH_NAME: message', naming the list item for an invalid element."""
     name, *rest = error["loc"] or ("?",)
     item = f" (item {int(rest[0]) + 1})" if rest and isinstance(rest[0], int) else ""
-    return f"DOCMATCH_{str(name).upper()}{item}: {error['msg']}"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error.get("type") == "string_pattern_mismatch" and name in _PATTERN_HELP:
+        message = f"invalid value; {_PATTERN_HELP[name]}"
+    return f"DOCMATCH_{str(name).upper()}{item}: {message}"
+
+
+# Advice per field for a value that fails the field's pattern, shown in the error message.
+_PATTERN_HELP = {
+    "ticket_opener": "write it as 'package.module:function'",
+    "pipeline_hook": "write it as 'package.module:function'",
+    "web_auth_header": "write a header name such as X-Forwarded-User",
+    "ocr_languages": "write Tesseract language codes joined by '+', such as eng+deu",
+    "queue_prefix": "use letters, digits, '_', '.' and '-' only",
+}
 
 
 @lru_cache(maxsize=1)

@@ -25,13 +25,9 @@ log = logging.getLogger(__name__)
 @click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]), default=None, help="Log level; defaults to DOCMATCH_LOG_LEVEL or WARNING.")
 def cli(log_level: str | None) -> None:
     """Catch mismatches between business documents and Odoo, and hand them to reviewers."""
-    configure_logging(log_level or _env_log_level())
+    from docmatch.settings import env_log_level
 
-
-def _env_log_level() -> str:
-    import os
-
-    return os.environ.get("DOCMATCH_LOG_LEVEL", "WARNING").upper()
+    configure_logging(log_level or env_log_level())
 
 
 for _name in COMMAND_MODULES:
@@ -43,7 +39,10 @@ for _name in COMMAND_MODULES:
 def main() -> None:
     """Run the command line; docmatch's own errors print a message and a hint, not a traceback."""
     try:
-        cli.main(standalone_mode=False)
+        # Without standalone mode click returns the code of `click.exceptions.Exit` instead of exiting.
+        code = cli.main(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
@@ -57,3 +56,10 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as exc:
+        # A file or folder named on the command line or in a setting could not be used.
+        log.debug("command failed with an operating system error", exc_info=True)
+        where = f": {exc.filename}" if exc.filename else ""
+        click.echo(f"error: {exc.strerror or exc}{where}", err=True)
+        click.echo("hint: check that the path exists and that docmatch may read or write it; --log-level DEBUG shows the traceback", err=True)
+        sys.exit(1)

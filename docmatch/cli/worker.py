@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from datetime import datetime, timezone
 
 import click
@@ -14,10 +16,10 @@ QUEUE_KINDS = ("ocr", "io")
 
 @click.command("worker")
 @click.option("--queues", default="ocr,io", help="Kinds of work to take: 'ocr' (extraction), 'io' (Odoo, helpdesk, LLM, schedules), or both.")
-@click.option("--concurrency", "-c", type=int, default=None, help="Worker processes; defaults to the number of cores.")
+@click.option("--concurrency", "-c", type=click.IntRange(min=1), default=None, help="Worker processes; defaults to the number of cores.")
 @click.option("--pool", type=click.Choice(["prefork", "solo", "threads"]), default="prefork", help="Celery execution pool.")
 @click.option("--name", "-n", default=None, help="Worker node name, e.g. ocr1@%h; must differ between workers on one host.")
-@click.option("--metrics-port", type=int, default=None, help="Serve Prometheus metrics on this port (default DOCMATCH_METRICS_PORT).")
+@click.option("--metrics-port", type=click.IntRange(1, 65535), default=None, help="Serve Prometheus metrics on this TCP port of 127.0.0.1, 1 to 65535 (default DOCMATCH_METRICS_PORT).")
 @click.option("--events", is_flag=True, help="Send task events, for Flower and `celery events`.")
 def worker_command(queues: str, concurrency: int | None, pool: str, name: str | None, metrics_port: int | None, events: bool) -> None:
     """Run a Celery worker for the pipeline stages (after migrating the database)."""
@@ -133,7 +135,8 @@ def retry_command(document_ids: tuple[int, ...], all_failed: bool) -> None:
         return
     for doc_id in ids:
         if store.requeue(doc_id, actor="docmatch retry"):
-            submit(doc_id)
+            with broker_errors():
+                submit(doc_id)
             click.echo(f"document {doc_id} queued again")
         else:
             click.echo(f"document {doc_id} is {store.state_of(doc_id)[0]}, not failed: left alone", err=True)
@@ -166,6 +169,19 @@ def db_revision_command(message: str) -> None:
         click.echo(f"wrote {path}")
 
 
+@contextlib.contextmanager
+def broker_errors() -> Iterator[None]:
+    """Turn a broker connection failure while queueing into `BrokerUnavailable`."""
+    from kombu.exceptions import OperationalError
+
+    from docmatch.errors import BrokerUnavailable
+
+    try:
+        yield
+    except OperationalError as exc:
+        raise BrokerUnavailable(f"cannot queue documents for the workers: {exc}") from exc
+
+
 def _migrate(store) -> None:  # type: ignore[no-untyped-def]
     store.migrate()
     store.dispose()
@@ -178,7 +194,10 @@ def _serve_metrics(port: int, settings) -> None:  # type: ignore[no-untyped-def]
     from docmatch import metrics
     from docmatch.storage.store import Store
 
-    metrics.serve(port, store=Store.from_settings(settings))
+    try:
+        metrics.serve(port, store=Store.from_settings(settings))
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve metrics on 127.0.0.1:{port}: {exc.strerror or exc}; choose another --metrics-port or DOCMATCH_METRICS_PORT") from None
 
 
 commands = [worker_command, beat_command, status_command, retry_command, db_group]

@@ -33,7 +33,7 @@ class ImapAccount(_Channel):
     """One mailbox account; every folder in `folders` is polled."""
 
     host: str
-    port: int | None = Field(default=None, description="Defaults to 993 with tls=ssl, else 143.")
+    port: int | None = Field(default=None, ge=1, le=65535, description="Defaults to 993 with tls=ssl, else 143.")
     user: str
     password: SecretStr
     tls: Literal["ssl", "starttls", "none"] = "ssl"
@@ -81,7 +81,7 @@ class SftpDrop(_DropChannel):
     """Remote folders on an SFTP server, polled with paramiko; the host key must be known."""
 
     host: str
-    port: int = 22
+    port: int = Field(default=22, ge=1, le=65535)
     user: str
     key_file: Path
     key_passphrase: SecretStr | None = None
