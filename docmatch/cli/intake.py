@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 @click.command("intake")
 @click.argument("kind", type=click.Choice(["imap", "sftp", "folder", "odoo"]))
-@click.option("--once", is_flag=True, help="Poll once and exit (the default is a loop).")
+@click.option("--once", is_flag=True, help="Poll once and exit (the default is a loop). For sftp and folder, files that are still settling are polled again for up to one stability window (stable_seconds of the intake file) and taken when they stop changing.")
 @click.option("--interval", type=click.FloatRange(min=1), default=60.0, help="Seconds between two polls in the loop.")
 @click.option("--channel", "only", help="Poll only the channel with this name.")
 @click.option("--intake-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Channels file. Defaults to DOCMATCH_INTAKE_FILE.")
@@ -25,7 +25,7 @@ def intake_command(kind: str, once: bool, interval: float, only: str | None, int
     arrives again, by any channel, only gains an arrival.
     """
     from docmatch.errors import DocmatchError
-    from docmatch.ingest.poll import channels_from_settings, open_intake, poll_kind
+    from docmatch.ingest.poll import channels_from_settings, open_intake, poll_kind, poll_kind_settled, settle_wait
     from docmatch.settings import load_settings
 
     settings = load_settings(intake_file=intake_file, intake_dispatch=dispatch)
@@ -33,7 +33,10 @@ def intake_command(kind: str, once: bool, interval: float, only: str | None, int
     intake = open_intake(settings)
     while True:
         try:
-            report, failures = poll_kind(kind, channels, intake, only=only)  # type: ignore[arg-type]
+            if once:
+                report, failures = poll_kind_settled(kind, channels, intake, only=only, on_wait=_waiting_line(kind))  # type: ignore[arg-type]
+            else:
+                report, failures = poll_kind(kind, channels, intake, only=only)  # type: ignore[arg-type]
         except DocmatchError as exc:
             if once:
                 raise
@@ -45,10 +48,20 @@ def intake_command(kind: str, once: bool, interval: float, only: str | None, int
         for failure in failures:
             click.echo(f"error: {failure}", err=True)
         if once:
+            wait = settle_wait(kind, channels, only=only)  # type: ignore[arg-type]
+            if report.waiting and wait is not None:
+                click.echo(f"{kind}: {report.waiting} file(s) left because they were still changing; run again in {wait.window:.0f} s or later to take them", err=True)
             if failures or report.failed:
                 raise SystemExit(6)
             return
         time.sleep(interval)
+
+
+def _waiting_line(kind: str):  # type: ignore[no-untyped-def]
+    def show(waiting: int, pause: float) -> None:
+        click.echo(f"{kind}: {waiting} file(s) not settled yet (new or still changing); polling again in {pause:.1f} s", err=True)
+
+    return show
 
 
 @click.command("quarantine")

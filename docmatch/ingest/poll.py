@@ -11,6 +11,9 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal
 
 from docmatch.errors import ConfigurationError, DocmatchError
@@ -77,6 +80,65 @@ def poll_kind(kind: ChannelKind, channels: ChannelsConfig, intake: Intake, *, on
         except DocmatchError as exc:
             log.error("%s channel %s failed: %s", kind, channel.name, exc.message)
             failures.append(str(exc))
+    return report, failures
+
+
+# Channels whose files must stay unchanged for a while before they are taken.
+DROP_KINDS: tuple[str, ...] = ("sftp", "folder")
+
+
+@dataclass(frozen=True)
+class SettleWait:
+    """Timing of the extra polls of a one-shot run: the pause between polls and the total bound, in seconds."""
+
+    pause: float
+    window: float
+
+
+def settle_wait(kind: ChannelKind, channels: ChannelsConfig, *, only: str | None = None) -> SettleWait | None:
+    """Return the wait that lets a file unchanged since the first poll pass the stability rule.
+
+    A file is taken after `stable_polls` polls that saw it unchanged and `stable_seconds`
+    since its size and time were first seen, so the polls after the first are spread over
+    that window. None for channels without a stability rule (IMAP, Odoo Documents).
+    """
+    if kind not in DROP_KINDS:
+        return None
+    drops = [drop for drop in _channels_of(kind, channels) if only is None or drop.name == only]
+    if not drops:
+        return None
+    pause = min(max(0.5, drop.stable_seconds / (drop.stable_polls - 1)) for drop in drops)
+    window = max(max(drop.stable_seconds, pause * (drop.stable_polls - 1)) for drop in drops)
+    return SettleWait(pause=pause, window=window)
+
+
+def poll_kind_settled(
+    kind: ChannelKind,
+    channels: ChannelsConfig,
+    intake: Intake,
+    *,
+    only: str | None = None,
+    on_wait: Callable[[int, float], None] | None = None,
+) -> tuple[IntakeReport, list[str]]:
+    """Poll `kind` once, then again while drop files settle, for at most one stability window.
+
+    For one-shot runs: files copied just before the run are taken in the same run when
+    they stop changing. `on_wait(waiting, pause)` is called before each extra poll. The
+    returned report sums every poll, except `waiting`, which is what the last poll left.
+    """
+    report, failures = poll_kind(kind, channels, intake, only=only)
+    wait = settle_wait(kind, channels, only=only)
+    if wait is None:
+        return report, failures
+    deadline = time.monotonic() + wait.window + wait.pause
+    while report.waiting and time.monotonic() + wait.pause <= deadline:
+        if on_wait is not None:
+            on_wait(report.waiting, wait.pause)
+        time.sleep(wait.pause)
+        again, more_failures = poll_kind(kind, channels, intake, only=only)
+        report.waiting = 0
+        report.merge(again)
+        failures += [failure for failure in more_failures if failure not in failures]
     return report, failures
 
 

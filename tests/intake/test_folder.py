@@ -54,25 +54,63 @@ def test_a_new_upload_under_a_taken_name_is_taken_again(tmp_path: Path, intake) 
 
 
 def test_intake_command_polls_the_folders_of_the_intake_file(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN files copied into a watched folder right before a one-shot run
+    WHEN `docmatch intake folder --once` runs
+    THEN it waits for them to settle and takes them in that same run."""
     inbound = tmp_path / "inbound"
     inbound.mkdir()
     (inbound / "PO-1.pdf").write_bytes(make_pdf("PO-1"))
     (inbound / "bad.pdf").write_bytes(b"")
     intake_file = tmp_path / "intake.yaml"
-    intake_file.write_text(f"folders:\n  - name: share\n    folders: [{inbound}]\n    stable_polls: 2\n    stable_seconds: 0\n")
+    intake_file.write_text(f"folders:\n  - name: share\n    folders: [{inbound}]\n    stable_polls: 2\n    stable_seconds: 1\n")
     monkeypatch.setenv("DOCMATCH_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    runner = CliRunner()
 
-    first = runner.invoke(cli, ["intake", "folder", "--once", "--dispatch", "store", "--intake-file", str(intake_file)])
-    second = runner.invoke(cli, ["intake", "folder", "--once", "--dispatch", "store", "--intake-file", str(intake_file)])
+    first = CliRunner().invoke(cli, ["intake", "folder", "--once", "--dispatch", "store", "--intake-file", str(intake_file)])
 
     assert first.exit_code == 0, first.output
-    assert "0 new" in first.output
-    assert "2 waiting" in first.output
-    assert second.exit_code == 0, second.output
-    assert "1 new" in second.output
-    assert "1 quarantined" in second.output
+    assert "folder: 1 new, 0 known, 1 quarantined" in first.stdout
+    assert "0 waiting" in first.stdout
+    assert "folder: 2 file(s) not settled yet (new or still changing); polling again in 1.0 s" in first.stderr
+    assert "left because they were still changing" not in first.stderr
+    assert (inbound / "done" / "PO-1.pdf").is_file()
     assert (inbound / "error" / "bad.pdf.reason.txt").read_text().strip().endswith("empty file")
+
+
+def test_one_shot_names_files_still_changing(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a file that keeps growing during the whole stability window
+    WHEN a one-shot run polls the folder
+    THEN it leaves the file, and stderr says how many files were left and when to run again."""
+    import threading
+    import time
+
+    inbound = tmp_path / "inbound"
+    inbound.mkdir()
+    growing = inbound / "scan.pdf"
+    growing.write_bytes(make_pdf("scan"))
+    intake_file = tmp_path / "intake.yaml"
+    intake_file.write_text(f"folders:\n  - name: share\n    folders: [{inbound}]\n    stable_polls: 2\n    stable_seconds: 1\n")
+    monkeypatch.setenv("DOCMATCH_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    stop = threading.Event()
+
+    def keep_writing() -> None:
+        while not stop.is_set():
+            with growing.open("ab") as handle:
+                handle.write(b"%" * 100)
+            time.sleep(0.1)
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        result = CliRunner().invoke(cli, ["intake", "folder", "--once", "--dispatch", "store", "--intake-file", str(intake_file)])
+    finally:
+        stop.set()
+        writer.join()
+
+    assert result.exit_code == 0, result.output
+    assert "0 new" in result.stdout
+    assert "1 waiting" in result.stdout
+    assert "folder: 1 file(s) left because they were still changing; run again in 1 s or later to take them" in result.stderr
+    assert not (inbound / "done").exists()
 
 
 def test_intake_file_secrets_come_from_the_environment_and_stay_hidden(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -225,3 +225,31 @@ def test_hashed_known_hosts_entry_is_accepted(sshd, inbound: Path, tmp_path: Pat
     report = poll_sftp_drop(drop, intake)
 
     assert report.new == 1
+
+
+def test_one_shot_sftp_takes_files_uploaded_just_before(sshd, inbound: Path, known_hosts: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a file uploaded to the SFTP drop just before a one-shot run
+    WHEN `docmatch intake sftp --once` runs
+    THEN it polls again until the file settled and takes it in that run."""
+    from click.testing import CliRunner
+
+    from docmatch.cli import cli
+
+    content = make_pdf("ASN-77")
+    upload = inbound / "ASN-77.pdf"
+    upload.write_bytes(content)
+    shutil.chown(upload, SFTP_USER)
+    intake_file = tmp_path / "intake.yaml"
+    intake_file.write_text(
+        f"sftp:\n  - name: partner\n    host: 127.0.0.1\n    port: {sshd.port}\n    user: {SFTP_USER}\n    key_file: {sshd.client_key}\n"
+        f"    known_hosts: {known_hosts}\n    folders: [{inbound}]\n    stable_polls: 3\n    stable_seconds: 1\n"
+    )
+    monkeypatch.setenv("DOCMATCH_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
+
+    result = CliRunner().invoke(cli, ["intake", "sftp", "--once", "--dispatch", "store", "--intake-file", str(intake_file)])
+
+    assert result.exit_code == 0, result.output
+    assert "sftp: 1 new" in result.stdout
+    assert "0 waiting" in result.stdout
+    assert "not settled yet" in result.stderr
+    assert (inbound / "done" / "ASN-77.pdf").read_bytes() == content
