@@ -7,6 +7,7 @@ from pathlib import Path
 
 from docmatch.errors import EncryptedDocument, ExtractionError, UnreadableDocument
 from docmatch.extractors.classify import classify
+from docmatch.extractors.fields import is_party_name
 from docmatch.extractors.addresses import read_addresses
 from docmatch.extractors.header import HeaderHints, read_header
 from docmatch.extractors.lines import read_lines
@@ -15,11 +16,13 @@ from docmatch.extractors.rows import build_rows
 from docmatch.extractors.separators import settle_ambiguous_numbers
 from docmatch.extractors.sniff import sniff_file
 from docmatch.extractors.words import PageWords
-from docmatch.models import Extraction, FieldFlag
+from docmatch.models import ExtractedField, Extraction, FieldFlag
 from docmatch.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
+# Fields that name a party; a label, a date or an amount read into one is dropped.
+PARTY_FIELDS = ("vendor_name", "customer_name", "carrier")
 # Documents that record movements of goods and print no prices.
 UNPRICED_TYPES = frozenset({"delivery_note", "bill_of_lading", "proof_of_delivery"})
 
@@ -81,18 +84,38 @@ def extract_pages(pages: list[PageWords], *, hints: HeaderHints | None = None, l
 
     # Header fields around the table.
     fields = read_header(rows, table_rows=table.table_rows, doc_type=classification.doc_type, language=classification.language, hints=hints)
+    _drop_non_names(fields)
 
     addresses = read_addresses(rows, table_rows=table.table_rows)
 
     extraction = Extraction(
         doc_type=classification.doc_type, fields=fields, lines=table.lines, addresses=addresses, warnings=table.warnings, pages=len(pages), method=method,
     )
+    if classification.self_billed:
+        # TODO: the letterhead of a self-billed invoice is the buyer's. Without a party
+        # label it is still read as the vendor until read_header takes the issuer's role.
+        extraction.warnings.append("the page names self-billing: read as an invoice that the buyer issued for the seller")
     _mark_ocr_fields(extraction, pages)
     # "3,500" read both ways is settled once lines and totals can be checked together.
     settle_ambiguous_numbers(extraction, rows, settled_marks=table.settled_marks)
     _check_lines_against_net(extraction)
     _flag_low_confidence(extraction, low_confidence)
     return extraction
+
+
+def _drop_non_names(fields: dict[str, ExtractedField]) -> None:
+    """Empty a party field that contains a label, a date, an amount or punctuation.
+
+    Labelled names are checked as they are read, and the next candidate is taken. The
+    letterhead and the sender line have no next candidate, so the field is left null
+    for the embedded XML, the matcher or a reviewer.
+    """
+    for name in PARTY_FIELDS:
+        field = fields.get(name)
+        if field is None or not isinstance(field.value, str) or is_party_name(field.value):
+            continue
+        log.debug("%s dropped: the text read is not a name", name)
+        fields[name] = ExtractedField(value=None, confidence=0.0)
 
 
 def _mark_ocr_fields(extraction: Extraction, pages: list[PageWords]) -> None:
@@ -128,6 +151,23 @@ def _attach_embedded(path: Path, extraction: Extraction) -> None:
         return
     extraction.embedded = embedded
     reconcile(extraction, embedded)
+    _prefer_embedded_type(extraction, embedded)
+
+
+def _prefer_embedded_type(extraction: Extraction, embedded: Extraction) -> None:
+    """Take the document type of the embedded XML of this document, which is the legal invoice.
+
+    The printed title can mislead: "Gutschrift" is a credit note and also a self-billed
+    invoice (type code 389). XML for another document (neither its number nor its
+    total agree with the page) changes nothing.
+    """
+    from docmatch.extractors.einvoice import describes_same_document
+
+    if embedded.doc_type in {"unknown", extraction.doc_type} or not describes_same_document(extraction, embedded):
+        return
+    extraction.warnings.append(f"the page reads as {extraction.doc_type}, the embedded XML states {embedded.doc_type}; the XML's type is used")
+    log.info("document type taken from the embedded XML")
+    extraction.doc_type = embedded.doc_type
 
 
 def _check_lines_against_net(extraction: Extraction) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from docmatch.extractors.rows import Row, find_phrase
-from docmatch.extractors.vocabulary import DOC_TYPE_STEMS, DOC_TYPE_TITLES, LANGUAGE_WORDS
+from docmatch.extractors.vocabulary import DOC_TYPE_STEMS, DOC_TYPE_TITLES, LANGUAGE_WORDS, SELF_BILLING_PHRASES
 
 # Title phrases too common in labels to count fully ("Order number" on an invoice).
 _GENERIC = {("order",), ("bill",), ("statement",), ("ticket",), ("data",), ("commande",), ("pedido",), ("ordine",), ("bestellung",), ("ddt",), ("quotation",)}
@@ -32,17 +32,33 @@ class Classification:
     doc_type: str
     score: float
     language: str | None
+    # The page names self-billing, so the buyer issued this invoice for the seller.
+    self_billed: bool = False
 
 
 def classify(rows: list[Row]) -> Classification:
-    """Return the document type and language read from `rows` (all pages, in order)."""
+    """Return the document type and language read from `rows` (all pages, in order).
+
+    A "Gutschrift" that names self-billing ("Selbst ausgestellte Rechnung",
+    "Gutschriftsverfahren") is an invoice the buyer issued for the seller, not a credit
+    note: it bills goods or services, and the seller is still the vendor.
+    """
     scores = _type_scores(rows)
     language = detect_language(rows)
     doc_type, score = max(scores.items(), key=lambda item: item[1]) if scores else ("unknown", 0.0)
     if score < MIN_SCORE:
         # No title: the words of the page's labels ("Rechnungsnummer") still tell the type.
-        return Classification(_type_from_stems(rows) or "unknown", score, language)
-    return Classification(doc_type, score, language)
+        doc_type = _type_from_stems(rows) or "unknown"
+    self_billed = doc_type in {"credit_note", "invoice"} and names_self_billing(rows)
+    if self_billed:
+        doc_type = "invoice"
+    return Classification(doc_type, score, language, self_billed)
+
+
+def names_self_billing(rows: list[Row]) -> bool:
+    """Return whether a self-billing phrase appears on the first page."""
+    first_page = [row for row in rows if row.page == rows[0].page] if rows else []
+    return any(find_phrase(row.tokens, phrase) is not None for row in first_page for phrase in SELF_BILLING_PHRASES)
 
 
 def _type_from_stems(rows: list[Row]) -> str | None:

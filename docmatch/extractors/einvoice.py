@@ -26,7 +26,9 @@ AMOUNT_TOLERANCE = 0.005
 _MAX_XML_BYTES = 20 * 1024 * 1024
 _COMPARED = ("number", "date", "currency", "net", "tax", "total", "po_reference", "due_date")
 
-_CII_TYPES = {"380": "invoice", "381": "credit_note", "384": "invoice", "389": "invoice", "220": "purchase_order", "231": "purchase_order", "230": "purchase_order"}
+# UNTDID 1001 document codes: 389 is a self-billed invoice, 261 a self-billed credit
+# note, 326 a partial and 386 a prepayment invoice.
+_CII_TYPES = {"380": "invoice", "381": "credit_note", "384": "invoice", "389": "invoice", "261": "credit_note", "326": "invoice", "386": "invoice", "220": "purchase_order", "231": "purchase_order", "230": "purchase_order"}
 _UBL_ROOTS = {"Invoice": "invoice", "CreditNote": "credit_note", "Order": "purchase_order", "OrderResponse": "purchase_order", "Quotation": "unknown", "DespatchAdvice": "delivery_note"}
 
 
@@ -264,7 +266,7 @@ def reconcile(printed: Extraction, embedded: Extraction) -> None:
         printed.warnings.append(f"{name}: the page prints {ours.value!r}, the embedded XML says {theirs.value!r}")
 
     # Fill only from XML that evidently describes this document.
-    if _same_document(printed, embedded):
+    if describes_same_document(printed, embedded):
         _fill_missing(printed, embedded)
     elif disagreements:
         printed.warnings.append("the embedded XML seems to describe another document; nothing was taken from it")
@@ -283,7 +285,8 @@ def _normal(text: str) -> str:
     return "".join(char for char in text.lower() if char.isalnum())
 
 
-def _same_document(printed: Extraction, embedded: Extraction) -> bool:
+def describes_same_document(printed: Extraction, embedded: Extraction) -> bool:
+    """Return whether the XML's number or total agrees with the page's."""
     for name in ("number", "total"):
         ours, theirs = printed.fields.get(name), embedded.fields.get(name)
         if ours and theirs and ours.value is not None and theirs.value is not None and values_agree(name, ours.value, theirs.value):

@@ -18,7 +18,18 @@ from docmatch.extractors.dates import find_date
 from docmatch.extractors.numbers import NumberReading, parse_number
 from docmatch.extractors.rows import Row
 from docmatch.extractors.textlayer import has_replacement
-from docmatch.extractors.vocabulary import AMOUNT_LABELS, FIELD_LABELS, OTHER_LABELS, fold_phrase
+from docmatch.extractors.vocabulary import (
+    AMOUNT_LABELS,
+    COLUMN_LABELS,
+    CURRENCY_LABELS,
+    CURRENCY_SYMBOLS,
+    DOC_TYPE_TITLES,
+    FIELD_LABELS,
+    ISO_CURRENCIES,
+    NAME_LABELS,
+    OTHER_LABELS,
+    fold_phrase,
+)
 from docmatch.extractors.words import Word, merge_boxes, value_confidence
 from docmatch.models import ExtractedField, FieldFlag
 
@@ -242,11 +253,32 @@ def read_name(words: list[Word]) -> Candidate | None:
         return None
     # "Beispiel Lager AG | Feldstraße 39 | 54321 Hithausen": the name is the first part.
     text = re.split(r"\s*[·|•●]\s*", raw)[0].strip(" :,")
-    if sum(char.isalpha() for char in text) < 2 or len(text) > 120:
-        return None
-    if fold_phrase(text) in _ALL_LABELS:
+    if len(text) > 120 or not is_party_name(text):
         return None
     return Candidate(text, list(words), 0)
+
+
+def is_party_name(text: str) -> bool:
+    """Return whether `text` may name a vendor, customer or carrier.
+
+    A field label ("Rechnungsdatum", "Datum:"), a document title, a label followed only
+    by its value ("Datum: 12.03.2024"), a date, an amount or a run of punctuation
+    names no party.
+    """
+    if text.rstrip().endswith(":") or sum(char.isalpha() for char in text) < 2:
+        return False
+    rest = list(fold_phrase(text))
+    while label_size := max((len(phrase) for phrase in _NOT_NAMES if tuple(rest[: len(phrase)]) == phrase), default=0):
+        # "Datum Lieferant": labels printed in a row, one after the other.
+        rest = rest[label_size:]
+    date = find_date(" ".join(rest))
+    date_words = set(fold_phrase(date.text)) if date is not None else set()
+    return any(sum(char.isalpha() for char in token) >= 2 and not _is_value_word(token, date_words) for token in rest)
+
+
+def _is_value_word(token: str, date_words: set[str]) -> bool:
+    """Return whether `token` is part of a date, a number or a currency rather than of a name."""
+    return token in date_words or token.upper() in ISO_CURRENCIES or token in CURRENCY_SYMBOLS or parse_number(token) is not None
 
 
 def read_text(words: list[Word]) -> Candidate | None:
@@ -256,6 +288,15 @@ def read_text(words: list[Word]) -> Candidate | None:
 
 _ALL_LABELS = {phrase for phrases in FIELD_LABELS.values() for phrase in phrases} | set(OTHER_LABELS)
 _ALL_LABELS_LONGEST = sorted(_ALL_LABELS, key=len, reverse=True)
+# Every printed label and title, none of which is a party's name.
+_NOT_NAMES = (
+    _ALL_LABELS
+    | {phrase for phrases in AMOUNT_LABELS.values() for phrase in phrases}
+    | {phrase for phrases in COLUMN_LABELS.values() for phrase in phrases}
+    | {phrase for phrases in DOC_TYPE_TITLES.values() for phrase in phrases}
+    | set(NAME_LABELS)
+    | set(CURRENCY_LABELS)
+)
 
 
 # --- header fields --------------------------------------------------------------------

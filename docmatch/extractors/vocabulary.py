@@ -57,6 +57,14 @@ DOC_TYPE_TITLES: dict[str, tuple[tuple[str, ...], ...]] = {
     "invoice": _phrases("invoice", "tax invoice", "handelsrechnung", "commercial invoice", "rechnung", "facture", "factuur", "factura", "fattura", "statement", "bill"),
 }
 
+# Words that name self-billing: the buyer issues the invoice for the seller. In German
+# such an invoice is titled "Gutschrift", the word for a credit note too.
+SELF_BILLING_PHRASES = _phrases(
+    "selbst ausgestellte rechnung", "selbstausgestellte rechnung", "gutschriftsverfahren", "gutschriftverfahren",
+    "self-billing", "self billing", "self-billed", "self billed", "self-billed invoice", "autofacturation", "auto-facturation",
+    "autofactura", "autofacturación", "autofattura", "autofatturazione", "zelffacturering", "selbstfakturierung",
+)
+
 # Word stems that tell the type when no title does ("Rechnungsnummer", "Invoice #").
 DOC_TYPE_STEMS: dict[str, tuple[str, ...]] = {
     "credit_note": ("gutschrift", "avoir", "creditnota", "credit note"),

@@ -235,3 +235,75 @@ def thousands_invoice(folder: Path, name: str, items: list[tuple[str, str, str]]
         sheet.down()
         sheet.text(400, "Freight (not taxed)"), sheet.text(545, extra, right=True)
     return sheet.save()
+
+
+_CII_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+ xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+ xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100">
+ <rsm:ExchangedDocument><ram:ID>{number}</ram:ID><ram:TypeCode>{type_code}</ram:TypeCode>
+  <ram:IssueDateTime><udt:DateTimeString format="102">20240603</udt:DateTimeString></ram:IssueDateTime></rsm:ExchangedDocument>
+ <rsm:SupplyChainTradeTransaction><ram:ApplicableHeaderTradeSettlement><ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
+  <ram:SpecifiedTradeSettlementHeaderMonetarySummation><ram:TaxBasisTotalAmount>200.00</ram:TaxBasisTotalAmount>
+   <ram:TaxTotalAmount currencyID="EUR">38.00</ram:TaxTotalAmount><ram:GrandTotalAmount>{total}</ram:GrandTotalAmount>
+  </ram:SpecifiedTradeSettlementHeaderMonetarySummation></ram:ApplicableHeaderTradeSettlement></rsm:SupplyChainTradeTransaction>
+</rsm:CrossIndustryInvoice>
+"""
+
+
+def titled_invoice(folder: Path, name: str, title: str, *, subtitle: str | None = None, type_code: str | None = None, xml_number: str = "GS-4711", xml_total: str = "238.00") -> Path:
+    """German invoice or credit note "GS-4711" of 238,00 EUR under `title`, with an optional self-billing `subtitle`.
+
+    With `type_code` a Factur-X XML (CII) with that UNTDID 1001 document code, number
+    `xml_number` and grand total `xml_total` is attached as factur-x.xml.
+    """
+    sheet = Sheet(folder / f"{name}.pdf")
+    _header(sheet, title, ["Belegnummer: GS-4711", "Datum: 03.06.2024", "Währung: EUR"])
+    if subtitle is not None:
+        sheet.text(50, subtitle)
+        sheet.down(20)
+    sheet.row(["Pos", "Art.-Nr.", "Bezeichnung", "Menge", "Einheit", "Preis", "Betrag"], font="Helvetica-Bold")
+    sheet.row(["1", "KB-10", "Kupferblech 2 mm", "4", "Stk", "50,00", "200,00"])
+    sheet.down(8)
+    for label, amount in (("Netto", "200,00"), ("MwSt. 19 %", "38,00"), ("Gesamtbetrag", "238,00")):
+        sheet.text(400, label), sheet.text(545, amount, right=True)
+        sheet.down()
+    path = sheet.save()
+    if type_code is not None:
+        xml = _CII_TEMPLATE.format(number=xml_number, type_code=type_code, total=xml_total).encode("utf-8")
+        with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+            pdf.attachments["factur-x.xml"] = pikepdf.AttachedFileSpec(pdf, xml, mime_type="text/xml")
+            pdf.save(path)
+    return path
+
+
+def party_invoice(folder: Path, name: str, letterhead: str, *, party_rows: list[list[tuple[float, str]]] = (), sender_line: str | None = None) -> Path:  # type: ignore[assignment]
+    """German invoice with `letterhead` printed large at the top, where the sender's name usually is.
+
+    `party_rows` are rows of (x, text) cells, such as a party label and the cells after
+    it; `sender_line` is printed small above the address window.
+    """
+    sheet = Sheet(folder / f"{name}.pdf")
+    sheet.text(50, letterhead, font="Helvetica-Bold", size=16)
+    sheet.text(545, "RECHNUNG", font="Helvetica-Bold", size=18, right=True)
+    sheet.down(30)
+    if sender_line is not None:
+        sheet.text(50, sender_line, size=7)
+        sheet.down(12)
+        sheet.text(50, "Beispielhandel GmbH")
+        sheet.down(14)
+        sheet.text(50, "Ringstraße 4, 60311 Frankfurt")
+        sheet.down(24)
+    for row in party_rows:
+        for x, text in row:
+            sheet.text(x, text)
+        sheet.down(14)
+    for line in ("Rechnungsnummer: RE-2024-77", "Rechnungsdatum: 03.06.2024", "Währung: EUR"):
+        sheet.text(50, line)
+        sheet.down(14)
+    sheet.down(10)
+    sheet.row(["Pos", "Art.-Nr.", "Bezeichnung", "Menge", "Einheit", "Preis", "Betrag"], font="Helvetica-Bold")
+    sheet.row(["1", "KB-10", "Kupferblech 2 mm", "4", "Stk", "50,00", "200,00"])
+    sheet.down(8)
+    sheet.text(400, "Netto"), sheet.text(545, "200,00", right=True)
+    return sheet.save()
