@@ -23,6 +23,7 @@ from docmatch.extractors.textlayer import has_replacement
 from docmatch.extractors.vocabulary import AMOUNT_LABELS, CARRY_ROWS, COLUMN_LABELS, TABLE_END_ROWS
 from docmatch.extractors.words import Word, merge_boxes, value_confidence
 from docmatch.models import ExtractedLine, FieldFlag
+from docmatch.units import printed_unit_words
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +40,11 @@ TABLE_GAP_GROWTH = 1.5
 CONTINUATION_GAP_HEIGHTS = 1.9
 # Rule certainty of a row read by header columns alone, without arithmetic agreement.
 HEADER_ONLY_CONFIDENCE = 0.85
-_UOM_WORDS = {
-    "pc", "pcs", "pce", "piece", "pieces", "ea", "each", "unit", "units", "stk", "stk.", "st", "st.", "stück", "box", "boxes", "cs", "case", "cases", "ctn", "carton",
-    "kg", "g", "lb", "lbs", "t", "l", "ml", "m", "m2", "m²", "m3", "cm", "mm", "h", "hr", "hrs", "hour", "hours", "std", "std.", "day", "days", "pal", "pallet", "pallets",
-    "pair", "set", "roll", "dz", "dozen", "pack", "pk", "bag", "x", "stuks", "pièce", "pièces", "unité", "unités", "ud", "uds", "pz", "litre", "liter", "month", "months",
-    "c62", "h87", "kgm", "ltr", "mtr", "hur", "pce.", "unit(s)", "units(s)", "lot", "forfait", "pauschal", "pausch.",
+# The unit codes the matcher converts, and printed words for units it has no code for.
+_UOM_WORDS = printed_unit_words() | {
+    "stk.", "st", "st.", "stück", "kg", "g", "lb", "t", "l", "ml", "m", "m²", "h", "hr", "hrs", "hour", "hours", "std", "std.", "day", "days",
+    "set", "x", "stuks", "pièce", "pièces", "unité", "unités", "ud", "uds", "pz", "month", "months", "hur", "pce.", "unit(s)", "units(s)",
+    "lot", "forfait", "pauschal", "pausch.",
 }
 _TOTAL_PHRASES = tuple({phrase for phrases in AMOUNT_LABELS.values() for phrase in phrases})
 _CODE_RE = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9./_-]{2,}$|^\d{5,14}$")

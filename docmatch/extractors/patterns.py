@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from docmatch.extractors.vocabulary import fold_token
+from docmatch.units import printed_unit_words
 
 # Words that announce an order reference in free text ("Your order: P00017, P00018").
 ORDER_WORDS = [
@@ -20,11 +21,10 @@ ORDER_WORDS = [
     "bestelling", "bestelnummer", "pedido", "ordine", "inkooporder",
 ]
 _NUMBER_WORDS = ["no", "nr", "number", "#", "n°", "nº", "nummer", "numero", "número", "ref", "reference"]
-UNIT_WORDS = [
-    "pc", "pcs", "pce", "ea", "each", "unit", "units", "stk", "stk.", "st.", "stück", "box", "boxes", "cs", "case", "cases", "ctn", "carton", "cartons",
-    "kg", "g", "lb", "lbs", "t", "l", "ml", "m", "m2", "m3", "cm", "mm", "h", "hrs", "pal", "pallet", "pallets", "set", "sets", "roll", "rolls", "pack", "packs",
-    "stuks", "pièce", "pièces", "pz", "uds", "dozen", "dz",
-]
+# The unit codes the matcher converts, and printed words for units it has no code for.
+UNIT_WORDS = sorted(printed_unit_words() | {
+    "stk.", "st.", "stück", "kg", "g", "lb", "t", "l", "ml", "m", "h", "hrs", "set", "sets", "stuks", "pièce", "pièces", "pz", "uds",
+})
 _REFERENCE_SHAPE = r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9/_.\-]{2,}$"
 
 

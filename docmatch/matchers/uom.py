@@ -27,37 +27,7 @@ from dataclasses import dataclass
 from docmatch.matchers.normalize import code_key
 from docmatch.odoo.catalog import Catalog
 from docmatch.odoo.records import OrderLine, Packaging, Product, Uom
-
-# Printed code (upper case, no separators) -> kind of unit. Codes from UN/ECE
-# Recommendation 20 sit beside the abbreviations vendors actually print.
-UNIT_ALIASES: dict[str, str] = {
-    **dict.fromkeys(["EA", "EACH", "PCE", "PCS", "PC", "C62", "H87", "NAR", "UNIT", "UNITS", "U", "UN", "STK", "STUCK", "STUECK", "ST", "PIECE", "PIECES", "NUMBER"], "unit"),
-    **dict.fromkeys(["DZ", "DZN", "DOZ", "DOZEN", "DOZENS"], "dozen"),
-    **dict.fromkeys(["KG", "KGM", "KGS", "KILO", "KILOS", "KILOGRAM", "KILOGRAMS", "KILOGRAMM"], "kg"),
-    **dict.fromkeys(["G", "GR", "GRM", "GRAM", "GRAMS", "GRAMM"], "g"),
-    **dict.fromkeys(["T", "TNE", "TON", "TONNE", "TONNES"], "t"),
-    **dict.fromkeys(["LB", "LBS", "LBR", "POUND", "POUNDS"], "lb"),
-    **dict.fromkeys(["OZ", "ONZ", "OUNCE", "OUNCES"], "oz"),
-    **dict.fromkeys(["L", "LT", "LTR", "LITER", "LITERS", "LITRE", "LITRES"], "l"),
-    **dict.fromkeys(["ML", "MLT", "MILLILITER", "MILLILITRE"], "ml"),
-    **dict.fromkeys(["M", "MTR", "METER", "METERS", "METRE", "METRES"], "m"),
-    **dict.fromkeys(["CM", "CMT"], "cm"),
-    **dict.fromkeys(["MM", "MMT"], "mm"),
-    **dict.fromkeys(["KM", "KMT"], "km"),
-    **dict.fromkeys(["FT", "FOT", "FOOT", "FEET"], "ft"),
-    **dict.fromkeys(["IN", "INH", "INCH", "INCHES"], "in"),
-    **dict.fromkeys(["M2", "MTK", "SQM", "M²"], "m2"),
-    **dict.fromkeys(["M3", "MTQ", "CBM", "M³"], "m3"),
-    **dict.fromkeys(["CS", "CAS", "CASE", "CASES", "KISTE"], "case"),
-    **dict.fromkeys(["CT", "CTN", "CARTON", "CARTONS", "KARTON", "KRT"], "carton"),
-    **dict.fromkeys(["BX", "BOX", "BOXES", "SCHACHTEL"], "box"),
-    **dict.fromkeys(["PAL", "PF", "PX", "PLT", "PALLET", "PALLETS", "PALETTE", "PALETTEN"], "pallet"),
-    **dict.fromkeys(["PK", "PA", "PACK", "PACKS", "PKG", "PACKAGE", "PAKET"], "pack"),
-    **dict.fromkeys(["BG", "BAG", "BAGS", "SACK", "SA"], "bag"),
-    **dict.fromkeys(["RO", "RL", "ROLL", "ROLLS", "ROLLE"], "roll"),
-    **dict.fromkeys(["SET", "SETS"], "set"),
-    **dict.fromkeys(["PR", "PAIR", "PAIRS", "PAAR"], "pair"),
-}
+from docmatch.units import UNIT_ALIASES
 
 _OCR_UNIT_LOOKALIKES = str.maketrans({"I": "L", "1": "L", "|": "L", "0": "O", "5": "S"})
 
