@@ -179,6 +179,7 @@ class ImapPoller:
             ledger.record_attachment(session, claim, sha256=received.sha256, filename=received.filename, outcome=received.outcome)
             report.add(received)
         for problem, reason in contents.problems:
+            log.warning("mailbox %s: message UID %d (ledger message %d): a container was quarantined: %s", self.account.name, uid, claim.id, reason)
             received = self.intake.quarantine(problem.content, filename=problem.filename, channel="imap", source=source, reason=reason)
             ledger.record_attachment(session, claim, sha256=received.sha256, filename=received.filename, outcome=received.outcome)
             report.add(received)

@@ -7,7 +7,8 @@ worth taking, the decorations it skipped and the containers it could not open:
   or `.eml` files attached as plain bytes) are walked like the outer message;
 - Outlook's `winmail.dat` (`application/ms-tnef`) is unpacked with tnefparse and its
   attachments are taken as if they were parts of the message; a container that does not
-  decode is reported as a problem, never dropped in silence;
+  decode completely (damaged framing, a truncated attribute, bytes after the last one) is
+  reported as a problem with none of its attachments taken, never dropped in silence;
 - a PDF is taken whatever its disposition: Apple Mail marks attached PDFs `inline`;
 - images that decorate the message (logos, banners, signature pictures) are skipped.
   The decision uses the declared MIME type and the magic bytes together with the
@@ -27,6 +28,7 @@ from __future__ import annotations
 import email
 import email.policy
 import logging
+import struct
 import unicodedata
 from dataclasses import dataclass, field
 from email.header import decode_header, make_header
@@ -227,18 +229,61 @@ def _looks_like_message(content: bytes) -> bool:
 
 
 def _unpack_tnef(content: bytes, filename: str, contents: MailContents, rules: DecorationRules, *, depth: int) -> None:
-    """Take the attachments out of a TNEF container; report the container if it does not decode."""
+    """Take the attachments out of a TNEF container; report the container if it does not decode completely."""
     import tnefparse
 
-    try:
-        container = tnefparse.TNEF(content, do_checksum=False)
-    except Exception as exc:  # tnefparse raises ValueError, struct.error, IndexError and others
-        log.warning("a TNEF container could not be decoded: %s", type(exc).__name__)
-        reason = f"unsupported container {filename}: TNEF data could not be decoded ({type(exc).__name__})"
+    damage = tnef_damage(content)
+    if damage is None:
+        try:
+            container = tnefparse.TNEF(content, do_checksum=False)
+        except Exception as exc:  # tnefparse raises ValueError, struct.error, IndexError and others
+            damage = f"TNEF data could not be decoded ({type(exc).__name__})"
+    if damage is not None:
+        log.warning("a TNEF container was not unpacked: %s", damage)
+        reason = f"unsupported or damaged container {filename}: {damage}"
         contents.problems.append((MailAttachment(filename, content, "application/ms-tnef"), reason))
         contents.problem_reasons.append(reason)
         return
     _take_tnef_attachments(container, contents, rules, depth=depth)
+
+
+TNEF_SIGNATURE = b"\x78\x9f\x3e\x22"
+# Each TNEF attribute: a level byte, attribute id and type (2 bytes each) and the data
+# length (4 bytes) before the data, and after it a 2-byte checksum, the sum of the data bytes.
+_TNEF_HEADER = struct.Struct("<BHHI")
+_TNEF_LEVELS = (0x01, 0x02)
+
+
+def tnef_damage(content: bytes) -> str | None:
+    """Return why a TNEF stream is damaged, or None when every attribute is whole.
+
+    tnefparse reads a truncated attribute as shorter data and stops quietly before
+    bytes it cannot frame, so a damaged winmail.dat would yield part of a file, or
+    nothing at all. This walk checks the framing first: each attribute has a known
+    level, fits in the stream, carries the checksum of its data, and the last one ends
+    where the stream ends.
+    """
+    if content[:4] != TNEF_SIGNATURE:
+        return "no TNEF signature"
+    offset, attributes = 6, 0
+    while offset < len(content):
+        if offset + _TNEF_HEADER.size > len(content):
+            return f"stream ends inside the header of attribute {attributes + 1}"
+        level, _name, _kind, length = _TNEF_HEADER.unpack_from(content, offset)
+        if level not in _TNEF_LEVELS:
+            return f"attribute {attributes + 1} has the invalid level {level:#04x}"
+        start = offset + _TNEF_HEADER.size
+        end = start + length
+        if end + 2 > len(content):
+            return f"attribute {attributes + 1} is truncated: {length} bytes declared, {max(0, len(content) - start - 2)} present"
+        (checksum,) = struct.unpack_from("<H", content, end)
+        # NOTE: a writer that leaves checksums at zero would be quarantined here; none is known.
+        if checksum != sum(content[start:end]) & 0xFFFF:
+            return f"attribute {attributes + 1} fails its checksum"
+        offset, attributes = end + 2, attributes + 1
+    if attributes == 0:
+        return "stream holds no attributes"
+    return None
 
 
 def _take_tnef_attachments(container, contents: MailContents, rules: DecorationRules, *, depth: int) -> None:  # type: ignore[no-untyped-def]

@@ -198,10 +198,10 @@ def test_undecodable_winmail_dat_is_a_visible_error(dovecot, folder: str, intake
     assert (report.new, report.quarantined) == (0, 1)
     [quarantined] = ledger_rows(intake, QuarantineRecord)
     assert quarantined.filename == "winmail.dat"
-    assert quarantined.reason.startswith("unsupported container winmail.dat")
+    assert quarantined.reason.startswith("unsupported or damaged container winmail.dat")
     [message] = ledger_rows(intake, MailMessageRecord)
     assert message.status == "done"
-    assert message.reason.startswith("unsupported container")
+    assert message.reason.startswith("unsupported or damaged container")
 
 
 def test_taken_messages_are_moved_when_configured(dovecot, folder: str, intake) -> None:  # type: ignore[no-untyped-def]
@@ -326,3 +326,30 @@ def test_non_ascii_folders_are_read_and_moved_to(dovecot, intake) -> None:  # ty
     assert report.new == 1
     with _client(dovecot) as client:
         assert client.select(imap_module.quote_mailbox(target))[1] == [b"1"]
+
+
+def test_damaged_tnef_is_quarantined_and_logged(dovecot, folder: str, intake, caplog) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a mail whose winmail.dat has a valid TNEF signature but is cut inside its PDF
+    WHEN the folder is polled
+    THEN nothing of the PDF becomes a document, the container is quarantined as damaged,
+        and a warning names the message's ledger id, never an address."""
+    import logging
+
+    from docmatch.ingest.ledger import MailMessageRecord
+
+    whole = build_tnef([("INV-7302.pdf", make_pdf("INV-7302", padding=3000), None)])
+    append(dovecot, folder, mail_with_tnef(whole[: len(whole) // 2]))
+
+    with caplog.at_level(logging.WARNING, logger="docmatch.ingest.imap"):
+        report = ImapPoller(account(dovecot, folder), intake).poll()
+
+    assert (report.new, report.quarantined) == (0, 1)
+    assert intake.documents() == []
+    [quarantined] = ledger_rows(intake, QuarantineRecord)
+    assert quarantined.filename == "winmail.dat"
+    assert quarantined.reason.startswith("unsupported or damaged container winmail.dat: ")
+    [message] = ledger_rows(intake, MailMessageRecord)
+    assert "unsupported or damaged container" in (message.reason or "")
+    [line] = [record.getMessage() for record in caplog.records if "container was quarantined" in record.getMessage()]
+    assert f"(ledger message {message.id})" in line
+    assert "@" not in line

@@ -46,7 +46,7 @@ def test_undecodable_winmail_dat_is_reported_not_dropped() -> None:
 
     assert contents.attachments == []
     assert [problem.filename for problem, _ in contents.problems] == ["winmail.dat"]
-    assert contents.problem_reasons[0].startswith("unsupported container winmail.dat")
+    assert contents.problem_reasons[0].startswith("unsupported or damaged container winmail.dat")
 
 
 def test_apple_mail_inline_pdf_is_taken_and_inline_images_are_not() -> None:
@@ -156,3 +156,44 @@ def test_too_deep_nesting_is_reported() -> None:
     assert contents.attachments == []
     assert contents.problems == []
     assert contents.problem_reasons == ["message nested too deeply; inner parts not read"]
+
+
+def damaged_tnef_variants() -> dict[str, bytes]:
+    whole = build_tnef([("INV-7302.pdf", make_pdf("INV-7302", padding=3000), None)])
+    return {
+        "garbage after the signature": whole[:6] + b"\x17\x42 not an attribute " * 40,
+        "truncated inside the PDF": whole[: len(whole) // 2],
+        "bytes after the last attribute": whole + b"trailing junk",
+        "signature only": whole[:6],
+        "checksum wrong": whole[:-1] + bytes([whole[-1] ^ 0xFF]),
+    }
+
+
+@pytest.mark.parametrize("variant", list(damaged_tnef_variants()))
+def test_damaged_tnef_takes_nothing(variant: str) -> None:
+    """GIVEN a winmail.dat with a valid TNEF signature whose stream is damaged
+    WHEN its attachments are listed
+    THEN no part of it is taken, and the container is a problem with the damage named."""
+    tnef = damaged_tnef_variants()[variant]
+
+    contents = find_attachments(parse_message(mail_with_tnef(tnef)))
+
+    assert contents.attachments == []
+    assert [problem.content for problem, _ in contents.problems] == [tnef]
+    assert contents.problem_reasons[0].startswith("unsupported or damaged container winmail.dat: ")
+
+
+def test_whole_tnef_has_no_damage() -> None:
+    from docmatch.ingest.mime import tnef_damage
+
+    tnef = build_tnef([("INV-7301.pdf", make_pdf("INV-7301"), None), ("logo.png", make_image(seed=7), "image001.png@01D9")])
+
+    assert tnef_damage(tnef) is None
+
+
+def test_truncated_tnef_names_the_attribute() -> None:
+    from docmatch.ingest.mime import tnef_damage
+
+    whole = build_tnef([("INV-7302.pdf", make_pdf("INV-7302", padding=3000), None)])
+
+    assert "is truncated" in (tnef_damage(whole[: len(whole) // 2]) or "")
