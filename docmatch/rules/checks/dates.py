@@ -63,14 +63,10 @@ def _check_customer_order(context: CheckContext, issued: date) -> None:
         ordered = context.local_date(order.date_order)
         if ordered is None or abs((issued - ordered).days) <= rules.customer_order_days:
             continue
-        context.add(
-            FindingKind.DATE_OUT_OF_WINDOW,
-            f"{rules.dates_rule}.customer_order_days",
+        _out_of_window(
+            context, "customer_order_days", f"±{rules.customer_order_days} days",
             f"The customer's order is dated {issued}, {abs((issued - ordered).days)} days from the sale order {order.name} of {ordered}.",
-            rules=rules,
-            tolerance=f"±{rules.customer_order_days} days ({rules.dates_rule}.customer_order_days)",
-            document_value=issued.isoformat(),
-            odoo_value=ordered.isoformat(),
+            issued, ordered,
         )
 
 
@@ -90,14 +86,10 @@ def _check_requested_delivery(context: CheckContext, order: Order) -> None:
     if late <= rules.requested_delivery_days:
         context.passed("requested delivery date", f"{order.name} promises {promised} for {requested}")
         return
-    context.add(
-        FindingKind.DATE_OUT_OF_WINDOW,
-        f"{rules.dates_rule}.requested_delivery_days",
+    _out_of_window(
+        context, "requested_delivery_days", f"at most {rules.requested_delivery_days} days later",
         f"The customer requests delivery on {requested}, but the sale order {order.name} commits to {promised}, {late} days later.",
-        rules=rules,
-        tolerance=f"at most {rules.requested_delivery_days} days later ({rules.dates_rule}.requested_delivery_days)",
-        document_value=requested.isoformat(),
-        odoo_value=promised.isoformat(),
+        requested, promised,
         evidence={"order": order.name, "commitment_date_utc": order.commitment_date.isoformat() if order.commitment_date else None},
     )
 
@@ -118,12 +110,23 @@ def _check_delivery(context: CheckContext, issued: date) -> None:
         moved = context.local_date(picking.date_done or picking.scheduled_date)
         if moved is None or abs((issued - moved).days) <= rules.delivery_days:
             continue
-        context.add(
-            FindingKind.DATE_OUT_OF_WINDOW,
-            f"{rules.dates_rule}.delivery_days",
+        _out_of_window(
+            context, "delivery_days", f"±{rules.delivery_days} days",
             f"The document is dated {issued}, {abs((issued - moved).days)} days from {picking.name} ({moved}).",
-            rules=rules,
-            tolerance=f"±{rules.delivery_days} days ({rules.dates_rule}.delivery_days)",
-            document_value=issued.isoformat(),
-            odoo_value=moved.isoformat(),
+            issued, moved,
         )
+
+
+def _out_of_window(context: CheckContext, window: str, allowed: str, message: str, document: date, odoo: date, *, evidence: dict[str, object] | None = None) -> None:
+    """Add a `date_out_of_window` finding decided by the date rule `window` (e.g. "delivery_days")."""
+    rules = context.rules()
+    context.add(
+        FindingKind.DATE_OUT_OF_WINDOW,
+        f"{rules.dates_rule}.{window}",
+        message,
+        rules=rules,
+        tolerance=f"{allowed} ({rules.dates_rule}.{window})",
+        document_value=document.isoformat(),
+        odoo_value=odoo.isoformat(),
+        evidence=evidence,
+    )
