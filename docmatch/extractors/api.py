@@ -80,7 +80,8 @@ def extract_pages(pages: list[PageWords], *, hints: HeaderHints | None = None, l
     classification = classify(rows)
 
     # The line-item table first, so that its rows are not read as header fields.
-    table = read_lines(rows, priced=classification.doc_type not in UNPRICED_TYPES)
+    ocr_pages = frozenset(page.number for page in pages if page.source == "ocr")
+    table = read_lines(rows, priced=classification.doc_type not in UNPRICED_TYPES, ocr_pages=ocr_pages)
 
     # Header fields around the table.
     fields = read_header(rows, table_rows=table.table_rows, doc_type=classification.doc_type, language=classification.language, hints=hints)

@@ -15,7 +15,9 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from docmatch.extractors.confusions import resolve_line_amounts
 from docmatch.extractors.numbers import NumberReading, parse_number, settle_product
 from docmatch.extractors.patterns import find_quantities_with_units
 from docmatch.extractors.rows import Row
@@ -40,6 +42,11 @@ TABLE_GAP_GROWTH = 1.5
 CONTINUATION_GAP_HEIGHTS = 1.9
 # Rule certainty of a row read by header columns alone, without arithmetic agreement.
 HEADER_ONLY_CONFIDENCE = 0.85
+# Rule certainty of an OCR'd row whose numbers only multiply out once look-alikes or a
+# dropped decimal point are read differently: below a clean read, so the line is doubted.
+CORRECTED_CONFIDENCE = 0.8
+# The cells whose arithmetic (quantity x unit price = amount) can correct an OCR reading.
+_PRICED_ROLES = ("quantity", "unit_price", "amount")
 # The unit codes the matcher converts, and printed words for units it has no code for.
 _UOM_WORDS = printed_unit_words() | {
     "stk.", "st", "st.", "stück", "kg", "g", "lb", "t", "l", "ml", "m", "m²", "h", "hr", "hrs", "hour", "hours", "std", "std.", "day", "days",
@@ -74,19 +81,29 @@ class _Item:
     numbers: dict[str, NumberReading]
     confidence: float
     flags: list[str]
+    # OCR readings changed by the line's arithmetic, as "unit price '1715' read as 17.15".
+    corrections: list[str] = field(default_factory=list)
+    # Values of the cells that several readings of an OCR'd row leave open, by role.
+    alternatives: dict[str, list[float]] = field(default_factory=dict)
 
 
-def read_lines(rows: list[Row], *, priced: bool = True) -> TableRead:
+def read_lines(rows: list[Row], *, priced: bool = True, ocr_pages: frozenset[int] = frozenset()) -> TableRead:
     """Return the line items printed in `rows` (every page, top to bottom).
 
     `priced` is False for delivery notes, bills of lading and proofs of delivery: they
     print no prices, so no arithmetic is looked for and only a header makes a table.
+    On the pages in `ocr_pages` (1-based), a priced row whose numbers do not parse or
+    do not multiply out is read again with the OCR look-alikes and dropped decimal
+    points of `confusions.resolve_line_amounts`; text-layer numbers are never changed.
     """
-    scan = _TableScan(priced=priced)
+    scan = _TableScan(priced=priced, ocr_pages=ocr_pages)
     for row in rows:
         scan.feed(row)
     scan.result.lines = [_to_line(position, item) for position, item in enumerate(scan.items, start=1)]
     scan.result.settled_marks = _settled_marks(scan.items)
+    for line, item in zip(scan.result.lines, scan.items, strict=True):
+        if item.corrections:
+            scan.result.warnings.append(f"line {line.position}: {', '.join(item.corrections)}, because only then quantity x unit price = amount")
     return scan.result
 
 
@@ -108,6 +125,7 @@ class _TableScan:
     """The state of one pass over the rows: the current header, the items so far, where the table ends."""
 
     priced: bool
+    ocr_pages: frozenset[int] = frozenset()
     result: TableRead = field(default_factory=TableRead)
     columns: list[Column] | None = None
     items: list[_Item] = field(default_factory=list)
@@ -160,7 +178,7 @@ class _TableScan:
         self.last_bottom = row.bottom
 
     def _item(self, row: Row) -> _Item | None:
-        item = _read_item_row(row, self.columns if self.in_table else None, priced=self.priced)
+        item = _read_item_row(row, self.columns if self.in_table else None, priced=self.priced, ocr=row.page in self.ocr_pages)
         if item is None and self.priced and not self.in_table and self.columns and self.items and row.page == self.items[-1].rows[0].page:
             # A subtotal may split one table ("Non Food ... Subtotal ... Food"): rows under
             # the same header count again when their arithmetic fits.
@@ -258,7 +276,7 @@ def _merge_other_into_neighbour(columns: list[Column]) -> list[Column]:
 # --- item rows ------------------------------------------------------------------------
 
 
-def _read_item_row(row: Row, columns: list[Column] | None, *, priced: bool = True) -> _Item | None:
+def _read_item_row(row: Row, columns: list[Column] | None, *, priced: bool = True, ocr: bool = False) -> _Item | None:
     numbers = _numeric_words(row)
     cells = _assign_to_columns(row, columns) if columns else {}
     if not priced and not columns:
@@ -269,15 +287,66 @@ def _read_item_row(row: Row, columns: list[Column] | None, *, priced: bool = Tru
         if triple:
             _apply_triple(cells, readings, _order_by_header(triple, columns))
             return _Item([row], cells, readings, 1.0, [])
+        corrected = _corrected_item(row, cells, readings) if ocr and priced else None
+        if corrected is not None:
+            return corrected
         if not _has_item_numbers(readings, columns) and not ("amount" in readings and _position(cells.get("position"))):
             return None
         return _Item([row], cells, readings, HEADER_ONLY_CONFIDENCE, [])
     if triple is None:
+        # TODO: an OCR'd row without a table header is not corrected, because which of its
+        # words are quantity, price and amount is unknown until its numbers multiply out.
         return None
     cells = _cells_without_header(row, triple)
     readings: dict[str, NumberReading] = {}
     _apply_triple(cells, readings, triple)
     return _Item([row], cells, readings, 1.0, [])
+
+
+def _corrected_item(row: Row, cells: dict[str, list[Word]], readings: dict[str, NumberReading]) -> _Item | None:
+    """Read an OCR'd row's quantity, unit price and amount again when they do not multiply out as printed.
+
+    The other readings of the cells decide the item. When exactly one combination fits,
+    it carries the corrected values and the flag `ocr_confusable`. When several fit, it
+    keeps the values as read with their alternatives and the flag `ambiguous`. When none
+    fits although a cell parses only as a look-alike, it gets `arithmetic_failed`.
+    Returns None when a cell is missing or holds no number, or when nothing needs
+    correcting; the header reading then stands.
+    """
+    texts = {role: " ".join(word.text for word in cells.get(role, [])) for role in _PRICED_ROLES}
+    if not all(texts.values()):
+        return None
+    resolved = resolve_line_amounts(texts["quantity"], texts["unit_price"], texts["amount"])
+    if None in (resolved.quantity, resolved.unit_price, resolved.amount):
+        return None
+    if FieldFlag.ARITHMETIC_FAILED.value in resolved.flags:
+        if all(role in readings for role in _PRICED_ROLES):
+            # Every cell parsed: `_to_line` flags the failed arithmetic itself.
+            return None
+        return _Item([row], cells, readings, HEADER_ONLY_CONFIDENCE, [FieldFlag.ARITHMETIC_FAILED.value])
+
+    fits = [(resolved.quantity, resolved.unit_price, resolved.amount), *resolved.alternatives]
+    if len(fits) > 1:
+        alternatives = {role: list(dict.fromkeys(float(fit[index]) for fit in fits)) for index, role in enumerate(_PRICED_ROLES)}
+        disputed = {role: values for role, values in alternatives.items() if len(values) > 1}
+        return _Item([row], cells, readings, HEADER_ONLY_CONFIDENCE, [FieldFlag.AMBIGUOUS.value], alternatives=disputed)
+
+    corrected = dict(readings)
+    corrections: list[str] = []
+    for role, value in zip(_PRICED_ROLES, fits[0], strict=True):
+        printed = readings.get(role)
+        if printed is None or printed.value is None or abs(printed.value - float(value)) > 1e-9:
+            corrections.append(f"{role.replace('_', ' ')} '{texts[role]}' read as {value}")
+        corrected[role] = NumberReading(texts[role], float(value), (), _decimal_places(value))
+    if not corrections:
+        return None
+    log.debug("OCR reading of a line corrected by its arithmetic: %d values", len(corrections))
+    return _Item([row], cells, corrected, CORRECTED_CONFIDENCE, [FieldFlag.OCR_CONFUSABLE.value], corrections=corrections)
+
+
+def _decimal_places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def _has_item_numbers(readings: dict[str, NumberReading], columns: list[Column]) -> bool:
@@ -525,6 +594,11 @@ def _to_line(position: int, item: _Item) -> ExtractedLine:
             setattr(line, f"{role}_alternatives", list(reading.alternatives))
             continue
         setattr(line, role, reading.value)
+    for role, values in item.alternatives.items():
+        # Several OCR readings fit the arithmetic: the value as read stays, beside the others.
+        setattr(line, f"{role}_alternatives", values)
+    if item.corrections:
+        line.corrections = list(item.corrections)  # type: ignore[attr-defined]
     if line.quantity is None:
         # Logistics documents print what moved; that is the line's quantity.
         line.quantity = line.shipped_quantity if line.shipped_quantity is not None else line.received_quantity

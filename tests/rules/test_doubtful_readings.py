@@ -82,6 +82,27 @@ def test_quantity_on_doubtful_line_is_review(catalog, flag):
     assert findings[0].evidence["withheld_kind"] == "quantity_mismatch"
 
 
+def test_ocr_corrected_line_confirmed_by_odoo_is_clean(catalog):
+    """GIVEN a scanned salt line whose price "115" was corrected to 1.15 by its arithmetic THEN Odoo's 1.15 confirms it."""
+    lines = with_line(2, flags=["ocr_confusable"], corrections=["unit price '115' read as 1.15"])
+
+    assert findings_for(invoice(lines), catalog) == []
+
+
+def test_ocr_corrected_line_unlike_odoo_is_review(catalog):
+    """GIVEN a price corrected to 11.50 where Odoo has 1.15 THEN the difference goes to review, naming the correction."""
+    lines = with_line(2, unit_price=11.50, amount=644.00, flags=["ocr_confusable"], corrections=["unit price '115O' read as 11.50"])
+
+    findings = findings_for(invoice(lines, net=1304.20, tax=130.80, total=1435.00), catalog)
+
+    assert kinds(findings) == ["needs_review"]
+    assert findings[0].line == 3
+    assert findings[0].evidence["withheld_kind"] == "price_mismatch"
+    assert findings[0].evidence["flags"] == ["ocr_confusable"]
+    assert findings[0].evidence["corrections"] == ["unit price '115O' read as 11.50"]
+    assert "unit price '115O' read as 11.50" in findings[0].message
+
+
 def test_unreadable_line_is_not_line_missing(catalog):
     # Glyphs without a Unicode mapping: the line is not matched, so its order line looks absent.
     lines = with_line(0, code="DRY-RICE-1\ufffd", flags=["replacement_character"])

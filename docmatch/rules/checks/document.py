@@ -6,7 +6,7 @@ from datetime import date
 
 from docmatch.matchers.normalize import name_key
 from docmatch.matchers.uom import format_quantity
-from docmatch.models import FieldFlag, Finding, FindingKind
+from docmatch.models import ExtractedLine, FieldFlag, Finding, FindingKind
 from docmatch.rules.context import CheckContext
 
 # Header fields whose doubtful reading matters to a decision.
@@ -110,10 +110,10 @@ def check_flagged_values(context: CheckContext) -> None:
             context.add(
                 FindingKind.NEEDS_REVIEW,
                 "review.line",
-                f"Line {number} could not be read with certainty ({', '.join(reasons)}); please confirm it.",
+                f"Line {number} could not be read with certainty ({', '.join(reasons)}){_corrections_note(line)}; please confirm it.",
                 line=number,
                 document_value=line.code or line.description,
-                evidence={"flags": reasons, "page": line.page},
+                evidence={"flags": reasons, "page": line.page, **_corrections_evidence(line)},
             )
 
 
@@ -152,11 +152,26 @@ def review_doubtful_lines(context: CheckContext) -> None:
         if finding.kind not in LINE_VALUE_KINDS or not reasons:
             findings.append(finding)
             continue
-        findings.append(_review_instead(context, finding, reasons))
+        findings.append(_review_instead(context, finding, reasons, context.extraction.lines[index]))  # type: ignore[index]
     context.findings[:] = findings
 
 
-def _review_instead(context: CheckContext, finding: Finding, reasons: list[str]) -> Finding:
+def _corrections(line: ExtractedLine) -> list[str]:
+    """Return the OCR readings the extractor corrected on `line` by its arithmetic, as "unit price '1715' read as 17.15"."""
+    return list(getattr(line, "corrections", None) or [])
+
+
+def _corrections_note(line: ExtractedLine) -> str:
+    corrections = _corrections(line)
+    return f"; the scan was read with corrections: {', '.join(corrections)}" if corrections else ""
+
+
+def _corrections_evidence(line: ExtractedLine) -> dict[str, list[str]]:
+    corrections = _corrections(line)
+    return {"corrections": corrections} if corrections else {}
+
+
+def _review_instead(context: CheckContext, finding: Finding, reasons: list[str], line: ExtractedLine) -> Finding:
     if NO_QUANTITY in reasons:
         expected = finding.odoo_value
         if isinstance(expected, (int, float)):
@@ -173,8 +188,8 @@ def _review_instead(context: CheckContext, finding: Finding, reasons: list[str])
         line=finding.line,
         document_value=finding.document_value,
         odoo_value=finding.odoo_value,
-        message=f"Line {finding.line} could not be read with certainty ({', '.join(reasons)}), so no {finding.kind.value} is reported: {read} Please confirm the line.",
-        evidence={**finding.evidence, "flags": reasons, "withheld_kind": finding.kind.value, "withheld_rule": finding.rule},
+        message=f"Line {finding.line} could not be read with certainty ({', '.join(reasons)}{_corrections_note(line)}), so no {finding.kind.value} is reported: {read} Please confirm the line.",
+        evidence={**finding.evidence, "flags": reasons, "withheld_kind": finding.kind.value, "withheld_rule": finding.rule, **_corrections_evidence(line)},
     )
 
 
