@@ -5,21 +5,17 @@ points that print faintly. A misread code must still find its catalog entry, but
 that fits two catalog entries must go to a person: the reviewer decides, docmatch never
 picks one of two possible codes by itself.
 
-Functions for the matchers and extractors:
-
 - `confusable_key(code)`: the code with each look-alike replaced by one representative
   (O, o -> 0; I, l, | -> 1; S, s -> 5; B -> 8), upper-cased, without spaces and
-  dashes. Two codes with the same key differ only by look-alikes and separators.
-- `resolve_code(read, catalog_codes)` -> `CodeResolution(code, candidates)`: `code` is
-  the one catalog code the read can stand for, else None; `candidates` lists every
-  catalog code with the same key, the exact read first. `needs_review` is True when
-  two or more candidates remain; `unknown` when none does.
-- `ConfusableIndex(codes)`: the same lookup for a large catalog, built once.
+  dashes. Two codes with the same key differ only by look-alikes and separators. The
+  matcher looks codes up under this key (`matchers.normalize.confusable_key`) and
+  sends a line whose read fits two catalog codes to review.
 - `number_candidates(text, decimals=...)`: the numeric readings of an OCR token in a
   numeric column (look-alikes read as digits, a dropped decimal point restored).
 - `resolve_line_amounts(quantity, unit_price, amount)`: picks the readings of a line's
   numbers for which quantity x unit price = amount; returns the flag `ambiguous`
-  when several combinations fit and `arithmetic_failed` when none does.
+  when several combinations fit and `arithmetic_failed` when none does. The line
+  reader (`extractors.lines`) applies it to OCR'd rows only.
 """
 
 from __future__ import annotations
@@ -27,10 +23,8 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import NamedTuple
 
 from docmatch.models import FieldFlag
 
@@ -72,66 +66,6 @@ def confusable_key(code: str) -> str:
     # Dashes go too: OCR drops them or reads them as spaces.
     mapped = "".join(LOOKALIKES.get(char, char) for char in normalise_code(code).replace("-", "")).upper()
     return "".join(LOOKALIKES.get(char, char) for char in mapped)
-
-
-class CodeResolution(NamedTuple):
-    """The outcome of looking up an OCR-read code in a catalog."""
-
-    code: str | None
-    candidates: list[str]
-
-    @property
-    def needs_review(self) -> bool:
-        return self.code is None and len(self.candidates) > 1
-
-    @property
-    def unknown(self) -> bool:
-        return not self.candidates
-
-
-@dataclass(slots=True)
-class ConfusableIndex:
-    """Catalog codes grouped by `confusable_key`, for repeated lookups."""
-
-    codes: Iterable[str] = ()
-    by_key: dict[str, list[str]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        for code in self.codes:
-            self.add(code)
-        self.codes = ()
-
-    def add(self, code: str) -> None:
-        bucket = self.by_key.setdefault(confusable_key(code), [])
-        if code not in bucket:
-            bucket.append(code)
-
-    def resolve(self, read: str) -> CodeResolution:
-        """Resolve `read` as `resolve_code` does."""
-        normal = normalise_code(read)
-        candidates = list(self.by_key.get(confusable_key(normal), []))
-        if not candidates and "l" in normal:
-            # A lower-case "l" may also be a misread capital "L" rather than a "1".
-            candidates = list(self.by_key.get(confusable_key(normal.replace("l", "L")), []))
-        # The exact spelling first, then codes that differ only in case, then the rest.
-        candidates.sort(key=lambda code: (normalise_code(code) != normal, normalise_code(code).upper() != normal.upper()))
-        if len(candidates) == 1:
-            return CodeResolution(candidates[0], candidates)
-        if candidates:
-            log.debug("code read fits %d catalog codes that differ only by look-alike characters", len(candidates))
-        return CodeResolution(None, candidates)
-
-
-def resolve_code(read: str, catalog_codes: Iterable[str] | ConfusableIndex) -> CodeResolution:
-    """Return the catalog code that an OCR-read code stands for, or None with the candidates.
-
-    A read resolves when exactly one catalog code shares its `confusable_key`, whether or
-    not the read spells it exactly. When two or more share it (say "AB-100" and
-    "AB-10O"), even an exact read is no proof, because OCR confuses the very shapes that
-    tell them apart. Then `code` is None, and the caller flags the row for review.
-    """
-    index = catalog_codes if isinstance(catalog_codes, ConfusableIndex) else ConfusableIndex(catalog_codes)
-    return index.resolve(read)
 
 
 # --- numbers --------------------------------------------------------------------------

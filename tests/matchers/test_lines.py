@@ -108,6 +108,31 @@ def test_misread_code_with_a_single_lookalike_resolves(lookalikes):
     assert (result.pairs[0].product.id, result.pairs[0].method) == (2, "lookalike_code")
 
 
+@pytest.mark.parametrize(
+    ("read", "product_id"),
+    [("BOO-10L1", 1), ("B00-10L1", 1), ("8OO-1OL1", 1), ("B0O-10l1", 1), ("PN-0011-57", 2), ("PN-OO1l-S7", 2), ("PN 0O1I\u201357", 2)],
+)
+def test_scanned_code_misread_finds_its_one_product(lookalikes, read, product_id):
+    document = extraction(po_reference="P00200", vendor_name="Acme Industrial Supply Ltd", method="ocr", lines=[dict(code=read, quantity=1)])
+
+    [pair] = match_document(document, lookalikes).pairs
+
+    assert pair.product is not None
+    assert pair.product.id == product_id
+    assert pair.issue is None
+
+
+@pytest.mark.parametrize("read", ["AB-1OO", "A8-100", "ab-10o"])
+def test_scanned_misread_of_lookalike_pair_goes_to_review(lookalikes, read):
+    document = extraction(po_reference="P00200", vendor_name="Acme Industrial Supply Ltd", method="ocr", lines=[dict(code=read, quantity=1)])
+
+    [pair] = match_document(document, lookalikes).pairs
+
+    assert pair.product is None
+    assert pair.issue == "ambiguous"
+    assert {candidate.id for candidate in pair.candidates} == {3, 4}
+
+
 def test_code_confirmed_by_a_reviewer_before_is_used(flanges):
     flanges.learned_vendor_codes[(VENDOR_B, "BP-50")] = 1
     try:

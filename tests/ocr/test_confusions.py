@@ -1,4 +1,7 @@
-"""Look-alike characters in codes and numbers, settled by catalog and arithmetic."""
+"""Look-alike characters: the key codes are looked up under, and numbers settled by arithmetic.
+
+Catalog lookups of misread codes are tested through the matcher in tests/matchers/test_lines.py.
+"""
 
 from __future__ import annotations
 
@@ -8,66 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docmatch.extractors.confusions import (
-    LOOKALIKES,
-    ConfusableIndex,
-    confusable_key,
-    number_candidates,
-    parse_amount,
-    resolve_code,
-    resolve_line_amounts,
-)
-
-PACKING_CATALOG = ["B0O-10L1", "PN-0O1I-57", "AB-100", "AB-10O"]
-
-
-@pytest.mark.parametrize(
-    ("read", "expected"),
-    [
-        ("B0O-10L1", "B0O-10L1"),
-        ("BOO-10L1", "B0O-10L1"),
-        ("B00-10L1", "B0O-10L1"),
-        ("8OO-1OL1", "B0O-10L1"),
-        ("B0O-10l1", "B0O-10L1"),
-        ("PN-0O1I-57", "PN-0O1I-57"),
-        ("PN-0011-57", "PN-0O1I-57"),
-        ("PN-OO1l-S7", "PN-0O1I-57"),
-        ("PN 0O1I\u201357", "PN-0O1I-57"),
-    ],
-)
-def test_misread_code_resolves_to_catalog_code(read: str, expected: str) -> None:
-    resolution = resolve_code(read, PACKING_CATALOG)
-    assert resolution.code == expected
-    assert resolution.candidates == [expected]
-    assert not resolution.needs_review
-
-
-@pytest.mark.parametrize("read", ["AB-100", "AB-10O", "AB-1OO", "A8-100", "ab-10o"])
-def test_lookalike_catalog_codes_need_review(read: str) -> None:
-    """GIVEN two catalog codes that differ only by O/0 THEN no read of either is matched automatically."""
-    resolution = resolve_code(read, PACKING_CATALOG)
-    assert resolution.code is None
-    assert resolution.needs_review
-    assert sorted(resolution.candidates) == ["AB-100", "AB-10O"]
-
-
-def test_exact_read_comes_first_among_candidates() -> None:
-    assert resolve_code("AB-10O", PACKING_CATALOG).candidates[0] == "AB-10O"
-    assert resolve_code("AB-100", PACKING_CATALOG).candidates[0] == "AB-100"
-
-
-def test_unknown_code_has_no_candidates() -> None:
-    resolution = resolve_code("ZZ-999", PACKING_CATALOG)
-    assert resolution.code is None
-    assert resolution.unknown
-    assert not resolution.needs_review
-
-
-def test_index_is_reusable() -> None:
-    index = ConfusableIndex(PACKING_CATALOG)
-    assert resolve_code("BOO-10L1", index).code == "B0O-10L1"
-    assert index.resolve("AB-1OO").needs_review
-
+from docmatch.extractors.confusions import LOOKALIKES, confusable_key, number_candidates, parse_amount, resolve_line_amounts
 
 _CODE_CHARS = "0123456789ABCDEFGHJKLMNPRTUVWXYZ-OISB"
 

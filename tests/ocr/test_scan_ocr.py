@@ -6,7 +6,6 @@ stays fast. `docmatch eval scans` runs the full evaluation.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pdfplumber
@@ -14,11 +13,15 @@ import pytest
 from PIL import Image
 
 from docmatch.eval.scans import VARIANTS, scan_pdf
-from docmatch.extractors.confusions import resolve_code
+from docmatch.extractors.api import extract_pages
 from docmatch.extractors.layout import page_layout, table_grid
 from docmatch.extractors.ocr import OrientationMemo, iter_image_pages, ocr_image_file, ocr_pdf_page
 from docmatch.extractors.words import PageWords
+from docmatch.matchers import match_document
+from docmatch.models import ExtractedField
+from docmatch.odoo.catalog import Catalog
 from docmatch.settings import Settings
+from tests.matchers.builders import CatalogBuilder
 from tests.ocr.ocr_documents import (
     DELIVERY_NOTE_NUMBER,
     HEIGHT,
@@ -99,19 +102,41 @@ def test_outlined_page_amounts_line_up_in_rows(outlined_invoice: PageWords) -> N
     assert any(line.startswith("Total Due (EUR)") and line.endswith(INVOICE_TOTAL) for line in lines)
 
 
-def test_packing_list_codes_resolve_or_go_to_review(packing_list: PageWords) -> None:
-    """GIVEN the four look-alike codes in the catalog THEN two resolve exactly and the AB pair is flagged."""
-    grid = table_grid(list(page_layout(packing_list).lines))
-    rows = [row for row in grid.rows if re.match(r"^[A-Z0-9]{2,3}-", row[0].text)]
-    assert len(rows) == 4
-    resolutions = [resolve_code(row[0].text, PACKING_CODES) for row in rows]
+PACKING_VENDOR = 41
 
-    assert resolutions[0].code == "B0O-10L1"
-    assert resolutions[1].code == "PN-0O1I-57"
-    for resolution in resolutions[2:]:
-        assert resolution.code is None
-        assert resolution.needs_review
-        assert sorted(resolution.candidates) == ["AB-100", "AB-10O"]
+
+@pytest.fixture(scope="module")
+def packing_catalog() -> Catalog:
+    """The vendor's four parts, whose codes differ only by look-alikes, on one purchase order."""
+    builder = CatalogBuilder()
+    builder.partner(PACKING_VENDOR, "Acme Industrial Supply Ltd")
+    for product_id, code in enumerate(PACKING_CODES, start=1):
+        builder.product(product_id, code, f"Part {code}")
+    builder.order(1, "P00200", PACKING_VENDOR, [dict(product=product_id, qty=quantity, price=1.0) for product_id, quantity in zip(range(1, 5), (4, 10, 25, 8), strict=True)])
+    return builder.build()
+
+
+def test_packing_list_codes_resolve_or_go_to_review(packing_list: PageWords, packing_catalog: Catalog) -> None:
+    """GIVEN the scanned packing list and a catalog holding its four look-alike codes WHEN extracted and matched
+    THEN the first two lines pair with their one product each, and both AB lines go to review with the AB pair."""
+    extraction = extract_pages([packing_list])
+    # The packing list prints no header fields; the order and vendor stand in for them.
+    extraction.fields["po_reference"] = ExtractedField(value="P00200", confidence=0.95, page=1)
+    extraction.fields["vendor_name"] = ExtractedField(value="Acme Industrial Supply Ltd", confidence=0.95, page=1)
+    assert extraction.method == "ocr"
+    assert len(extraction.lines) == 4
+
+    result = match_document(extraction, packing_catalog)
+
+    pairs = {pair.document_line: pair for pair in result.pairs if pair.document_line is not None}
+    assert pairs[0].product is not None
+    assert pairs[0].product.id == 1
+    assert pairs[1].product is not None
+    assert pairs[1].product.id == 2
+    for index in (2, 3):
+        assert pairs[index].product is None
+        assert pairs[index].issue == "ambiguous"
+        assert {candidate.id for candidate in pairs[index].candidates} == {3, 4}
 
 
 def test_packing_list_quantities_survive(packing_list: PageWords) -> None:
