@@ -310,11 +310,12 @@ def _corrected_item(row: Row, cells: dict[str, list[Word]], readings: dict[str, 
     it carries the corrected values and the flag `ocr_confusable`. When several fit, it
     keeps the values as read with their alternatives and the flag `ambiguous`. When none
     fits although a cell parses only as a look-alike, it gets `arithmetic_failed`.
-    Returns None when a cell is missing or holds no number, or when nothing needs
-    correcting; the header reading then stands.
+    Returns None when a cell is missing or holds no digit, or when nothing needs
+    correcting; the header reading is kept then.
     """
     texts = {role: " ".join(word.text for word in cells.get(role, [])) for role in _PRICED_ROLES}
-    if not all(texts.values()):
+    if not all(any(char.isdigit() for char in text) for text in texts.values()):
+        # Words alone ("Set", "Box") are no numbers, however their letters look.
         return None
     resolved = resolve_line_amounts(texts["quantity"], texts["unit_price"], texts["amount"])
     if None in (resolved.quantity, resolved.unit_price, resolved.amount):

@@ -100,6 +100,13 @@ def test_printed_arithmetic_error_on_scan_is_kept() -> None:
     assert line.flags == ["arithmetic_failed"]
 
 
+def test_words_in_number_columns_make_no_line() -> None:
+    """GIVEN a scanned note row with words in the quantity, price and amount columns THEN no look-alike reading makes it a line."""
+    extraction = _invoice("lOS", "SOB", "BOSS")
+
+    assert extraction.lines == []
+
+
 @pytest.mark.parametrize(("quantity", "price", "amount"), [("12", "1715", "205,80"), ("10", "4,50", "45,OO")])
 def test_text_layer_numbers_are_left_alone(quantity: str, price: str, amount: str) -> None:
     """GIVEN the same words on a born-digital page THEN no reading is corrected."""
