@@ -92,6 +92,9 @@ def extract_pages(pages: list[PageWords], *, hints: HeaderHints | None = None, l
     extraction = Extraction(
         doc_type=classification.doc_type, fields=fields, lines=table.lines, addresses=addresses, warnings=table.warnings, pages=len(pages), method=method,
     )
+    if not extraction.lines and classification.doc_type != "unknown":
+        # Every supported document lists goods; none read means a reading problem, not an empty document.
+        extraction.warnings.append("no line items could be read; compare the lines by hand")
     if classification.self_billed:
         # TODO: the letterhead of a self-billed invoice is the buyer's. Without a party
         # label it is still read as the vendor until read_header takes the issuer's role.

@@ -39,3 +39,16 @@ def test_scanned_carton_code_stays_on_the_line() -> None:
     extraction = extract_pages([PageWords(1, 595, 842, words, source="ocr")])
 
     assert [(line.quantity, line.uom) for line in extraction.lines] == [(40.0, "CT"), (108.0, "Stk")]
+
+
+def test_document_without_readable_lines_says_so() -> None:
+    """GIVEN an invoice page whose table cannot be read WHEN extracted THEN a warning says no line items were read."""
+    from docmatch.extractors.api import extract_pages
+    from docmatch.extractors.words import PageWords, Word
+
+    words = [Word("Invoice", 57, 100, 110, 110), Word("INV-77", 120, 100, 160, 110), Word("Total", 57, 400, 90, 410), Word("12,00", 120, 400, 150, 410)]
+
+    extraction = extract_pages([PageWords(1, 595, 842, words, source="ocr")])
+
+    assert extraction.lines == []
+    assert "no line items could be read; compare the lines by hand" in extraction.warnings
