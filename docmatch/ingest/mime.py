@@ -4,7 +4,8 @@
 worth taking, the decorations it skipped and the containers it could not open:
 
 - multipart parts are walked depth first; forwarded messages (`message/rfc822` parts,
-  or `.eml` files attached as plain bytes) are walked like the outer message;
+  or `.eml` files attached as plain bytes) are walked like the outer message; a
+  multipart whose boundary lines are missing is reported as a problem and kept whole;
 - Outlook's `winmail.dat` (`application/ms-tnef`) is unpacked with tnefparse and its
   attachments are taken as if they were parts of the message; a container that does not
   decode completely (damaged framing, a truncated attribute, bytes after the last one) is
@@ -111,6 +112,12 @@ def _walk(part: Message, contents: MailContents, rules: DecorationRules, *, dept
         return
     content_type = part.get_content_type()
 
+    # A multipart whose boundaries the parser could not find keeps its parts as one
+    # blob of text; what was attached in it cannot be taken apart, so it is kept whole.
+    if part.get_content_maintype() == "multipart" and not part.is_multipart():
+        _keep_damaged(part, contents, origin=origin)
+        return
+
     # Containers: walk what they hold.
     if part.is_multipart() and content_type != "message/rfc822":
         for child in part.get_payload():  # type: ignore[union-attr]
@@ -197,6 +204,18 @@ def with_extension(filename: str, media_type: str, *, index: int) -> str:
     if extension and "." not in filename.rsplit("/", 1)[-1]:
         return filename + extension
     return filename
+
+
+def _keep_damaged(part: Message, contents: MailContents, *, origin: str) -> None:
+    defects = ", ".join(sorted({type(defect).__name__ for defect in part.defects})) or "no part boundaries"
+    reason = f"damaged MIME structure ({defects}): its attachments could not be separated"
+    try:
+        raw = part.as_bytes()
+    except (ValueError, LookupError, UnicodeError):
+        raw = _decoded_payload(part)
+    contents.problems.append((MailAttachment("damaged-part.eml", raw, "message/rfc822", None, origin), reason))
+    if reason not in contents.problem_reasons:
+        contents.problem_reasons.append(reason)
 
 
 def _is_body(part: Message, filename: str | None) -> bool:

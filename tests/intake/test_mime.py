@@ -197,3 +197,26 @@ def test_truncated_tnef_names_the_attribute() -> None:
     whole = build_tnef([("INV-7302.pdf", make_pdf("INV-7302", padding=3000), None)])
 
     assert "is truncated" in (tnef_damage(whole[: len(whole) // 2]) or "")
+
+
+def forward_without_boundaries() -> bytes:
+    """A forwarded message whose own multipart lost its boundary lines, with a PDF inside."""
+    return (
+        b"From: ap@example.com\nTo: invoices@example.com\nSubject: Fwd: invoice\nMIME-Version: 1.0\n"
+        b'Content-Type: multipart/mixed; boundary="OUTER"\n\n'
+        b"--OUTER\nContent-Type: text/plain\n\nsee attached\n"
+        b"--OUTER\nContent-Type: message/rfc822\n\n"
+        b'From: vendor@example.com\nSubject: invoice\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="INNER"\n\n'
+        b'Content-Type: application/pdf; name="inv.pdf"\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n'
+        b"--OUTER--\n"
+    )
+
+
+def test_multipart_without_boundaries_is_kept_whole() -> None:
+    contents = find_attachments(parse_message(forward_without_boundaries()))
+
+    assert contents.attachments == []
+    [(problem, reason)] = contents.problems
+    assert problem.filename == "damaged-part.eml"
+    assert b"JVBERi0xLjQK" in problem.content
+    assert reason == "damaged MIME structure (StartBoundaryNotFoundDefect): its attachments could not be separated"
