@@ -19,6 +19,7 @@ parallel work belongs in separate processes.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import statistics
@@ -266,6 +267,7 @@ def run_image_to_data(image_path: Path, *, languages: str, psm: int, dpi: float,
     """
     import pytesseract
 
+    check_languages(languages)
     config = f"--psm {psm} --dpi {round(dpi)}"
     data = _call_tesseract(
         lambda: pytesseract.image_to_data(str(image_path), lang=languages, config=config, output_type=pytesseract.Output.DICT, timeout=timeout),
@@ -460,6 +462,29 @@ def detect_rotation(image_path: Path, *, dpi: float, timeout: float) -> tuple[in
         lambda: pytesseract.image_to_osd(str(image_path), config=f"--psm 0 --dpi {round(dpi)}", output_type=pytesseract.Output.DICT, timeout=timeout),
     )
     return int(result.get("rotate", 0)) % 360, float(result.get("orientation_conf", 0.0))
+
+
+@functools.lru_cache(maxsize=8)
+def check_languages(languages: str) -> None:
+    """Fail when Tesseract lacks data for one of `languages`, once per process and setting.
+
+    Tesseract itself only warns on its error stream about a language it cannot load and
+    reads on with the others, so a misspelled or missing language would lower accuracy
+    with no sign.
+
+    Raises:
+        ExtractionError: naming the missing languages and how to install them.
+    """
+    import pytesseract
+
+    installed = set(_call_tesseract(pytesseract.get_languages))
+    missing = [code for code in languages.split("+") if code and code not in installed]
+    if missing:
+        packages = " ".join(f"tesseract-ocr-{code}" for code in missing)
+        raise ExtractionError(
+            f"Tesseract has no language data for {', '.join(missing)} (DOCMATCH_OCR_LANGUAGES={languages})",
+            hint=f"install {packages}, or leave {', '.join(missing)} out of DOCMATCH_OCR_LANGUAGES; installed: {'+'.join(sorted(installed))}",
+        )
 
 
 def _call_tesseract(call):  # type: ignore[no-untyped-def]

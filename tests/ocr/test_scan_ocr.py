@@ -214,3 +214,21 @@ def test_memo_carries_rotation_to_next_page(invoice_pdf: Path, built: Path, ocr_
     page = ocr_pdf_page(upside, 1, settings=ocr_settings, memo=memo)
     assert INVOICE_NUMBER in _texts(page)
     assert memo.osd_runs == 0
+
+
+def test_missing_ocr_language_is_named() -> None:
+    """GIVEN a language Tesseract has no data for WHEN a page is read THEN the error names it instead of reading on without it."""
+    from docmatch.errors import ExtractionError
+    from docmatch.extractors.ocr import check_languages
+
+    with pytest.raises(ExtractionError) as raised:
+        check_languages("eng+xqz")
+
+    assert "no language data for xqz" in raised.value.message
+    assert "tesseract-ocr-xqz" in raised.value.hint
+
+
+def test_installed_ocr_languages_pass() -> None:
+    from docmatch.extractors.ocr import check_languages
+
+    check_languages("eng+deu+fra+nld+spa+ita")
