@@ -13,7 +13,8 @@ Pipeline and workers
     `load_document(id)`, `transition(...)`, `fail(...)`, `record_result(...)` for the
     in-process run; `begin_stage(...)` / `finish_stage(...)` claim a stage of a
     document and record its output, its state and its idempotency key in one
-    transaction, so a redelivered task does nothing twice.
+    transaction, so a redelivered task does nothing twice. `finish_stage(..., then=...)`
+    also claims the next stage in that transaction, for a worker that runs it at once.
 
 Helpdesk (for the Odoo engineer)
     `add_ticket_link(document_id, ticket, helpdesk_variant, case_id=None) -> bool`
@@ -127,6 +128,18 @@ class Claim(StrEnum):
     NOT_READY = "not_ready"  # the document is not in a state this stage starts from
     GONE = "gone"  # the document is missing, failed or quarantined
     EXHAUSTED = "exhausted"  # too many attempts: the document was marked failed
+
+
+@dataclass(frozen=True, slots=True)
+class StageRequest:
+    """A stage to claim: its idempotency key, the states it starts from, and the claim's limits."""
+
+    stage: str
+    key: str
+    starts_from: tuple[DocumentState, ...]
+    running: DocumentState
+    lease_seconds: float
+    max_attempts: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,34 +353,39 @@ class Store:
         A claim lasts `lease_seconds` (the task's hard time limit): a redelivered copy
         of a task whose worker died takes the document over once the claim expired.
         """
-        now = utcnow()
+        request = StageRequest(stage, key, starts_from, running, lease_seconds, max_attempts)
         with self.session() as s:
             row = s.scalar(select(DocumentRow).where(DocumentRow.id == document_id).with_for_update())
-            if row is None or row.state in (DocumentState.FAILED, DocumentState.QUARANTINED):
-                return StageClaim(Claim.GONE, row.state if row else None)
-            record = s.scalar(select(TaskRecordRow).where(TaskRecordRow.key == key))
-            if record is not None and record.done_at is not None:
-                return StageClaim(Claim.DONE, row.state, attempts=record.attempts)
-            if row.state not in {state.value for state in (*starts_from, running)}:
-                return StageClaim(Claim.NOT_READY, row.state)
-            expires = aware(row.claim_expires_at)
-            if row.claimed_by and row.claimed_by != claimant and expires and expires > now:
-                return StageClaim(Claim.BUSY, row.state, retry_in=(expires - now).total_seconds())
-            if record is None:
-                record = TaskRecordRow(document_id=document_id, stage=stage, key=key, attempts=0)
-                s.add(record)
-            if record.attempts >= max_attempts:
-                reason = f"{stage} gave up after {record.attempts} attempts (worker lost or time limit hit each time)"
-                row.error_reason, row.claimed_by, row.claim_expires_at = reason, None, None
-                self._transition(s, row, DocumentState.FAILED, actor=claimant, reason=reason)
-                return StageClaim(Claim.EXHAUSTED, DocumentState.FAILED.value, attempts=record.attempts)
-            record.attempts += 1
-            record.started_at = now
-            row.claimed_by = claimant
-            row.claim_expires_at = now + timedelta(seconds=lease_seconds)
-            again = f"attempt {record.attempts}" if record.attempts > 1 else None
-            self._transition(s, row, running, actor=claimant, reason=again)
-            return StageClaim(Claim.RUN, running.value, attempts=record.attempts, document=_document(row, with_arrivals=False))
+            return self._claim(s, row, request, claimant=claimant)
+
+    def _claim(self, s: Session, row: DocumentRow | None, request: StageRequest, *, claimant: str) -> StageClaim:
+        # `row` is locked (SELECT ... FOR UPDATE) by the caller's transaction.
+        now = utcnow()
+        if row is None or row.state in (DocumentState.FAILED, DocumentState.QUARANTINED):
+            return StageClaim(Claim.GONE, row.state if row else None)
+        record = s.scalar(select(TaskRecordRow).where(TaskRecordRow.key == request.key))
+        if record is not None and record.done_at is not None:
+            return StageClaim(Claim.DONE, row.state, attempts=record.attempts)
+        if row.state not in {state.value for state in (*request.starts_from, request.running)}:
+            return StageClaim(Claim.NOT_READY, row.state)
+        expires = aware(row.claim_expires_at)
+        if row.claimed_by and row.claimed_by != claimant and expires and expires > now:
+            return StageClaim(Claim.BUSY, row.state, retry_in=(expires - now).total_seconds())
+        if record is None:
+            record = TaskRecordRow(document_id=row.id, stage=request.stage, key=request.key, attempts=0)
+            s.add(record)
+        if record.attempts >= request.max_attempts:
+            reason = f"{request.stage} gave up after {record.attempts} attempts (worker lost or time limit hit each time)"
+            row.error_reason, row.claimed_by, row.claim_expires_at = reason, None, None
+            self._transition(s, row, DocumentState.FAILED, actor=claimant, reason=reason)
+            return StageClaim(Claim.EXHAUSTED, DocumentState.FAILED.value, attempts=record.attempts)
+        record.attempts += 1
+        record.started_at = now
+        row.claimed_by = claimant
+        row.claim_expires_at = now + timedelta(seconds=request.lease_seconds)
+        again = f"attempt {record.attempts}" if record.attempts > 1 else None
+        self._transition(s, row, request.running, actor=claimant, reason=again)
+        return StageClaim(Claim.RUN, request.running.value, attempts=record.attempts, document=_document(row, with_arrivals=False))
 
     def finish_stage(
         self,
@@ -380,10 +398,13 @@ class Store:
         match: MatchResult | None = None,
         findings: list[Finding] | None = None,
         case: Case | None = None,
-    ) -> int | None:
+        then: StageRequest | None = None,
+    ) -> StageClaim | None:
         """Record a stage's output, mark its key done and move the document on, at once.
 
-        Returns the case id when a case was written.
+        With `then`, the same transaction also claims that stage for `claimant`, as
+        `begin_stage` would, and returns its claim; without it, returns None. The caller
+        runs a claimed next stage right away, with no task message between the two.
 
         Raises:
             ClaimLost: another execution took the document over meanwhile.
@@ -392,13 +413,13 @@ class Store:
             row = self._locked(s, document_id)
             if row.claimed_by != claimant:
                 raise ClaimLost(f"document {document_id} is now held by {row.claimed_by or 'nobody'}")
-            case_id = self._write_outputs(s, row, extraction=extraction, match=match, findings=findings, case=case)
+            self._write_outputs(s, row, extraction=extraction, match=match, findings=findings, case=case)
             s.execute(update(TaskRecordRow).where(TaskRecordRow.key == key).values(done_at=utcnow()))
             row.claimed_by = None
             row.claim_expires_at = None
             row.error_reason = None
             self._transition(s, row, to_state, actor=claimant)
-            return case_id
+            return self._claim(s, row, then, claimant=claimant) if then is not None else None
 
     def release(self, document_id: int, *, key: str, claimant: str, to_state: DocumentState, reason: str) -> None:
         """Give a claim back without output (a transient error), leaving the document waiting.

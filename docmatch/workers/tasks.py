@@ -1,9 +1,11 @@
 """The Celery tasks: thin wrappers that take ids and hand the work to `StageRunner`.
 
-Pipeline stages (each queues the next when it finishes):
+Pipeline stages (each queues the next when it finishes, except that match runs
+report itself in the same task; the report task is queued only when that report was
+cut short or hit a transient error):
 
     docmatch.extract(document_id)        queue <prefix>.ocr
-    docmatch.match(document_id)          queue <prefix>.io
+    docmatch.match(document_id)          queue <prefix>.io, then report
     docmatch.report(document_id)         queue <prefix>.io
     docmatch.rematch(document_id, marker) queue <prefix>.io, after an Odoo change
 

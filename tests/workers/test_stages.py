@@ -86,11 +86,12 @@ def runner(store: Store, context, name: str = "w1") -> StageRunner:  # type: ign
 
 
 def run_all(store: Store, context, doc_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """Run the stages as the tasks would queue them; return the outcome of each stage run."""
     outcomes = []
     stage: str | None = "extract"
     while stage:
         outcome = runner(store, context).run(stage, doc_id)
-        outcomes.append(outcome.outcome)
+        outcomes.extend(result for _name, result in outcome.ran)
         stage = outcome.next_stage
     return outcomes
 
@@ -178,3 +179,111 @@ def test_the_sweeper_knows_which_stage_moves_each_state_on(store: Store, world) 
     assert STAGE_FOR_STATE == {
         "received": "extract", "extracting": "extract", "extracted": "match", "matching": "match", "matched": "report", "reporting": "report",
     }
+
+
+def report_attempts(store: Store, doc_id: int) -> tuple[int, bool]:
+    from sqlalchemy import select
+
+    from docmatch.storage.tables import TaskRecordRow
+
+    with store.session() as session:
+        record = session.scalar(select(TaskRecordRow).where(TaskRecordRow.key == f"report:{doc_id}"))
+        assert record is not None
+        return record.attempts, record.done_at is not None
+
+
+class WorkerKilled(BaseException):
+    """Stands for SIGKILL: not an `Exception`, so the runner neither fails nor releases the document."""
+
+
+def test_match_runs_report_in_the_same_execution(store: Store, world) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN an extracted document WHEN one execution runs match THEN it also claims and runs report."""
+    context, tickets, doc_id = world
+    runner(store, context).run("extract", doc_id)
+
+    outcome = runner(store, context, "w-match").run("match", doc_id)
+
+    assert outcome.ran == (("match", "done"), ("report", "done"))
+    assert outcome.next_stage is None
+    assert store.state_of(doc_id) == (DocumentState.REPORTED, None)
+    assert report_attempts(store, doc_id) == (1, True)
+    assert len(tickets.opened) == 1
+    # The audit log keeps every state, each by the execution that ran the stage.
+    assert [(before, after, actor) for before, after, actor, _ in store.history(doc_id)][-4:] == [
+        ("extracted", "matching", "w-match"), ("matching", "matched", "w-match"), ("matched", "reporting", "w-match"), ("reporting", "reported", "w-match"),
+    ]
+
+
+def test_chained_report_runs_once_under_redelivery(store: Store, world) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a match execution killed while it ran report WHEN the match task comes again
+    THEN it queues report, which takes the document over after the lease and runs once."""
+    import time
+
+    context, tickets, doc_id = world
+    runner(store, context).run("extract", doc_id)
+    opener = context.ticket_opener
+
+    def killed(case: Case, key: str) -> OdooRef:
+        raise WorkerKilled
+
+    context.ticket_opener = killed
+    with pytest.raises(WorkerKilled):
+        StageRunner(store, lambda: context, claimant="dies", lease_seconds=0.5, max_attempts=3).run("match", doc_id)
+    assert store.state_of(doc_id) == (DocumentState.REPORTING, None)
+    context.ticket_opener = opener
+
+    redelivered = runner(store, context, "again").run("match", doc_id)
+    assert redelivered.outcome == "duplicate"
+    assert redelivered.next_stage == "report"
+
+    time.sleep(0.6)
+    assert runner(store, context, "report-task").run("report", doc_id).outcome == "done"
+    assert report_attempts(store, doc_id) == (2, True)
+    assert len(tickets.opened) == 1
+
+    # Any later delivery of either task does nothing and queues nothing.
+    for stage in ("match", "report"):
+        late = runner(store, context, "late").run(stage, doc_id)
+        assert (late.outcome, late.next_stage) == ("duplicate", None)
+    assert len(tickets.opened) == 1
+    assert store.state_of(doc_id) == (DocumentState.REPORTED, None)
+
+
+def test_chained_report_busy_while_its_claim_lives(store: Store, world) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a chained report held by a live claim WHEN a report task comes THEN it waits for the lease."""
+    context, _tickets, doc_id = world
+    runner(store, context).run("extract", doc_id)
+
+    def killed(case: Case, key: str) -> OdooRef:
+        raise WorkerKilled
+
+    context.ticket_opener = killed
+    with pytest.raises(WorkerKilled):
+        runner(store, context, "holder").run("match", doc_id)
+
+    busy = runner(store, context, "other").run("report", doc_id)
+    assert busy.outcome == "busy"
+    assert 0 < busy.retry_in <= 30
+
+
+def test_transient_error_in_chained_report_queues_it(store: Store, world) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN Odoo away while the chained report opens the ticket WHEN match runs
+    THEN match is recorded, report's claim is given back and report is queued as its own task."""
+    context, tickets, doc_id = world
+    runner(store, context).run("extract", doc_id)
+    opener = context.ticket_opener
+
+    def odoo_away(case: Case, key: str) -> OdooRef:
+        raise OdooTransientError("Odoo did not answer within 30 s")
+
+    context.ticket_opener = odoo_away
+    outcome = runner(store, context).run("match", doc_id)
+
+    assert outcome.ran == (("match", "done"), ("report", "released"))
+    assert outcome.next_stage == "report"
+    assert store.state_of(doc_id) == (DocumentState.MATCHED, None)
+    assert report_attempts(store, doc_id) == (0, False)
+
+    context.ticket_opener = opener
+    assert runner(store, context, "w2").run("report", doc_id).outcome == "done"
+    assert len(tickets.opened) == 1
