@@ -230,7 +230,14 @@ def read_references(words: list[Word]) -> Candidate | None:
     return Candidate(", ".join(str(value) for value in found), used, 0)
 
 
-def make_date_reader(day_first: bool | None) -> Reader:
+def make_date_reader(day_first: bool | None, *, keep_readings: bool = False) -> Reader:
+    """Return a reader of dates; slashed dates are read in the `day_first` order.
+
+    With `keep_readings`, a slashed date whose order was only guessed keeps both
+    readings, day first then month first, in `alternatives` beside its value, so that
+    a partner's known date order can still settle it.
+    """
+
     def read_date(words: list[Word]) -> Candidate | None:
         for size in range(1, min(len(words), 5) + 1):
             reading = find_date(" ".join(word.text for word in words[:size]), day_first=day_first)
@@ -240,7 +247,8 @@ def make_date_reader(day_first: bool | None) -> Reader:
             if reading.value is None:
                 return Candidate(None, used, 0, 0.5, [FieldFlag.AMBIGUOUS.value], list(reading.alternatives))
             confidence = 1.0 if reading.self_evident else 0.9
-            return Candidate(reading.value, used, 0, confidence)
+            alternatives = list(reading.alternatives) if keep_readings and not reading.self_evident else []
+            return Candidate(reading.value, used, 0, confidence, alternatives=alternatives)
         return None
 
     return read_date

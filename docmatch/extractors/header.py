@@ -93,6 +93,8 @@ def read_header(rows: list[Row], *, table_rows: set[int], doc_type: str, languag
     hints = hints or HeaderHints()
     skip = table_rows
     day_first = infer_day_first(rows, language, hints)
+    # Language and country words only suggest an order; the document's own dates or a caller's hint prove it.
+    order_proven = hints.day_first is not None or numeric_order_evidence("\n".join(row.text for row in rows)) is not None
     fields: dict[str, Candidate | None] = {}
 
     # Identifiers and references.
@@ -105,7 +107,7 @@ def read_header(rows: list[Row], *, table_rows: set[int], doc_type: str, languag
     fields["po_reference"] = _order_references(rows, fields["po_reference"], skip=skip, number=fields["number"])
 
     # Dates.
-    read_date = make_date_reader(day_first)
+    read_date = make_date_reader(day_first, keep_readings=not order_proven)
     for name in ("date", "due_date", "delivery_date"):
         fields[name] = read_labelled_field(rows, name, read_date, skip=skip)
     fields["date"] = fields["date"] or _date_near_number(rows, fields["number"], read_date)

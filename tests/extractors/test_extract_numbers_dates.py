@@ -117,3 +117,32 @@ def test_three_digit_groups_keep_both_readings(head: int, tail: int) -> None:
     assert reading is not None
     assert reading.value is None
     assert set(reading.alternatives) == {float(f"{head}.{tail:03d}"), float(head * 1000 + tail)}
+
+
+def test_guessed_date_order_keeps_both_readings() -> None:
+    """GIVEN a German page with 05/04/2024 and no date that proves the order THEN the value is 5 April and both readings stay."""
+    from docmatch.extractors.api import extract_pages
+    from docmatch.extractors.words import PageWords, Word
+
+    words = [Word("Rechnung", 57, 100, 110, 110), Word("Rechnungsdatum:", 57, 120, 130, 130), Word("05/04/2024", 140, 120, 190, 130)]
+
+    field = extract_pages([PageWords(1, 595, 842, words)]).fields["date"]
+
+    assert field.value == "2024-04-05"
+    assert field.alternatives == ["2024-04-05", "2024-05-04"]
+
+
+def test_proven_date_order_keeps_one_reading() -> None:
+    """GIVEN a page whose due date 25/04/2024 proves day first THEN 05/04/2024 has no second reading."""
+    from docmatch.extractors.api import extract_pages
+    from docmatch.extractors.words import PageWords, Word
+
+    words = [
+        Word("Invoice", 57, 100, 110, 110), Word("Date:", 57, 120, 90, 130), Word("05/04/2024", 140, 120, 190, 130),
+        Word("Due", 57, 140, 80, 150), Word("date:", 82, 140, 105, 150), Word("25/04/2024", 140, 140, 190, 150),
+    ]
+
+    field = extract_pages([PageWords(1, 595, 842, words)]).fields["date"]
+
+    assert field.value == "2024-04-05"
+    assert field.alternatives == []

@@ -314,3 +314,13 @@ def test_date_order_rule_is_validated(tmp_path):
         load_policy(rules)
 
     assert "date_order" in raised.value.message
+
+
+def test_guessed_date_order_yields_to_the_partner_rule(april_order, tmp_path):
+    """GIVEN 05/04/2024 read day first only because the page is in German WHEN the partner prints month first THEN 4 May counts."""
+    document = invoice_dated_05_04()
+    document.fields["date"].value = "2024-04-05"
+    document.fields["date"].flags = []
+
+    assert kinds(findings_for(document, april_order)) == ["date_out_of_window"]
+    assert findings_for(document, april_order, policy=date_order_policy(tmp_path, "month_first")) == []

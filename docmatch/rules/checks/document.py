@@ -56,7 +56,10 @@ def read_open_dates(context: CheckContext) -> None:
         return
     for name in DATE_FIELDS:
         field = context.extraction.fields.get(name)
-        if field is None or field.value is not None or FieldFlag.AMBIGUOUS.value not in field.flags or len(field.alternatives) != 2:
+        # An open date has no value; a guessed one has a value and keeps both readings.
+        open_date = field is not None and field.value is None and FieldFlag.AMBIGUOUS.value in field.flags
+        guessed = field is not None and field.value is not None and not field.flags
+        if field is None or not (open_date or guessed) or len(field.alternatives) != 2:
             continue
         # The extractor lists the day-first reading first.
         chosen = field.alternatives[0 if date_order == "day_first" else 1]
