@@ -3,8 +3,8 @@
 A folder stands for the supported files in it (PDF, PNG, JPEG, TIFF, by file name
 extension, in any case), sorted by their path inside the folder so that two runs process
 them in the same order. Folders are read one level deep unless `recursive` is set.
-Hidden files and folders (names starting with '.') are left out, and so are other files,
-which are reported so that the caller can name them.
+Hidden files and folders (names starting with '.'), links that lead nowhere and other
+files are left out, and each is reported so that the caller can name them.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ class Inputs:
     empty_folders: list[Path] = field(default_factory=list)
     # Sub-folders not read because the walk was not recursive.
     subfolders: list[Path] = field(default_factory=list)
+    hidden: list[Path] = field(default_factory=list)
+    broken_links: list[Path] = field(default_factory=list)
 
 
 def collect_inputs(paths: tuple[Path, ...] | list[Path], *, recursive: bool = False) -> Inputs:
@@ -53,9 +55,15 @@ def _folder_files(folder: Path, recursive: bool, inputs: Inputs) -> list[Path]:
     for path in candidates:
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts):
+            # A hidden folder's own files are not named one by one, only the folder.
+            if not any(part.startswith(".") for part in relative.parts[:-1]):
+                inputs.hidden.append(path)
             continue
         if path.is_dir() and not recursive:
             inputs.subfolders.append(path)
+        if path.is_symlink() and not path.exists():
+            inputs.broken_links.append(path)
+            continue
         if not path.is_file():
             continue
         if path.suffix.lower() in SUPPORTED_SUFFIXES:
@@ -64,4 +72,6 @@ def _folder_files(folder: Path, recursive: bool, inputs: Inputs) -> list[Path]:
             inputs.unsupported.append(path)
     inputs.unsupported.sort()
     inputs.subfolders.sort()
+    inputs.hidden.sort()
+    inputs.broken_links.sort()
     return sorted(supported, key=lambda path: path.relative_to(folder).parts)

@@ -31,7 +31,7 @@ def export_command(folder: Path, odoo_url: str | None) -> None:
 
 @odoo_group.command("testserver")
 @click.option("--snapshot", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Snapshot folder to serve; without it the database holds only companies, users and the Helpdesk.")
-@click.option("--version", "version", type=click.Choice(["16", "17", "18", "19"]), default=None, help="Odoo version whose protocols and field names to speak. Defaults to the snapshot's version.json, else 17.")
+@click.option("--version", "version", type=click.Choice(["16", "17", "18", "19"]), default=None, help="Odoo version whose protocols to speak. A snapshot is served as the version its version.json names, so this must match it or be left out; without a snapshot the default is 17.")
 @click.option("--helpdesk", type=click.Choice(["enterprise", "oca"]), default="enterprise", help="Helpdesk application to serve: Enterprise helpdesk or OCA helpdesk_mgmt.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8069, help="TCP port on 127.0.0.1 (1 to 65535).")
 @click.option("--api-key", default="test-api-key", help="API key the docmatch user logs in with.")

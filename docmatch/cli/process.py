@@ -71,6 +71,10 @@ def _files_to_process(paths: tuple[Path, ...], recursive: bool) -> list[Path]:
     inputs = collect_inputs(paths, recursive=recursive)
     for path in inputs.unsupported:
         click.echo(f"skipped {path}: not a PDF, PNG, JPEG or TIFF file name", err=True)
+    for path in inputs.hidden:
+        click.echo(f"skipped {path}: hidden (its name starts with '.')", err=True)
+    for path in inputs.broken_links:
+        click.echo(f"skipped {path}: a link to a file that does not exist", err=True)
     if inputs.subfolders:
         click.echo(f"skipped {len(inputs.subfolders)} sub-folder(s), such as {inputs.subfolders[0]}; add --recursive to process their files too", err=True)
     for folder in inputs.empty_folders:

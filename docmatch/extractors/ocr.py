@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from docmatch.errors import ExtractionError
+from docmatch.errors import ConfigurationError, ExtractionError
 from docmatch.extractors.columns import separate_misaligned_blocks
 from docmatch.extractors.imaging import (
     MIN_NATIVE_DPI,
@@ -473,7 +473,8 @@ def check_languages(languages: str) -> None:
     with no sign.
 
     Raises:
-        ExtractionError: naming the missing languages and how to install them.
+        ConfigurationError: naming the missing languages and how to install them; it is
+            the setting, not the document, so a batch stops rather than failing every scan.
     """
     import pytesseract
 
@@ -481,7 +482,7 @@ def check_languages(languages: str) -> None:
     missing = [code for code in languages.split("+") if code and code not in installed]
     if missing:
         packages = " ".join(f"tesseract-ocr-{code}" for code in missing)
-        raise ExtractionError(
+        raise ConfigurationError(
             f"Tesseract has no language data for {', '.join(missing)} (DOCMATCH_OCR_LANGUAGES={languages})",
             hint=f"install {packages}, or leave {', '.join(missing)} out of DOCMATCH_OCR_LANGUAGES; installed: {'+'.join(sorted(installed))}",
         )

@@ -37,6 +37,12 @@ ORDER_KIND: dict[str, str] = {
     "proof_of_delivery": "sale",
 }
 DELIVERY_PAPERS = frozenset({"bill_of_lading", "proof_of_delivery", "delivery_note"})
+# Partners found by weaker evidence than a VAT number, a name or an e-mail domain are
+# named in a note, so the reviewer can see what the match rests on.
+PARTNER_NOTES = {
+    "address": "partner {name} found by the printed postcode and street; the printed name did not identify it",
+    "vendor_codes": "partner {name} found by its own product codes on the lines; the printed name did not identify it",
+}
 # Without a usable reference, a partner's orders are searched by content up to this many.
 CONTENT_SEARCH_LIMIT = 200
 # A printed description this alike an order line's counts as that line when searching by content.
@@ -118,6 +124,8 @@ def _keep_partner_records(partner: PartnerMatch, resolved: list[ResolvedReferenc
 
     if partner_id is not None and partner_id in catalog.partners:
         result.partner = OdooRef(model="res.partner", id=partner_id, name=catalog.partners[partner_id].name)
+        if partner.method in PARTNER_NOTES:
+            result.notes.append(PARTNER_NOTES[partner.method].format(name=result.partner.name))
     result.records = [reference.record for reference in own]
     return partner_id, own
 

@@ -39,6 +39,17 @@ def test_folder_takes_supported_files_in_name_order(tmp_path: Path) -> None:
     assert [path.name for path in inputs.subfolders] == ["sub"]
 
 
+def test_hidden_files_and_broken_links_are_named(tmp_path: Path) -> None:
+    folder = make_folder(tmp_path)
+    (folder / "gone.pdf").symlink_to(tmp_path / "nowhere.pdf")
+
+    inputs = collect_inputs([folder], recursive=True)
+
+    assert [str(path.relative_to(folder)) for path in inputs.hidden] == [".hidden.pdf", ".trash"]
+    assert [path.name for path in inputs.broken_links] == ["gone.pdf"]
+    assert "gone.pdf" not in [path.name for path in inputs.files]
+
+
 def test_recursive_folder_adds_sub_folders(tmp_path: Path) -> None:
     folder = make_folder(tmp_path)
 

@@ -77,3 +77,9 @@ def test_two_partners_by_address_decide_nothing(catalog):
     )
 
     assert match.partner is None
+
+
+def test_partner_found_by_address_is_noted(catalog):
+    match = match_document(unreadable_invoice(PrintedAddress(street="Am Speicherhafen 12", postcode="20457", city="Hamburg")), catalog)
+
+    assert "partner Hansa Trockenwaren GmbH found by the printed postcode and street; the printed name did not identify it" in match.notes

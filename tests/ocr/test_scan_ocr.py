@@ -218,10 +218,10 @@ def test_memo_carries_rotation_to_next_page(invoice_pdf: Path, built: Path, ocr_
 
 def test_missing_ocr_language_is_named() -> None:
     """GIVEN a language Tesseract has no data for WHEN a page is read THEN the error names it instead of reading on without it."""
-    from docmatch.errors import ExtractionError
+    from docmatch.errors import ConfigurationError
     from docmatch.extractors.ocr import check_languages
 
-    with pytest.raises(ExtractionError) as raised:
+    with pytest.raises(ConfigurationError) as raised:
         check_languages("eng+xqz")
 
     assert "no language data for xqz" in raised.value.message

@@ -39,7 +39,7 @@ def _check_after_order(context: CheckContext, issued: date) -> None:
             continue
         earliest = ordered - timedelta(days=rules.before_order_days)
         latest = ordered + timedelta(days=rules.after_order_days)
-        window = f"from {rules.before_order_days} days before to {rules.after_order_days} days after the order date, in {context.timezone.key} ({rules.dates_rule})"
+        window = f"from {_days(rules.before_order_days)} before to {_days(rules.after_order_days)} after the order date, in {context.timezone.key} ({rules.dates_rule})"
         if earliest <= issued <= latest:
             context.passed("document date", f"{issued} within {earliest}..{latest} of {order.name}")
             continue
@@ -64,8 +64,8 @@ def _check_customer_order(context: CheckContext, issued: date) -> None:
         if ordered is None or abs((issued - ordered).days) <= rules.customer_order_days:
             continue
         _out_of_window(
-            context, "customer_order_days", f"±{rules.customer_order_days} days",
-            f"The customer's order is dated {issued}, {abs((issued - ordered).days)} days from the sale order {order.name} of {ordered}.",
+            context, "customer_order_days", f"±{_days(rules.customer_order_days)}",
+            f"The customer's order is dated {issued}, {_days(abs((issued - ordered).days))} from the sale order {order.name} of {ordered}.",
             issued, ordered,
         )
 
@@ -87,8 +87,8 @@ def _check_requested_delivery(context: CheckContext, order: Order) -> None:
         context.passed("requested delivery date", f"{order.name} promises {promised} for {requested}")
         return
     _out_of_window(
-        context, "requested_delivery_days", f"at most {rules.requested_delivery_days} days later",
-        f"The customer requests delivery on {requested}, but the sale order {order.name} commits to {promised}, {late} days later.",
+        context, "requested_delivery_days", f"at most {_days(rules.requested_delivery_days)} later",
+        f"The customer requests delivery on {requested}, but the sale order {order.name} commits to {promised}, {_days(late)} later.",
         requested, promised,
         evidence={"order": order.name, "commitment_date_utc": order.commitment_date.isoformat() if order.commitment_date else None},
     )
@@ -111,8 +111,8 @@ def _check_delivery(context: CheckContext, issued: date) -> None:
         if moved is None or abs((issued - moved).days) <= rules.delivery_days:
             continue
         _out_of_window(
-            context, "delivery_days", f"±{rules.delivery_days} days",
-            f"The document is dated {issued}, {abs((issued - moved).days)} days from {picking.name} ({moved}).",
+            context, "delivery_days", f"±{_days(rules.delivery_days)}",
+            f"The document is dated {issued}, {_days(abs((issued - moved).days))} from {picking.name} ({moved}).",
             issued, moved,
         )
 
@@ -130,3 +130,7 @@ def _out_of_window(context: CheckContext, window: str, allowed: str, message: st
         odoo_value=odoo.isoformat(),
         evidence=evidence,
     )
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
