@@ -23,7 +23,7 @@ from docmatch.extractors.fields import (
     value_beside,
 )
 from docmatch.extractors.patterns import find_order_references
-from docmatch.extractors.rows import Row
+from docmatch.extractors.rows import Cell, Row
 from docmatch.extractors.vocabulary import (
     CURRENCY_LABELS,
     CURRENCY_SYMBOLS,
@@ -35,7 +35,7 @@ from docmatch.extractors.vocabulary import (
     fold_token,
     number_labels,
 )
-from docmatch.extractors.words import Word
+from docmatch.extractors.words import Word, merge_boxes
 from docmatch.models import ExtractedField, FieldFlag
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,8 @@ SENDER_LINE_ALIGN = 12.0
 # The sender line lies among the first rows of page one.
 SENDER_LINE_ROWS = 40
 SENDER_LINE_CONFIDENCE = 0.85
+# A party's VAT number is printed within this many points under its name.
+PARTY_BLOCK_DEPTH = 120.0
 RECIPIENT_CONFIDENCE = 0.8
 # Certainty of a date read beside the document number without a label.
 UNLABELLED_DATE_CONFIDENCE = 0.8
@@ -72,7 +74,7 @@ _DAY_FIRST_SIGNALS = re.compile(
     r"\b(United Kingdom|UK|England|Scotland|Ireland|India|Australia|New Zealand|Singapore|Hong Kong|GST|VAT|EUR|"
     r"Netherlands|Nederland|Germany|Deutschland|France|Belgium|Belgique|Austria|Spain|Italy|Portugal|Luxembourg|Denmark|Sweden|Norway|Finland|Poland|Switzerland)\b|€|£"
 )
-_VAT_RE = re.compile(r"\b(ATU\d{8}|BE[01]\d{9}|DE\d{9}|FR[0-9A-Z]{2}\d{9}|NL\d{9}B\d{2}|ES[0-9A-Z]\d{7}[0-9A-Z]|IT\d{11}|GB\d{9}(?:\d{3})?|LU\d{8}|PL\d{10}|DK\d{8}|SE\d{12}|CHE\d{9}(?:MWST|TVA|IVA)?)\b")
+_VAT_RE = re.compile(r"\b(ATU\d{8}|BE[01]\d{9}|DE\d{9}|FR[0-9A-Z]{2}\d{9}|NL\d{9}B\d{2}|ES[0-9A-Z]\d{7}[0-9A-Z]|IT\d{11}|GB\d{9}(?:\d{3})?|LU\d{8}|PL\d{10}|DK\d{8}|SE\d{12}|IE\d[0-9A-Z+*]\d{5}[A-Z]{1,2}|PT\d{9}|FI\d{8}|CZ\d{8,10}|CHE\d{9}(?:MWST|TVA|IVA)?)\b")
 _SIGNS = ("€", "£", "¥", "₹")
 # Separators between the parts of a sender line: "·", "|", "•", "●" or a spaced dash.
 _SENDER_SEPARATORS = re.compile(r"\s*[·|•●]\s*|\s+[-–]\s+")
@@ -129,7 +131,7 @@ def read_header(rows: list[Row], *, table_rows: set[int], doc_type: str, languag
         # Last, the delivery address: the goods' recipient, usually the customer itself.
         fields["customer_name"] = _party_name(rows, "customer_name", skip=skip, labels=DELIVERY_ADDRESS_LABELS)
     fields["remarks"] = read_labelled_field(rows, "remarks", read_text, skip=skip)
-    fields.update(_vat_numbers(rows))
+    fields.update(_vat_numbers(rows, fields))
 
     # Money; logistics documents print weights and counts under "Total", not amounts.
     if doc_type not in LOGISTICS_TYPES:
@@ -338,28 +340,68 @@ def _letterhead_name(rows: list[Row]) -> Candidate | None:
     return Candidate(text, best[1], best[2], WEAK_LETTERHEAD_CONFIDENCE, [FieldFlag.LOW_CONFIDENCE.value])
 
 
-def _vat_numbers(rows: list[Row]) -> dict[str, Candidate]:
+def _vat_numbers(rows: list[Row], parties: dict[str, Candidate | None]) -> dict[str, Candidate]:
+    """Read the VAT numbers and give each to the party whose block it is printed in.
+
+    Each cell is read on its own, so two blocks side by side ("VAT ID: DE…" under the
+    supplier, "VAT ID: NL…" under the customer) give two numbers. A number labelled as the
+    customer's is the customer's. Otherwise it belongs to the party whose name is printed
+    above it in the same column, or else to the vendor first.
+    """
     found: dict[str, Candidate] = {}
     for row in rows:
-        compact_words = [(word, word.text.replace(".", "").replace(" ", "").upper()) for word in row.words]
-        joined = "".join(text for _, text in compact_words)
-        for match in _VAT_RE.finditer(joined):
-            words = _words_for_span(compact_words, match.start(), match.end())
-            label = " ".join(fold_token(word.text) for word in row.words)
-            name = "customer_vat" if any(marker in label for marker in _CUSTOMER_VAT_LABELS) else "vendor_vat"
-            if name not in found and not any(candidate.value == match[1] for candidate in found.values()):
-                found[name] = Candidate(match[1], words, row.page, 0.8)
+        for cell in row.cells or [Cell(row.words)]:
+            joined, spans = _vat_text(cell.words)
+            label = " ".join(fold_token(word.text) for word in cell.words)
+            for match in _VAT_RE.finditer(joined):
+                if any(candidate.value == match[1] for candidate in found.values()):
+                    continue
+                words = [word for word, start, end in spans if start < match.end() and end > match.start()]
+                candidate = Candidate(match[1], words, row.page, 0.8)
+                labelled = "customer_vat" if any(marker in label for marker in _CUSTOMER_VAT_LABELS) else None
+                name = labelled or _party_above(candidate, cell.x0, parties) or ("vendor_vat" if "vendor_vat" not in found else "customer_vat")
+                found.setdefault(name, candidate)
     return found
 
 
-def _words_for_span(compact_words: list[tuple[Word, str]], start: int, end: int) -> list[Word]:
-    words: list[Word] = []
-    position = 0
-    for word, text in compact_words:
-        if position < end and position + len(text) > start:
-            words.append(word)
-        position += len(text)
-    return words
+def _party_above(vat: Candidate, left: float, parties: dict[str, Candidate | None]) -> str | None:
+    """Return "vendor_vat" or "customer_vat" for the nearest party name above the VAT number's cell.
+
+    `left` is where the cell starts, label included ("USt-IdNr.: DE…"), which is where
+    the lines of an address block start.
+    """
+    vat_box = merge_boxes(vat.words)
+    if vat_box is None:
+        return None
+    nearest: tuple[float, str] | None = None
+    for party, vat_name in (("vendor_name", "vendor_vat"), ("customer_name", "customer_vat")):
+        name = parties.get(party)
+        name_box = merge_boxes(name.words) if name is not None and name.words else None
+        if name_box is None or name.page != vat.page or abs(name_box[0] - left) > SENDER_LINE_ALIGN:
+            continue
+        depth = vat_box[1] - name_box[3]
+        if 0 <= depth <= PARTY_BLOCK_DEPTH and (nearest is None or depth < nearest[0]):
+            nearest = (depth, vat_name)
+    return nearest[1] if nearest else None
+
+
+def _vat_text(words: list[Word]) -> tuple[str, list[tuple[Word, int, int]]]:
+    """Join a cell's words for VAT matching, with each word's span in the joined text.
+
+    Digit groups and a country prefix are glued ("DE 204 681 399" reads "DE204681399"),
+    other words keep a space, so a label run into the number ("USt-IdNr. DE…", "VAT ID
+    NL…") still leaves the word boundary the pattern needs.
+    """
+    text = ""
+    spans: list[tuple[Word, int, int]] = []
+    for word in words:
+        piece = word.text.replace(".", "").upper() if any(char.isdigit() for char in word.text) else word.text.upper()
+        glue = text and piece[:1].isdigit() and (text[-1].isdigit() or re.search(r"(?:^| )[A-Z]{2,3}$", text))
+        if text and not glue:
+            text += " "
+        spans.append((word, len(text), len(text) + len(piece)))
+        text += piece
+    return text, spans
 
 
 # --- currency -------------------------------------------------------------------------
