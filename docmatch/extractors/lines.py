@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from docmatch.extractors.confusions import resolve_line_amounts
-from docmatch.extractors.numbers import NumberReading, parse_number, settle_product
+from docmatch.extractors.numbers import NumberReading, other_mark, parse_number, settle_product
 from docmatch.extractors.patterns import find_quantities_with_units
 from docmatch.extractors.rows import Row
 from docmatch.extractors.textlayer import has_replacement
@@ -116,7 +116,7 @@ def _settled_marks(items: list[_Item]) -> Counter[str]:
             if reading.value is None or printed is None or not printed.ambiguous or printed.mark is None:
                 continue
             as_decimals = abs(reading.value) == min(abs(value) for value in printed.alternatives)
-            marks[printed.mark if as_decimals else ("," if printed.mark == "." else ".")] += 1
+            marks[printed.mark if as_decimals else other_mark(printed.mark)] += 1
     return marks
 
 
@@ -310,8 +310,8 @@ def _corrected_item(row: Row, cells: dict[str, list[Word]], readings: dict[str, 
     it carries the corrected values and the flag `ocr_confusable`. When several fit, it
     keeps the values as read with their alternatives and the flag `ambiguous`. When none
     fits although a cell parses only as a look-alike, it gets `arithmetic_failed`.
-    Returns None when a cell is missing or holds no digit, or when nothing needs
-    correcting; the header reading is kept then.
+    Returns None when a cell is missing or has no digit, or when nothing needs
+    correcting. The header reading is kept then.
     """
     texts = {role: " ".join(word.text for word in cells.get(role, [])) for role in _PRICED_ROLES}
     if not all(any(char.isdigit() for char in text) for text in texts.values()):

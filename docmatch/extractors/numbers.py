@@ -29,6 +29,8 @@ _NUMBER_RE = re.compile(
     re.VERBOSE,
 )
 _GROUP_CHARS = "'\u2019\u00a0\u202f "
+# Two amounts agree within a cent and its rounding, or 0.05 % of the amount for large ones.
+AMOUNT_TOLERANCE = 0.011
 _CURRENCY_AFFIXES = {"", "$", "€", "£", "¥", "%", "eur", "usd", "gbp", "chf", "us$", "€.", "-", ":", "€)", "*", "fr.", "kr", "zł", "rs.", "rs", "rp", "₹"}
 
 
@@ -114,7 +116,7 @@ def _read_body(body: str) -> tuple[tuple[float, ...], int, str | None] | None:
     if len(separators) > 1:
         if not _valid_groups(compact, last_sep) or len(tail) != 3:
             return None
-        return (float(_digits(compact)),), 0, _other_mark(last_sep)
+        return (float(_digits(compact)),), 0, other_mark(last_sep)
 
     # A single separator: decimals unless exactly three digits follow.
     if len(tail) != 3 or head in ("", "0", "-"):
@@ -125,7 +127,8 @@ def _read_body(body: str) -> tuple[tuple[float, ...], int, str | None] | None:
     return (float(head + "." + tail), float(head + tail)), 3, last_sep
 
 
-def _other_mark(mark: str) -> str:
+def other_mark(mark: str) -> str:
+    """Return the other decimal mark: ',' for '.' and '.' for ','."""
     return "," if mark == "." else "."
 
 
@@ -152,7 +155,7 @@ def looks_numeric(text: str) -> bool:
     return parse_number(text) is not None
 
 
-def settle_product(quantity: NumberReading | None, price: NumberReading | None, amount: NumberReading | None, *, tolerance: float = 0.011, factor: float = 1.0) -> tuple[float | None, float | None, float | None] | None:
+def settle_product(quantity: NumberReading | None, price: NumberReading | None, amount: NumberReading | None, *, tolerance: float = AMOUNT_TOLERANCE, factor: float = 1.0) -> tuple[float | None, float | None, float | None] | None:
     """Return the one combination of readings for which quantity x price (x `factor`) = amount.
 
     `factor` carries a line discount: 0.9 for 10 % off.
@@ -167,7 +170,7 @@ def settle_product(quantity: NumberReading | None, price: NumberReading | None, 
         for q in _choices(quantity)
         for p in _choices(price)
         for a in _choices(amount)
-        if _close(q * p * factor, a, tolerance=max(tolerance, abs(a) * 0.0005))
+        if amounts_agree(q * p * factor, a, tolerance=tolerance)
     }
     if len(fits) != 1:
         return None
@@ -178,5 +181,6 @@ def _choices(reading: NumberReading) -> tuple[float, ...]:
     return (reading.value,) if reading.value is not None else reading.alternatives
 
 
-def _close(left: float, right: float, *, tolerance: float) -> bool:
-    return abs(abs(left) - abs(right)) <= tolerance
+def amounts_agree(left: float, right: float, *, tolerance: float = AMOUNT_TOLERANCE) -> bool:
+    """Tell whether two amounts are equal up to `tolerance`, or 0.05 % of `right` when larger."""
+    return abs(abs(left) - abs(right)) <= max(tolerance, abs(right) * 0.0005)

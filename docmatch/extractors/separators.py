@@ -23,7 +23,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 
-from docmatch.extractors.numbers import parse_number
+from docmatch.extractors.numbers import amounts_agree, parse_number
 from docmatch.extractors.rows import Row
 from docmatch.models import ExtractedField, ExtractedLine, Extraction, FieldFlag
 
@@ -35,13 +35,11 @@ TOTAL_FIELDS = ("net", "tax", "total")
 THREE_DECIMAL_CURRENCIES = frozenset({"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"})
 # Certainty of a value settled here, below that of a value read without doubt.
 SETTLED_CONFIDENCE = 0.9
-# Two amounts agree within this much.
-AMOUNT_TOLERANCE = 0.011
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """How the document's ambiguous numbers are read, and the evidence for it."""
+    """The reading chosen for the document's ambiguous numbers, and the evidence for it."""
 
     grouping: bool
     reason: str
@@ -135,8 +133,8 @@ def _by_money_decimals(extraction: Extraction) -> Decision | None:
 def _checks(extraction: Extraction, *, grouping: bool) -> dict[str, bool]:
     """Return each arithmetic check that can be made under one reading, and whether it holds.
 
-    A check that touches no ambiguous value is left out, because it says nothing
-    about the reading.
+    A check that touches no ambiguous value is left out, because it tells the two
+    readings apart in no way.
     """
     results: dict[str, bool] = {}
     touched = False
@@ -147,20 +145,16 @@ def _checks(extraction: Extraction, *, grouping: bool) -> dict[str, bool]:
         touched = touched or bool(_line_alternatives(line, "amount"))
         amounts.append(values["amount"])
         if line_touched and None not in values.values():
-            results[f"line {index}"] = _close(values["quantity"] * values["unit_price"], values["amount"])  # type: ignore[operator]
+            results[f"line {index}"] = amounts_agree(values["quantity"] * values["unit_price"], values["amount"])  # type: ignore[operator]
 
     net, tax, total = (_field_value(extraction.fields.get(name), grouping) for name in TOTAL_FIELDS)
     net_touched = bool(_field_alternatives(extraction.fields.get("net")))
     if amounts and None not in amounts and net is not None and (touched or net_touched):
-        results["lines against net"] = _close(sum(amounts), net)  # type: ignore[arg-type]
+        results["lines against net"] = amounts_agree(sum(amounts), net)  # type: ignore[arg-type]
     totals_touched = any(_field_alternatives(extraction.fields.get(name)) for name in TOTAL_FIELDS)
     if totals_touched and None not in (net, tax, total):
-        results["net + tax = total"] = _close(net + tax, total)  # type: ignore[operator]
+        results["net + tax = total"] = amounts_agree(net + tax, total)  # type: ignore[operator]
     return results
-
-
-def _close(left: float, right: float) -> bool:
-    return abs(abs(left) - abs(right)) <= max(AMOUNT_TOLERANCE, abs(right) * 0.0005)
 
 
 # --- reading values under one reading -------------------------------------------------
