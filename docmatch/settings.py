@@ -41,7 +41,7 @@ class Settings(BaseSettings):
         validate_default=True,
         description="Stored documents, quarantine, caches and the default SQLite database (the XDG data folder); created at start, must be writable.",
     )
-    log_level: LogLevel = Field(default="INFO", description="Log level of workers and servers (DEBUG, INFO, WARNING or ERROR, any case); the command line logs warnings unless --log-level says otherwise.")
+    log_level: LogLevel = Field(default="INFO", description="Log level of workers and servers (DEBUG, INFO, WARNING or ERROR, any case); the command line logs warnings unless --log-level sets another level.")
     rules_file: Path | None = Field(default=None, description="YAML tolerance policy; the bundled defaults apply when unset.")
     company_timezone: str = Field(default="UTC", description="IANA time zone in which document dates are compared with Odoo dates.")
 

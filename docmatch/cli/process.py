@@ -21,14 +21,14 @@ import click
 def process_command(paths: tuple[Path, ...], recursive: bool, odoo_snapshot: Path | None, odoo_url: str | None, rules_file: Path | None, as_json: bool, html_file: Path | None, via_workers: bool, timeout: float) -> None:
     """Process each FILE, and the documents in each FOLDER, and print one case per document.
 
-    A FOLDER stands for its PDF, PNG, JPEG and TIFF files (by extension, any case), in
-    the order of their names. Hidden files are left out, and other files are skipped
-    and named on stderr. Only the files directly inside are taken unless --recursive
+    A FOLDER means its PDF, PNG, JPEG and TIFF files (by extension, any case), in the
+    order of their names. Hidden files, links to missing files and other files are
+    skipped and named on stderr. Only the files directly inside are taken unless --recursive
     is given.
 
     Stored copies, caches and the SQLite database go to DOCMATCH_DATA_DIR (by default
-    ~/.local/share/docmatch), or to the database DOCMATCH_DATABASE_URL names; the last
-    line of the output says which.
+    ~/.local/share/docmatch), or to the database DOCMATCH_DATABASE_URL names. The last
+    line of the output names the location.
     """
     from docmatch.reporting.render import cases_to_json, render_html, render_summary
 

@@ -1,10 +1,10 @@
 """Side-by-side text blocks whose lines do not line up, laid out apart before OCR.
 
-Tesseract's page segmentation mode 6 reads the page as one block of text. Where two
-blocks sit side by side with their lines at different heights, as the address window
-beside the reference block of a DIN 5008 letter, it runs each line of one block into
-the nearest line of the other and misreads both: "60314 Frankfurt am Main" lost its
-postcode and "Germany" came out as "SERATA" on a clean 300 dpi scan. Mode 3 keeps
+Tesseract's page segmentation mode 6 reads the page as one block of text. Two blocks
+can sit side by side with their lines at different heights, as the address window and
+the reference block of a DIN 5008 letter do. Mode 6 then runs each line of one block
+into the nearest line of the other and misreads both. On a clean 300 dpi scan,
+"60314 Frankfurt am Main" lost its postcode and "Germany" came out as "SERATA". Mode 3 keeps
 the blocks apart but drops columns of short numbers, so the page keeps mode 6 and the
 blocks are moved apart instead. The right-hand block is cut out and pasted below the
 page, one Tesseract call reads the whole composed image, and `ComposedPage.move_back`
@@ -40,7 +40,7 @@ JOIN_GAP_LETTERS = 1.0
 MAX_LINE_LETTERS = 3.0
 MIN_SEGMENT_LETTERS = 0.6
 # Two segments side by side are on one line when their vertical overlap is at least
-# this share of the lower segment's height; any smaller overlap misleads Tesseract.
+# this share of the lower segment's height. A smaller overlap misleads Tesseract.
 ALIGNED_OVERLAP = 0.7
 # The blank gutter between the blocks is at least this many letter heights wide.
 MIN_GUTTER_LETTERS = 4.0
@@ -122,7 +122,7 @@ def find_misaligned_blocks(gray: np.ndarray) -> tuple[list[tuple[int, int, int, 
         band = _grow_band(segments, lines[first], lines[second], min_gutter=MIN_GUTTER_LETTERS * letter)
         if band is None or band[1] - band[0] > MAX_BAND_PAGE_SHARE * small.shape[0]:
             continue
-        # Every pair of one band grows the same band; the first one found stands.
+        # Every pair of one band grows the same band, so the first one found is kept.
         if not any(band[0] < other[1] and other[0] < band[1] for other in bands):
             bands.append(band)
     bands = _merge_bands(segments, sorted(bands), min_gutter=MIN_GUTTER_LETTERS * letter)
@@ -256,8 +256,8 @@ def _crossing(segments: np.ndarray, band: tuple[int, int, float, float]) -> bool
 def _right_block(segments: np.ndarray, band: tuple[int, int, float, float], *, letter: float) -> tuple[float, float, float]:
     """Return (left, top, bottom) in analysis pixels of the block right of the band's gutter.
 
-    The block spans the rows of its own segments, widened by half the distance to the
-    next segment above and below on its side (at most half a letter height), so that
+    The block spans the rows of its own segments. It is widened by half the distance to
+    the next segment above and below on its side, at most half a letter height, so that
     neither the block nor its neighbours lose an ascender or a descender.
     """
     top, bottom, gutter_left, gutter_right = band

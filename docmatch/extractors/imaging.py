@@ -428,10 +428,10 @@ def estimate_skew(gray: np.ndarray) -> float:
         profile = rotate(image, angle, border=0).sum(axis=1, dtype=np.float64)
         return float(np.var(profile))
 
-    # TODO: on a page holding only a DIN 5008 letter head, the window and the reference
-    # block, whose lines sit half a line apart, line up with each other at 1 to 2 degrees
-    # and that wrong angle wins; scoring vertical strips apart fixed that page but lost
-    # the 0.5 degree skews of full pages, so the search stays whole-width for now.
+    # TODO: a page with only a DIN 5008 letter head gets a wrong angle of 1 to 2 degrees,
+    # because the window and the reference block, half a line apart, line up with each
+    # other at that angle. Scoring vertical strips apart fixed that page but lost the
+    # 0.5 degree skews of full pages, so the search stays whole-width.
     coarse = np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 0.01, 0.5)
     best = max(coarse, key=lambda angle: score(half, angle))
     fine = np.arange(best - 0.4, best + 0.41, 0.1)

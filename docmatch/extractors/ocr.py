@@ -79,8 +79,8 @@ class OcrTuning:
     min_word_height_share: float = 0.3
     # Working resolution of scans under 200 dpi (see `working_dpi`). On 13 demo
     # documents scanned at 150 dpi with 2 degrees skew, 200, 250 and 300 dpi gave 97.6,
-    # 96.9 and 97.3 % field accuracy, and bench/ocr_pipeline.py measured about 15 % less
-    # CPU at 250 than at 300 dpi (2 vCPU, Tesseract 5.3.0).
+    # 96.9 and 97.3 % field accuracy. bench/ocr_pipeline.py measured about 15 % less CPU
+    # at 250 than at 300 dpi (2 vCPU, Tesseract 5.3.0).
     # At 200 dpi, more words fell under `reread_below` and cost an extra Tesseract call.
     low_resolution_dpi: int = 250
     # OSD's orientation confidence below which its result is ignored.
@@ -473,8 +473,9 @@ def check_languages(languages: str) -> None:
     with no sign.
 
     Raises:
-        ConfigurationError: naming the missing languages and how to install them; it is
-            the setting, not the document, so a batch stops rather than failing every scan.
+        ConfigurationError: naming the missing languages and how to install them. The
+            fault is the setting, not the document, so a batch stops rather than failing
+            every scan.
     """
     import pytesseract
 

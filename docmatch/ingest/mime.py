@@ -113,7 +113,7 @@ def _walk(part: Message, contents: MailContents, rules: DecorationRules, *, dept
     content_type = part.get_content_type()
 
     # A multipart whose boundaries the parser could not find keeps its parts as one
-    # blob of text; what was attached in it cannot be taken apart, so it is kept whole.
+    # blob of text. Its attachments cannot be taken apart, so it is kept whole.
     if part.get_content_maintype() == "multipart" and not part.is_multipart():
         _keep_damaged(part, contents, origin=origin)
         return

@@ -51,7 +51,7 @@ class Stage:
     done: DocumentState
     next: str | None
     # Whether the task that finishes this stage claims `next` in the same transaction and
-    # runs it at once on the outputs it holds in memory, instead of queueing another task.
+    # runs it at once on the outputs it has in memory, instead of queueing another task.
     runs_next: bool = False
 
 

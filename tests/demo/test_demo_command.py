@@ -90,7 +90,7 @@ def test_process_prints_progress_lines_off_a_terminal(tmp_path: Path):
 
 
 def test_process_shows_how_a_reference_was_read(tmp_path: Path):
-    """GIVEN an invoice citing P00024-A WHEN processed THEN the summary and the JSON say it was read as P00024."""
+    """GIVEN an invoice citing P00024-A WHEN processed THEN the summary and the JSON note it was read as P00024."""
     document = str(FIXTURES / "documents" / "invoice-vdberg-reference-suffix-en.pdf")
 
     summary = CliRunner().invoke(cli, ["process", "--odoo-snapshot", str(FIXTURES / "odoo"), document])

@@ -42,7 +42,7 @@ def test_scanned_carton_code_stays_on_the_line() -> None:
 
 
 def test_document_without_readable_lines_says_so() -> None:
-    """GIVEN an invoice page whose table cannot be read WHEN extracted THEN a warning says no line items were read."""
+    """GIVEN an invoice page whose table cannot be read WHEN extracted THEN a warning reports that no line items were read."""
     from docmatch.extractors.api import extract_pages
     from docmatch.extractors.words import PageWords, Word
 

@@ -79,7 +79,7 @@ def test_intake_command_polls_the_folders_of_the_intake_file(tmp_path: Path, mon
 def test_one_shot_names_files_still_changing(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """GIVEN a file that keeps growing during the whole stability window
     WHEN a one-shot run polls the folder
-    THEN it leaves the file, and stderr says how many files were left and when to run again."""
+    THEN it leaves the file, and stderr gives how many files were left and when to run again."""
     import threading
     import time
 

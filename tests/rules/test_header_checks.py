@@ -291,7 +291,7 @@ def test_open_date_read_day_first(april_order, tmp_path):
     assert findings[0].document_value == "2024-04-05"
 
 
-def test_open_date_of_a_us_partner_reads_month_first():
+def test_us_partner_date_month_first():
     builder = CatalogBuilder()
     builder.partner(77, "Prairie Provisions LLC", country="United States")
     builder.product(1, "BEEF-5", "Beef brisket 5 lb")

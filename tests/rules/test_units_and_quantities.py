@@ -165,7 +165,7 @@ def test_scanned_unit_that_is_no_word_of_the_product_stays_a_unit_finding(eggs):
     assert kinds(findings_for(eggs_invoice("ocr", "KG"), eggs)) == ["uom_mismatch"]
 
 
-def test_order_line_without_a_known_unit_goes_to_review():
+def test_unknown_order_unit_reviewed():
     builder = CatalogBuilder()
     builder.partner(10, "Acme Industrial Supply Ltd").product(1, "OIL-5L", "Olive oil 5 L tin")
     # Unit 99 is not among the units read from Odoo, as when a snapshot of another version lacks the field.

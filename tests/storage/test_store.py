@@ -218,7 +218,7 @@ def extracted(store: Store, name: str, **values: object) -> str:
     return document.sha256
 
 
-def test_prior_documents_like_one_are_found_by_number_or_date(store: Store) -> None:
+def test_prior_documents_by_number_or_date(store: Store) -> None:
     # The store may hold other tests' documents, so the numbers and dates are this test's own.
     same_number = extracted(store, "a.pdf", number="LK-0017", total=90.0, date="2019-01-02")
     same_date = extracted(store, "b.pdf", number="LK-0999", total=12.5, date="2019-03-14")

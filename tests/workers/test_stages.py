@@ -124,7 +124,7 @@ def test_a_new_receipt_in_odoo_resolves_the_open_case(store: Store, world) -> No
     assert store.open_cases() == []
     assert store.state_of(doc_id) == (DocumentState.REPORTED, None)
     assert runner(store, context).run("rematch", doc_id, generation="marker-2").outcome == "duplicate"
-    # The one ticket was updated once with the clean case, so its note can say nothing is left.
+    # The one ticket was updated once with the clean case, so its note can report that nothing is left.
     assert len(set(tickets.opened)) == 1
     assert len(tickets.opened) == 2
 
