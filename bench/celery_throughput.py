@@ -71,11 +71,10 @@ _SCANS: dict[Path, list] = {}
 
 def scanned_pages(pdf: Path) -> list:  # type: ignore[type-arg]
     if pdf not in _SCANS:
-        import pypdfium2
+        from docmatch.pdfium import open_pdf, render_image
 
-        document = pypdfium2.PdfDocument(str(pdf))
-        _SCANS[pdf] = [page.render(scale=200 / 72, grayscale=True).to_pil() for page in document]
-        document.close()
+        with open_pdf(pdf) as document:
+            _SCANS[pdf] = [render_image(page, scale=200 / 72, grayscale=True) for page in document]
     return _SCANS[pdf]
 
 

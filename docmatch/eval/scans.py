@@ -21,6 +21,8 @@ from typing import Literal
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from docmatch.pdfium import open_pdf, render_image
+
 log = logging.getLogger(__name__)
 
 OutputFormat = Literal["pdf", "png", "jpeg", "tiff"]
@@ -80,17 +82,15 @@ def scan_pdf(source: str | Path, variant: ScanVariant, target: str | Path, *, se
 
 def iter_scanned_pages(source: str | Path, variant: ScanVariant, *, seed: int = 0) -> Iterator[Image.Image]:
     """Yield the scanned image of each page of the PDF `source`, one page at a time."""
-    import pypdfium2 as pdfium
+    with open_pdf(source) as document:
+        page_count = len(document)
 
-    document = pdfium.PdfDocument(str(source))
-    try:
-        for index in range(len(document)):
-            page = document[index]
-            clean = page.render(scale=variant.dpi / 72, grayscale=not variant.colour).to_pil()
-            page.close()
-            yield degrade(clean, variant, rng=random.Random(f"{seed}:{variant.name}:{index}"))
-    finally:
-        document.close()
+    # The document is opened again for each page, so that no PDFium lock is held while
+    # the caller works on the page it was given.
+    for index in range(page_count):
+        with open_pdf(source) as document:
+            clean = render_image(document[index], scale=variant.dpi / 72, grayscale=not variant.colour)
+        yield degrade(clean, variant, rng=random.Random(f"{seed}:{variant.name}:{index}"))
 
 
 def degrade(clean: Image.Image, variant: ScanVariant, *, rng: random.Random) -> Image.Image:

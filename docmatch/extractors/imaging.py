@@ -33,6 +33,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from docmatch.errors import UnreadableDocument
+from docmatch.pdfium import open_pdf, render_image
 
 log = logging.getLogger(__name__)
 
@@ -113,29 +114,23 @@ def render_pdf_page(
     import pypdfium2 as pdfium
 
     try:
-        document = pdfium.PdfDocument(str(path))
+        with open_pdf(path) as document:
+            if not 1 <= page_number <= len(document):
+                raise UnreadableDocument(f"{Path(path).name} has no page {page_number} (it has {len(document)})")
+            page = document[page_number - 1]
+            width, height = page.get_size()
+            margins = (0.0, 0.0, 0.0, 0.0)
+            if crop is not None:
+                x0, top, x1, bottom = crop
+                # pypdfium2 takes the amount to cut from each side: left, bottom, right, top.
+                margins = (max(x0, 0.0), max(height - bottom, 0.0), max(width - x1, 0.0), max(top, 0.0))
+            # rev_byteorder gives RGB rather than PDFium's BGR, so no conversion copy is needed.
+            image = render_image(page, scale=dpi / 72, crop=margins, may_draw_forms=True, rev_byteorder=True, grayscale=grey)
     except pdfium.PdfiumError as exc:
         raise UnreadableDocument(f"cannot render {Path(path).name}: {exc}") from exc
-    try:
-        if not 1 <= page_number <= len(document):
-            raise UnreadableDocument(f"{Path(path).name} has no page {page_number} (it has {len(document)})")
-        page = document[page_number - 1]
-        width, height = page.get_size()
-        margins = (0.0, 0.0, 0.0, 0.0)
-        if crop is not None:
-            x0, top, x1, bottom = crop
-            # pypdfium2 takes the amount to cut from each side: left, bottom, right, top.
-            margins = (max(x0, 0.0), max(height - bottom, 0.0), max(width - x1, 0.0), max(top, 0.0))
-        # rev_byteorder gives RGB rather than PDFium's BGR, so no conversion copy is needed.
-        bitmap = page.render(scale=dpi / 72, crop=margins, may_draw_forms=True, rev_byteorder=True, grayscale=grey)
-        image = bitmap.to_pil()
-        if image.mode != ("L" if grey else "RGB"):
-            image = image.convert("L" if grey else "RGB")
-        bitmap.close()
-        page.close()
-        return image, width, height
-    finally:
-        document.close()
+    if image.mode != ("L" if grey else "RGB"):
+        image = image.convert("L" if grey else "RGB")
+    return image, width, height
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,24 +152,21 @@ def find_page_scan(path: str | Path, page_number: int) -> PageScan | None:
     import pypdfium2.raw as pdfium_c
 
     try:
-        document = pdfium.PdfDocument(str(path))
+        with open_pdf(path) as document:
+            if not 1 <= page_number <= len(document):
+                return None
+            page = document[page_number - 1]
+            page_width, page_height = page.get_size()
+            for image in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=1):
+                left, bottom, right, top = image.get_bounds()
+                if (right - left) * (top - bottom) < SCAN_COVER_SHARE * page_width * page_height:
+                    continue
+                pixels_wide, _ = image.get_px_size()
+                grey = image.get_metadata().colorspace == pdfium_c.FPDF_COLORSPACE_DEVICEGRAY
+                return PageScan(dpi=pixels_wide * 72.0 / (right - left), grey=grey)
+            return None
     except pdfium.PdfiumError:
         return None
-    try:
-        if not 1 <= page_number <= len(document):
-            return None
-        page = document[page_number - 1]
-        page_width, page_height = page.get_size()
-        for image in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=1):
-            left, bottom, right, top = image.get_bounds()
-            if (right - left) * (top - bottom) < SCAN_COVER_SHARE * page_width * page_height:
-                continue
-            pixels_wide, _ = image.get_px_size()
-            grey = image.get_metadata().colorspace == pdfium_c.FPDF_COLORSPACE_DEVICEGRAY
-            return PageScan(dpi=pixels_wide * 72.0 / (right - left), grey=grey)
-        return None
-    finally:
-        document.close()
 
 
 def iter_image_frames(path: str | Path) -> Iterator[tuple[Image.Image, float | None]]:

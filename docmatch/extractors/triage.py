@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from docmatch.pdfium import open_pdf, render_array
+
 log = logging.getLogger(__name__)
 
 # Resolution of the rendering used to measure ink; letters of 6 pt are 4 pixels tall.
@@ -113,18 +115,12 @@ def _render_gray(page) -> np.ndarray:  # type: ignore[no-untyped-def]
     pdfplumber's own `to_image` renders in colour and copies the image twice. A grey
     bitmap read straight into numpy is enough to count ink blobs.
     """
-    import pypdfium2 as pdfium
-
     pdf = page.pdf
     source = pdf.path if getattr(pdf, "path", None) else pdf.stream
     if source is pdf.stream:
         pdf.stream.seek(0)
-    document = pdfium.PdfDocument(source, password=getattr(pdf, "password", None))
-    try:
-        bitmap = document[page.page_number - 1].render(scale=TRIAGE_DPI / 72, grayscale=True)
-        gray = bitmap.to_numpy().copy()
-    finally:
-        document.close()
+    with open_pdf(source, password=getattr(pdf, "password", None)) as document:
+        gray = render_array(document[page.page_number - 1], scale=TRIAGE_DPI / 72, grayscale=True)
     if gray.ndim == 3:
         gray = gray[..., 0]
 

@@ -1,6 +1,7 @@
 """Page images and page sizes for the evidence view.
 
-PDF pages are rendered with pypdfium2; image files are served frame by frame as PNG.
+PDF pages are rendered with pypdfium2, one thread at a time (`docmatch.pdfium`); image
+files are served frame by frame as PNG.
 Sizes are in PDF points, the space extraction boxes are in. For images, a pixel is
 1/`dpi` inch, with the DPI the file declares, else the configured OCR working
 resolution, which is the conversion the OCR path uses too.
@@ -13,6 +14,8 @@ import logging
 from pathlib import Path
 
 from PIL import Image, ImageSequence
+
+from docmatch.pdfium import open_pdf, render_image
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +37,8 @@ def _image_dpi(image: Image.Image, fallback: int) -> float:
 def page_sizes(path: Path, *, fallback_dpi: int) -> list[tuple[float, float]]:
     """Return (width, height) in points of every page or frame of the file."""
     if _is_pdf(path):
-        import pypdfium2
-
-        document = pypdfium2.PdfDocument(str(path))
-        try:
+        with open_pdf(path) as document:
             return [tuple(document[index].get_size()) for index in range(len(document))]  # type: ignore[misc]
-        finally:
-            document.close()
     with Image.open(path) as image:
         sizes = []
         for frame in ImageSequence.Iterator(image):
@@ -60,15 +58,10 @@ def render_page_png(path: Path, page_number: int, *, cache_dir: Path, document_s
         return cache_file.read_bytes()
 
     if _is_pdf(path):
-        import pypdfium2
-
-        document = pypdfium2.PdfDocument(str(path))
-        try:
+        with open_pdf(path) as document:
             if not 1 <= page_number <= len(document):
                 raise IndexError(page_number)
-            image = document[page_number - 1].render(scale=RENDER_DPI / 72).to_pil()
-        finally:
-            document.close()
+            image = render_image(document[page_number - 1], scale=RENDER_DPI / 72)
     else:
         with Image.open(path) as source:
             frames = [frame.copy() for frame in ImageSequence.Iterator(source)]

@@ -10,7 +10,6 @@ import uuid
 from pathlib import Path
 
 import paramiko
-import pypdfium2
 import pytest
 from tests.intake.builders import make_pdf
 from tests.intake.conftest import open_recording_intake
@@ -19,6 +18,7 @@ from tests.intake.servers import SFTP_USER
 from docmatch.ingest.config import SftpDrop
 from docmatch.ingest.ledger import QuarantineRecord
 from docmatch.ingest.sftp import HostKeyMismatch, UnknownHostKey, poll_sftp_drop
+from docmatch.pdfium import open_pdf
 
 pytestmark = [pytest.mark.services, pytest.mark.slow]
 
@@ -128,7 +128,8 @@ def test_file_still_being_uploaded_is_taken_once_and_only_when_complete(sshd, in
     assert sorted(path.name for path in inbound.iterdir()) == ["done"]
     assert (inbound / "done" / "PO-88412.pdf").read_bytes() == content
     # The stored copy is a complete PDF, so no "corrupt PDF" case can follow.
-    assert len(pypdfium2.PdfDocument(document.stored_path)) == 1
+    with open_pdf(document.stored_path) as stored:
+        assert len(stored) == 1
 
 
 def test_unfinished_upload_names_are_never_taken(sshd, inbound: Path, known_hosts: Path, intake) -> None:  # type: ignore[no-untyped-def]

@@ -18,6 +18,8 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
+from docmatch.pdfium import open_pdf, render_image
+
 WIDTH, HEIGHT = A4
 
 DELIVERY_NOTE_NUMBER = "DN-2024-0815"
@@ -100,14 +102,9 @@ def build_pdf(path: Path, *drawers) -> Path:  # type: ignore[no-untyped-def]
 
 
 def render_page(pdf_path: Path, *, dpi: int, page_index: int = 0, grayscale: bool = True) -> Image.Image:
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(str(pdf_path))
-    try:
-        image = document[page_index].render(scale=dpi / 72, grayscale=grayscale).to_pil()
-        return image.convert("L" if grayscale else "RGB")
-    finally:
-        document.close()
+    with open_pdf(pdf_path) as document:
+        image = render_image(document[page_index], scale=dpi / 72, grayscale=grayscale)
+    return image.convert("L" if grayscale else "RGB")
 
 
 def scanned_page_with_stray_glyph(pdf: canvas.Canvas, scan: Image.Image) -> None:
