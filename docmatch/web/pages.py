@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import threading
 from pathlib import Path
 
 from PIL import Image, ImageSequence
@@ -72,5 +74,9 @@ def render_page_png(path: Path, page_number: int, *, cache_dir: Path, document_s
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=False)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    cache_file.write_bytes(buffer.getvalue())
+    # Written aside and renamed: a request for the same page in another thread must
+    # never read a half-written file.
+    partial = cache_file.with_name(f"{cache_file.name}.{os.getpid()}-{threading.get_ident()}.part")
+    partial.write_bytes(buffer.getvalue())
+    os.replace(partial, cache_file)
     return buffer.getvalue()
