@@ -72,6 +72,10 @@ EVEN_BACKGROUND_STD = 12.0
 # in every channel, whatever its colour noise).
 COLOURED_INK_SATURATION = 35
 COLOURED_INK_BRIGHTEST = 110
+# Screenshots of text rendered for LCD screens (ClearType and the like) edge each stroke
+# with an orange pixel on one side and a blue one on the other. A coloured pixel with one
+# of the other warmth this many pixels away or closer, on the same row, is such an edge.
+SUBPIXEL_EDGE_REACH = 4
 
 
 @dataclass(slots=True)
@@ -282,9 +286,13 @@ def to_gray(image: Image.Image) -> np.ndarray:
     if not _saturation_mask(analysis_copy(rgb, interpolation=cv2.INTER_NEAREST)).any():
         return gray
     high = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV_FULL)[:, :, 2]
+    # The coloured edges of screen-rendered text are part of its strokes: faded, they
+    # would thin every letter to a hairline. They keep their plain grey level.
+    saturated = _saturation_mask(rgb)
+    saturated &= ~_subpixel_edges(rgb, saturated)
     # JPEG keeps colour at half resolution, so the rims of coloured strokes look grey:
     # the mask grows by a pixel to take them in.
-    coloured = cv2.dilate(_saturation_mask(rgb).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    coloured = cv2.dilate(saturated.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     np.copyto(gray, high, where=coloured)
     # What is left of the coloured ink is lighter than any print, so it goes to white.
     # Grey print outside it keeps its level: a page with a coloured logo may print its
@@ -305,6 +313,24 @@ def _saturation_mask(rgb: np.ndarray) -> np.ndarray:
     high = cv2.max(cv2.max(channels[0], channels[1]), channels[2])
     low = cv2.min(cv2.min(channels[0], channels[1]), channels[2])
     return (cv2.subtract(high, low) > COLOURED_INK_SATURATION) & (high > COLOURED_INK_BRIGHTEST)
+
+
+def _subpixel_edges(rgb: np.ndarray, saturated: np.ndarray) -> np.ndarray:
+    """Mark the saturated pixels that edge screen-rendered text: warm and cool side by side on a row.
+
+    A red stamp or a blue signature has no pixels of the other warmth beside its own,
+    so it stays coloured ink.
+    """
+    import cv2
+
+    red = rgb[:, :, 0]
+    blue = rgb[:, :, 2]
+    warm = saturated & (red > blue)
+    cool = saturated & (blue > red)
+    row_reach = np.ones((1, 2 * SUBPIXEL_EDGE_REACH + 1), np.uint8)
+    near_warm = cv2.dilate(warm.astype(np.uint8), row_reach).astype(bool)
+    near_cool = cv2.dilate(cool.astype(np.uint8), row_reach).astype(bool)
+    return (warm & near_cool) | (cool & near_warm)
 
 
 def resample_factor(gray: np.ndarray, *, dpi: float | None, working_dpi: int) -> tuple[float, float]:

@@ -167,6 +167,26 @@ def test_grey_print_beside_coloured_logo() -> None:
     assert gray[155, 120] == 51
 
 
+def test_screen_rendered_text_keeps_its_coloured_edges() -> None:
+    """GIVEN a screenshot of text rendered for an LCD screen THEN the orange and blue stroke edges keep their grey.
+
+    FlipkartInvoice.png edges each stroke with an orange pixel on one side and a blue one
+    on the other. Faded as coloured ink, they thinned every letter to a hairline, and
+    OCR read "2218-10-18" for the order date 15-10-2015.
+    """
+    image = Image.new("RGB", (60, 40), (255, 255, 255))
+    for left in (10, 30):  # two vertical strokes: orange edge, dark core, blue edge
+        image.paste((239, 177, 115), (left, 0, left + 1, 40))
+        image.paste((60, 60, 60), (left + 1, 0, left + 3, 40))
+        image.paste((153, 215, 251), (left + 3, 0, left + 4, 40))
+    image.paste((200, 40, 50), (45, 0, 60, 40))  # a red stamp beside them still fades
+    gray = imaging.to_gray(image)
+    assert gray[20, 10] == 188  # the orange edge at its plain luminance
+    assert gray[20, 33] == 201  # the blue edge at its plain luminance
+    assert gray[20, 11] == 60
+    assert gray[20, 55] == 255
+
+
 def test_sparse_page_not_stretched() -> None:
     """GIVEN a noisy page inked under 1 % (a letter head alone) THEN no contrast stretch.
 
