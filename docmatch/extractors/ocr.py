@@ -42,6 +42,7 @@ from docmatch.extractors.imaging import (
     rotate_quarter_turns,
     write_pgm,
 )
+from docmatch.extractors.inkboxes import fit_boxes_to_ink, ink_threshold, split_at_blank_columns
 from docmatch.extractors.words import PageWords, Word
 from docmatch.models import BBox
 from docmatch.settings import Settings
@@ -70,7 +71,7 @@ class OcrTuning:
     # Numbers, codes and units read with a confidence below this are read again, cut
     # out of the page one by one. Tesseract misreads short numbers beside wide gaps
     # ("60" as "607" at confidence 0) and reads the same pixels right once they stand
-    # alone. At most `max_rereads` words per page, in one extra Tesseract call.
+    # alone. At most `max_rereads` cut-outs per page, in one extra Tesseract call.
     reread_below: float = 0.6
     max_rereads: int = 30
     # Words with a letter or digit lower than this share of the page's median word
@@ -353,37 +354,109 @@ def _merge(left: PixelWord, right: PixelWord) -> PixelWord:
 
 
 def reread_doubtful_words(prepared: PreparedPage, reading: Reading, workdir: Path, *, settings: Settings, tuning: OcrTuning) -> int:
-    """Read low-confidence numbers, codes and units again from a strip of their cut-outs.
+    """Read doubtful numbers, codes and units again from a strip of their cut-outs.
 
     Returns how many words changed.
 
-    Each doubtful word is cut out with a small margin and stacked under the others on a
-    white strip, so one Tesseract call reads them all. A word takes the new reading only
-    when its cut-out gives exactly one word with a higher confidence.
+    A word is doubtful when its confidence is low, or when its box contains two words
+    Tesseract read as one (see `plan_rereads`). Each cut-out is stacked under the others
+    on a white strip, so one Tesseract call reads them all. A word takes the new reading
+    only when each of its cut-outs gives exactly one word, all with a higher confidence.
     """
+    rereads = plan_rereads(prepared.gray, reading.words, tuning=tuning)
+    if not rereads:
+        return 0
+
     # Numbers, codes and units decide matches and read the same in every language, so
     # the strip is read with the first language alone: loading all six models costs
     # 0.5 s of CPU, loading one 0.1 s (Tesseract 5.3.0 on a small strip).
-    doubtful = [word for word in reading.words if word.confidence < tuning.reread_below and _worth_rereading(word.text)]
-    doubtful = sorted(doubtful, key=lambda word: word.confidence)[: tuning.max_rereads]
-    if not doubtful:
-        return 0
-
-    strip, bands = _cutout_strip(prepared.gray, doubtful)
+    # The pieces of a fused word are cut out black and white at the page's ink threshold.
+    # Cut out grey, a lone "L" read as "LE" whenever the strip held another cut-out, and
+    # as "L" in black and white (Tesseract 5.3.0).
+    pieces = [piece for reread in rereads for piece in reread.pieces]
+    threshold = ink_threshold(prepared.gray)
+    ink_levels = [threshold if len(reread.pieces) > 1 else None for reread in rereads for _ in reread.pieces]
+    strip, bands = _cutout_strip(prepared.gray, pieces, ink_levels=ink_levels)
     strip_path = write_pgm(strip, workdir / "doubtful.pgm")
     first_language = settings.ocr_languages.split("+")[0]
-    reread = run_image_to_data(strip_path, languages=first_language, psm=6, dpi=prepared.dpi, timeout=tuning.timeout)
+    strip_words = run_image_to_data(strip_path, languages=first_language, psm=6, dpi=prepared.dpi, timeout=tuning.timeout).words
 
+    # Each band of the strip gives the readings of one cut-out, in the order of the plan.
+    band_words = [[new for new in strip_words if band_top <= new.top + new.height / 2 < band_bottom] for band_top, band_bottom in bands]
     changed = 0
-    for word, (band_top, band_bottom) in zip(doubtful, bands, strict=True):
-        found = [new for new in reread.words if band_top <= new.top + new.height / 2 < band_bottom]
-        if len(found) == 1 and found[0].confidence > word.confidence and found[0].text != word.text:
-            word.text, word.confidence = found[0].text, found[0].confidence
-            changed += 1
-        elif len(found) == 1 and found[0].confidence > word.confidence:
-            word.confidence = found[0].confidence
-    log.debug("read %d doubtful words again, %d changed", len(doubtful), changed)
+    replaced: dict[int, list[PixelWord]] = {}
+    for reread in rereads:
+        readings, band_words = band_words[: len(reread.pieces)], band_words[len(reread.pieces) :]
+        if len(reread.pieces) > 1:
+            replaced.update(_split_fused_word(reread, readings))
+        else:
+            changed += _take_better_reading(reread.word, readings[0])
+    reading.words = [new for word in reading.words for new in replaced.get(id(word), [word])]
+    log.debug("read %d doubtful words again, %d changed, %d split", len(rereads), changed, len(replaced))
+    return changed + len(replaced)
+
+
+@dataclass(slots=True)
+class Reread:
+    """A word to read again, and the boxes to cut out for it: the word itself, or its pieces."""
+
+    word: PixelWord
+    pieces: list[PixelWord]
+
+
+def plan_rereads(gray: np.ndarray, words: list[PixelWord], *, tuning: OcrTuning = DEFAULT_TUNING) -> list[Reread]:
+    """Choose the numbers, codes and units to read again, at most `tuning.max_rereads` cut-outs.
+
+    A box with a blank gap far wider than any gap between letters contains two words that
+    Tesseract fused, as "12" and "L" printed 2 mm apart in a quantity and a unit column
+    came back as the one word "i250". Tesseract reads such a box the same way again, so
+    its pieces are read apart, whatever its confidence. Other words are read again when
+    their confidence is below `tuning.reread_below`.
+    """
+    threshold = ink_threshold(gray)
+    fused: list[Reread] = []
+    doubtful: list[Reread] = []
+    for word in words:
+        if not _worth_rereading(word.text):
+            continue
+        boxes = split_at_blank_columns(gray, word, threshold=threshold)
+        if boxes:
+            fused.append(Reread(word, [PixelWord(word.text, left, top, right - left, bottom - top, word.confidence, word.line) for left, top, right, bottom in boxes]))
+        elif word.confidence < tuning.reread_below:
+            doubtful.append(Reread(word, [word]))
+
+    planned: list[Reread] = []
+    cutouts = 0
+    for reread in fused + sorted(doubtful, key=lambda reread: reread.word.confidence):
+        cutouts += len(reread.pieces)
+        if cutouts > tuning.max_rereads:
+            break
+        planned.append(reread)
+    return planned
+
+
+def _take_better_reading(word: PixelWord, found: list[PixelWord]) -> int:
+    """Give `word` the one word read from its cut-out when that is more confident; return 1 when its text changed."""
+    if len(found) != 1 or found[0].confidence <= word.confidence:
+        return 0
+    changed = int(found[0].text != word.text)
+    word.text, word.confidence = found[0].text, found[0].confidence
     return changed
+
+
+def _split_fused_word(reread: Reread, readings: list[list[PixelWord]]) -> dict[int, list[PixelWord]]:
+    """Return {id of the fused word: one word per piece} when every piece read as one more confident word, else {}.
+
+    A piece that reads as nothing or as several words (a speck, say) leaves the word as
+    Tesseract first read it.
+    """
+    if any(len(found) != 1 or found[0].confidence <= reread.word.confidence for found in readings):
+        return {}
+    words = []
+    for piece, found in zip(reread.pieces, readings, strict=True):
+        piece.text, piece.confidence = found[0].text, found[0].confidence
+        words.append(piece)
+    return {id(reread.word): words}
 
 
 def _worth_rereading(text: str) -> bool:
@@ -391,13 +464,18 @@ def _worth_rereading(text: str) -> bool:
     return any(ch.isdigit() for ch in text) or (text.isalpha() and len(text) <= 3)
 
 
-def _cutout_strip(gray: np.ndarray, words: list[PixelWord]) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """Stack the cut-outs of `words` on a white strip; return it and each cut-out's rows."""
+def _cutout_strip(gray: np.ndarray, words: list[PixelWord], *, ink_levels: list[float | None] | None = None) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Stack the cut-outs of `words` on a white strip; return it and each cut-out's rows.
+
+    A cut-out with an ink level in `ink_levels` is turned black and white at that grey level.
+    """
     cutouts = []
-    for word in words:
+    for index, word in enumerate(words):
         margin_y, margin_x = max(word.height // 2, 4), max(word.height // 3, 3)
         top, left = max(word.top - margin_y, 0), max(word.left - margin_x, 0)
-        cutouts.append(gray[top : word.top + word.height + margin_y, left : word.right + margin_x])
+        cutout = gray[top : word.top + word.height + margin_y, left : word.right + margin_x]
+        level = ink_levels[index] if ink_levels else None
+        cutouts.append(cutout if level is None else np.where(cutout <= level, 0, 255).astype(np.uint8))
     gap = max(max(cutout.shape[0] for cutout in cutouts) // 2, 10)
     width = max(cutout.shape[1] for cutout in cutouts) + 2 * gap
     height = sum(cutout.shape[0] + gap for cutout in cutouts) + gap
@@ -409,49 +487,6 @@ def _cutout_strip(gray: np.ndarray, words: list[PixelWord]) -> tuple[np.ndarray,
         bands.append((y - gap // 2, y + cutout.shape[0] + gap // 2))
         y += cutout.shape[0] + gap
     return strip, bands
-
-
-def fit_boxes_to_ink(gray: np.ndarray, words: list[PixelWord]) -> None:
-    """Shrink each word box, in place, to the rows its ink covers.
-
-    Tesseract 5's word boxes often span the whole text line rather than the word's
-    glyphs: "Versender-Ref." printed in 8 pt came back 10 pt tall beside 6 pt values on
-    its line, and then read as a title. Within the box, the longest run of rows with ink
-    (bridging small gaps such as the one under an i-dot) is the word itself. Ink at the
-    box's edge apart from that run belongs to the lines above and below.
-    """
-    import cv2
-
-    from docmatch.extractors.imaging import analysis_copy
-
-    threshold, _ = cv2.threshold(analysis_copy(gray), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    for word in words:
-        box = gray[word.top : word.top + word.height, word.left : word.right]
-        if box.size == 0:
-            continue
-        inked = np.flatnonzero(np.count_nonzero(box <= threshold, axis=1) >= INK_ROW_MIN_PIXELS)
-        run = _longest_run(inked, max_gap=max(int(word.height * INK_ROW_MAX_GAP_SHARE), 1))
-        if run is not None:
-            first, last = run
-            word.top, word.height = word.top + first, last - first + 1
-
-
-# A row of a word box contains ink when at least this many of its pixels are no lighter
-# than the page's Otsu threshold, because one such pixel may be noise.
-INK_ROW_MIN_PIXELS = 2
-# Blank rows inside a word, as under an i-dot or an umlaut, up to this share of its box height.
-INK_ROW_MAX_GAP_SHARE = 0.15
-
-
-def _longest_run(rows: np.ndarray, *, max_gap: int) -> tuple[int, int] | None:
-    """Return the (first, last) of the longest run in sorted `rows` whose steps are at most `max_gap` + 1."""
-    if rows.size == 0:
-        return None
-    breaks = np.flatnonzero(np.diff(rows) > max_gap + 1)
-    starts = np.concatenate(([0], breaks + 1))
-    ends = np.concatenate((breaks, [rows.size - 1]))
-    longest = int(np.argmax(rows[ends] - rows[starts]))
-    return int(rows[starts[longest]]), int(rows[ends[longest]])
 
 
 def detect_rotation(image_path: Path, *, dpi: float, timeout: float) -> tuple[int, float]:

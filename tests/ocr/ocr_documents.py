@@ -91,6 +91,38 @@ def draw_packing_list(pdf: canvas.Canvas) -> None:
         pdf.drawRightString(180 * mm, y, quantity)
 
 
+# Quantity and unit of each line item, printed as separate table cells.
+UNIT_CELL_ROWS = (("12", "L"), ("36", "KG"), ("5", "CS"), ("24", "L"), ("8", "PC"), ("20", "DZ"), ("11", "BG"), ("400", "EA"))
+# The quantity cell ends this far left of the unit cell, in millimetres.
+UNIT_CELL_GAP_MM = 2.0
+QUANTITY_RIGHT_MM = 133.0
+
+
+def draw_unit_columns(pdf: canvas.Canvas) -> None:
+    """Draw invoice lines in 9 pt whose quantity is right-aligned 2 mm before a left-aligned unit."""
+    descriptions = ("Cream 32% 1 L carton", "Young Gouda wheel approx. 12 kg", "Still water 1.5 L, pack of 6", "Whole milk 3.5% 1 L",
+                    "Olive oil 5 L tin", "Free range eggs L", "Basmati rice 10 kg", "Butter 250 g block")
+    prices = (("2.95", "35.40"), ("7.85", "282.60"), ("4.10", "20.50"), ("1.15", "27.60"), ("45.20", "361.60"), ("3.10", "62.00"), ("26.20", "288.20"), ("1.62", "648.00"))
+    unit_left = (QUANTITY_RIGHT_MM + UNIT_CELL_GAP_MM) * mm
+    pdf.setFont("Helvetica-Bold", 9)
+    top = HEIGHT - 100 * mm
+    pdf.drawString(20 * mm, top, "Pos")
+    pdf.drawString(58 * mm, top, "Description")
+    pdf.drawRightString(QUANTITY_RIGHT_MM * mm, top, "Qty")
+    pdf.drawString(unit_left, top, "Unit")
+    pdf.drawRightString(166 * mm, top, "Unit Price")
+    pdf.drawRightString(190 * mm, top, "Amount")
+    pdf.setFont("Helvetica", 9)
+    for index, ((quantity, unit), description, (price, amount)) in enumerate(zip(UNIT_CELL_ROWS, descriptions, prices, strict=True)):
+        y = top - 6 * (index + 1) * mm
+        pdf.drawString(20 * mm, y, str(index + 1))
+        pdf.drawString(58 * mm, y, description)
+        pdf.drawRightString(QUANTITY_RIGHT_MM * mm, y, quantity)
+        pdf.drawString(unit_left, y, unit)
+        pdf.drawRightString(166 * mm, y, price)
+        pdf.drawRightString(190 * mm, y, amount)
+
+
 def build_pdf(path: Path, *drawers) -> Path:  # type: ignore[no-untyped-def]
     """Write one page per drawer function into a new PDF at `path`."""
     pdf = canvas.Canvas(str(path), pagesize=A4)
