@@ -486,7 +486,15 @@ def _best_column(word: Word, columns: list[Column]) -> Column:
             return -overlap
         return min(abs(word.x0 - column.x1), abs(column.x0 - word.x1))
 
-    return min(columns, key=distance)
+    best = min(columns, key=distance)
+    # A number printed well clear of every measure column is part of the text beside it:
+    # "Price is inclusive of a discount of Rs -40.00" under a description is no quantity.
+    # Numbers under a header overlap it, or sit within their own or its width of it.
+    if best.role in _MEASURE_ROLES and distance(best) > max(word.x1 - word.x0, best.x1 - best.x0):
+        text_columns = [column for column in columns if column.role not in _MEASURE_ROLES]
+        if text_columns:
+            return min(text_columns, key=distance)
+    return best
 
 
 def _cells_without_header(row: Row, triple) -> dict[str, list[Word]]:  # type: ignore[no-untyped-def]

@@ -13,8 +13,9 @@ import unicodedata
 _NUMBER_WORDS = {"no", "nr", "n", "n°", "nº", "no.", "nr.", "#", "num", "nummer", "number", "numero", "número", "numéro", "nummer:", "nro", "ndeg"}
 
 
-# "Einzel/€", "Amount (EUR)": the currency in a column header is not part of the label.
-_CURRENCY_SUFFIX = re.compile(r"\s*[/(\[]\s*(€|eur|usd|gbp|chf|\$|£)\s*[)\]]?$")
+# "Einzel/€", "Amount (EUR)", "Price(₹)": the currency in a column header is not part of
+# the label. A bracketed sign or two stands for one too: OCR reads "₹" as "%", "?" or "©".
+_CURRENCY_SUFFIX = re.compile(r"\s*([/(\[]\s*(€|eur|usd|gbp|chf|inr|\$|£|₹)\s*[)\]]?|(?<=\w)[(\[][^\w\s]{1,2}[)\]]?)$")
 
 
 def fold_token(text: str) -> str:

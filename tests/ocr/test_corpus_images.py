@@ -80,3 +80,19 @@ def test_grey_labels_beside_red_logo(oyo: Extraction, name: str, value: object) 
     turned every grey label white, so no label and no value was found.
     """
     assert oyo.value(name) == value
+
+
+@pytest.fixture(scope="module")
+def flipkart(ocr_settings: Settings) -> Extraction:
+    return extract_file(_image("invoice2data/FlipkartInvoice.png"), settings=ocr_settings)
+
+
+def test_lcd_screenshot_date_total_and_line(flipkart: Extraction) -> None:
+    """GIVEN a 96 dpi screenshot of LCD-rendered text with rupee signs in its column headers THEN its PDF's values come back.
+
+    Its orange and blue stroke edges had been faded as coloured ink, and the date read
+    "2218-10-18"; "Price(₹)" read as "Price(%)" named no column, so no line was read.
+    """
+    assert flipkart.value("date") == "2015-10-15"
+    assert flipkart.value("total") == pytest.approx(319.0)
+    assert [(line.quantity, line.unit_price, line.amount) for line in flipkart.lines] == [(1, 278.61, 319.0)]
