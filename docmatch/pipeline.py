@@ -185,18 +185,26 @@ def process_document(document: Document, context: PipelineContext) -> DocumentRe
         return result
 
 
-def process_path(path: str | Path, context: PipelineContext) -> DocumentResult:
-    """Register the file at `path` and process it.
+def register_path(path: str | Path, context: PipelineContext) -> Document:
+    """Read the file at `path`, store a copy in the data folder, and describe it as a document.
+
+    The document's path is the stored copy under `DOCMATCH_DATA_DIR/documents`, so the
+    evidence view and the ticket attachment never depend on the original staying put.
 
     Raises:
         UnreadableDocument: the file cannot be opened at all (missing, a folder, no permission),
             so there is no content to make a case of.
+        StorageError: the copy cannot be written into the data folder.
     """
     try:
-        document = register_file(path)
+        return register_file(path, data_dir=context.settings.data_dir)
     except OSError as exc:
         raise UnreadableDocument(f"cannot read {path}: {exc.strerror or exc}", hint="check the path and the file's permissions") from exc
-    return process_document(document, context)
+
+
+def process_path(path: str | Path, context: PipelineContext) -> DocumentResult:
+    """Register the file at `path` (see `register_path`) and process it."""
+    return process_document(register_path(path, context), context)
 
 
 def _unreadable(extraction: Extraction) -> bool:

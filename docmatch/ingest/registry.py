@@ -11,6 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from docmatch.errors import StorageError
 from docmatch.models import Arrival, Document
 
 _SIGNATURES: list[tuple[bytes, str]] = [
@@ -84,12 +85,30 @@ def register_bytes(content: bytes, *, filename: str, channel: str = "cli", sourc
     )
 
 
-def register_file(path: str | Path, *, channel: str = "cli") -> Document:
+def register_file(path: str | Path, *, channel: str = "cli", data_dir: str | Path | None = None) -> Document:
     """Describe the file at `path` as a document with one arrival.
 
-    The path is made absolute, because the stored document is shown later by
-    `docmatch serve`, which may run in another folder.
+    With `data_dir`, the bytes are stored under their hash there (`store_bytes`) and the
+    document's path is that copy, so moving, deleting or replacing the original later
+    changes nothing docmatch shows. Without it, the path is the original file's, which
+    suits a run that keeps nothing. The arrival's source is the original path, made
+    absolute either way.
+
+    Raises:
+        OSError: the file cannot be read.
+        StorageError: the copy cannot be written into `data_dir`.
     """
     path = Path(path).resolve()
     content = path.read_bytes()
-    return register_bytes(content, filename=path.name, channel=channel, source=str(path), path=str(path))
+    document_path = _keep_copy(content, data_dir=data_dir, name=path.name) if data_dir is not None else path
+    return register_bytes(content, filename=path.name, channel=channel, source=str(path), path=str(document_path))
+
+
+def _keep_copy(content: bytes, *, data_dir: str | Path, name: str) -> Path:
+    try:
+        return store_bytes(content, data_dir=data_dir)
+    except OSError as exc:
+        raise StorageError(
+            f"cannot store a copy of {name} in {Path(data_dir) / 'documents'}: {exc.strerror or exc}",
+            hint="check that DOCMATCH_DATA_DIR names a writable folder with free space",
+        ) from exc

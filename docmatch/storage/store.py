@@ -257,7 +257,7 @@ class Store:
     def _document_for(self, s: Session, document: Document) -> tuple[DocumentRow, bool]:
         row = s.scalar(select(DocumentRow).where(DocumentRow.sha256 == document.sha256))
         if row is not None:
-            if document.path and not row.stored_path:
+            if document.path and (not row.stored_path or _prefer_stored_copy(document.path, document.sha256, recorded=row.stored_path)):
                 row.stored_path = document.path
             return row, False
         row = DocumentRow(sha256=document.sha256, filename=document.filename, media_type=document.media_type, size=document.size, stored_path=document.path)
@@ -725,6 +725,16 @@ def _document(row: DocumentRow, *, with_arrivals: bool = True) -> Document:
     # Stages need no arrivals, and reading them costs a query per task.
     arrivals = [Arrival(channel=a.channel, source=a.source_ref, received_at=aware(a.received_at), filename=a.filename) for a in row.arrivals] if with_arrivals else []  # type: ignore[arg-type]
     return Document(sha256=row.sha256, filename=row.filename, media_type=row.media_type, size=row.size, path=row.stored_path, arrivals=arrivals)
+
+
+def _prefer_stored_copy(path: str, sha256: str, *, recorded: str) -> bool:
+    """Tell whether `path`, when it is a copy named by its hash, should replace the recorded path.
+
+    Databases written before `docmatch process` kept copies record the user's own path,
+    which may since hold other content or nothing. A copy named by the hash is the
+    content itself, so it wins over any other path.
+    """
+    return recorded != path and Path(path).name == sha256
 
 
 def _clip(value: str | None, length: int) -> str | None:

@@ -49,6 +49,21 @@ def test_same_content_twice_is_one_document_with_two_arrivals(store: Store) -> N
     assert store.state_of(first.id) == (DocumentState.RECEIVED, None)
 
 
+def test_stored_copy_replaces_a_recorded_user_path(store: Store) -> None:
+    """GIVEN a row that records the user's own path, as databases before stored copies do,
+    WHEN the same content arrives with a copy named by its hash THEN the row points at the copy."""
+    document = new_document()
+    copy = f"/data/documents/{document.sha256[:2]}/{document.sha256}"
+    first = store.add_arrival(document.model_copy(update={"path": "/home/clerk/invoice.pdf"}))
+
+    store.add_arrival(document.model_copy(update={"path": copy}))
+    store.add_arrival(document.model_copy(update={"path": "/home/clerk/moved/invoice.pdf"}))
+
+    loaded = store.load_document(first.id)
+    assert loaded is not None
+    assert loaded.path == copy
+
+
 def test_racing_arrivals_of_a_new_hash_make_one_document(store: Store) -> None:
     document = new_document()
     ids: list[int] = []
