@@ -13,7 +13,8 @@ import click
 from docmatch.errors import ConfigurationError, InputError
 from docmatch.explain import make_explainer
 from docmatch.odoo.catalog import load_catalog
-from docmatch.pipeline import DocumentResult, PipelineContext, process_path
+from docmatch.models import Document
+from docmatch.pipeline import DocumentResult, PipelineContext, process_document, register_path
 from docmatch.rules import load_policy
 from docmatch.settings import Settings, load_settings
 from docmatch.storage.store import Store
@@ -106,22 +107,39 @@ def run_files(files: list[Path], context: PipelineContext, *, progress: str = "n
     """Process each file in order, showing progress on stderr as `progress_mode` chose.
 
     A file that cannot be opened is reported on stderr and appended to `skipped`, so
-    one bad path does not lose the rest of the batch.
+    one bad path does not lose the rest of the batch. A file whose content an earlier
+    file of the run had is one document: it is recorded as a second arrival, named on
+    stderr, and gives no second case.
     """
     results: list[DocumentResult] = []
+    first_path: dict[str, Path] = {}
     lines = _ProgressLines(len(files)) if progress == "lines" else None
     with click.progressbar(files, label="documents", file=sys.stderr, hidden=progress != "bar") as bar:
         for path in bar:
             try:
-                results.append(process_path(path, context))
+                document = register_path(path, context)
             except InputError as exc:
                 log.error("skipped %s: %s", path.name, exc.message)
                 click.echo(f"error: {exc.message} ({exc.hint})", err=True)
                 if skipped is not None:
                     skipped.append(path)
+            else:
+                if document.sha256 in first_path:
+                    _note_second_arrival(document, path, first_path[document.sha256], context)
+                else:
+                    first_path[document.sha256] = path
+                    results.append(process_document(document, context))
             if lines is not None:
                 lines.step()
     return results
+
+
+def _note_second_arrival(document: Document, path: Path, first: Path, context: PipelineContext) -> None:
+    """Record `path` as another arrival of the document `first` brought, and name it on stderr."""
+    if context.store is not None:
+        context.store.add_arrival(document)
+    log.info("%s has the same content as %s; recorded as a second arrival", path.name, first.name)
+    click.echo(f"{path}: same content as {first} (sha256 {document.sha256[:12]}); one document, no second case", err=True)
 
 
 class _ProgressLines:

@@ -33,7 +33,7 @@ def process_via_workers(files: list[Path], settings: Settings, *, timeout: float
     """Register `files`, queue each new or unfinished document, and wait for all to end.
 
     A document the workers processed before is not processed again: its stored case
-    is returned.
+    is returned. Files with the same content give one result, for the first of them.
 
     Raises:
         DocmatchError: some document did not reach a final state within `timeout` seconds.
@@ -43,18 +43,23 @@ def process_via_workers(files: list[Path], settings: Settings, *, timeout: float
     store = Store.from_settings(settings)
     store.migrate()
 
-    # Record each file and queue the documents that are not done yet.
-    ids: list[int] = []
+    # Record each file, keeping a copy in the data folder, and queue the documents
+    # that are not done yet. A second file with the same content adds an arrival only.
+    first_path: dict[int, Path] = {}
     for path in files:
-        stored = store.add_arrival(register_file(path, channel="cli"))
+        stored = store.add_arrival(register_file(path, channel="cli", data_dir=settings.data_dir))
+        if stored.id in first_path:
+            log.warning("%s has the same content as %s; counted as one document", path.name, first_path[stored.id].name)
+            continue
         if stored.created or stored.state == DocumentState.RECEIVED:
             submit(stored.id)
-        ids.append(stored.id)
+        first_path[stored.id] = path
 
     # Wait until every document is reported, failed or quarantined.
+    ids = list(first_path)
     states = wait_until_final(store, ids, timeout=timeout)
 
-    return [WorkerResult(path, doc_id, states[doc_id][0], store.latest_case(doc_id), states[doc_id][1]) for path, doc_id in zip(files, ids, strict=True)]
+    return [WorkerResult(path, doc_id, states[doc_id][0], store.latest_case(doc_id), states[doc_id][1]) for doc_id, path in first_path.items()]
 
 
 def wait_until_final(store: Store, ids: list[int], *, timeout: float, poll_seconds: float = POLL_SECONDS) -> dict[int, tuple[str, str | None]]:
