@@ -27,6 +27,7 @@ from docmatch.settings import Settings
 from docmatch.web.auth import Authenticator
 from docmatch.web.dashboard import Filters, build_dashboard, chart_series, status_of
 from docmatch.web.evidence import LINE_COLUMNS, build_evidence_view
+from docmatch.web.files import DocumentFiles, missing_file_notice
 from docmatch.web.links import InvalidLink, evidence_url, signing_key, verify_case_token
 from docmatch.web.pages import page_sizes, render_page_png
 from docmatch.web.repository import CaseRecord, CaseRepository
@@ -34,6 +35,10 @@ from docmatch.web.repository import CaseRecord, CaseRepository
 log = logging.getLogger(__name__)
 
 _HERE = Path(__file__).parent
+
+# Errors raised by opening a file that is neither a PDF nor an image. pypdfium2's
+# PdfiumError is a RuntimeError, and PIL's UnidentifiedImageError is an OSError.
+UNRENDERABLE = (RuntimeError, OSError, ValueError)
 
 
 def _filters(start: date | None = None, end: date | None = None, partner: str | None = None, doc_type: str | None = None, week: str | None = None, kind: str | None = None, channel: str | None = None, status: str | None = None) -> Filters:
@@ -53,6 +58,7 @@ def create_app(settings: Settings, repository: CaseRepository) -> FastAPI:
     authenticate = Authenticator(settings)
     key = signing_key(settings)
     page_cache = Path(settings.data_dir) / "page-cache"
+    files = DocumentFiles(Path(settings.data_dir))
 
     def record_for_token(token: str) -> CaseRecord:
         try:
@@ -69,22 +75,38 @@ def create_app(settings: Settings, repository: CaseRepository) -> FastAPI:
     def home() -> RedirectResponse:
         return RedirectResponse("/dashboard", status_code=303)
 
+    def sizes_and_notice(record: CaseRecord) -> tuple[list[tuple[float, float]], str | None]:
+        """Return the page sizes of the record's file, or no pages and the reason shown instead."""
+        path = files.locate(record.document)
+        if path is None:
+            return [], missing_file_notice(record.document)
+        try:
+            return page_sizes(path, fallback_dpi=settings.ocr_dpi), None
+        except UNRENDERABLE as exc:
+            log.warning("document %s: pages cannot be measured: %s", record.sha256[:12], type(exc).__name__)
+            return [], f"The pages of {record.document.filename} cannot be shown because the file does not open as a PDF or image."
+
     @app.get("/evidence/{token}", response_class=HTMLResponse)
     def evidence(request: Request, token: str) -> HTMLResponse:
         record = record_for_token(token)
-        sizes = page_sizes(Path(record.document.path or ""), fallback_dpi=settings.ocr_dpi) if record.document.path else []
+        sizes, notice = sizes_and_notice(record)
         view = build_evidence_view(record, sizes, low_confidence=settings.low_confidence, repository=repository)
+        view.file_notice = notice
         return templates.TemplateResponse(request, "evidence.html.j2", {"view": view, "token": token})
 
     @app.get("/evidence/{token}/pages/{number}.png")
     def evidence_page(token: str, number: int) -> Response:
         record = record_for_token(token)
-        if not record.document.path:
-            raise HTTPException(status_code=404, detail="the document file is not stored")
+        path = files.locate(record.document)
+        if path is None:
+            raise HTTPException(status_code=410, detail=missing_file_notice(record.document))
         try:
-            image = render_page_png(Path(record.document.path), number, cache_dir=page_cache, document_sha256=record.sha256)
+            image = render_page_png(path, number, cache_dir=page_cache, document_sha256=record.sha256)
         except IndexError:
             raise HTTPException(status_code=404, detail=f"the document has no page {number}") from None
+        except UNRENDERABLE as exc:
+            log.warning("document %s: page %d cannot be rendered: %s", record.sha256[:12], number, type(exc).__name__)
+            raise HTTPException(status_code=422, detail=f"page {number} of {record.document.filename} cannot be rendered") from None
         return Response(image, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
     @app.get("/dashboard", response_class=HTMLResponse)

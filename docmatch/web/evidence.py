@@ -120,6 +120,8 @@ class EvidenceView:
     unpaired_document_lines: list[PairRow]
     missing_odoo_lines: list[str]
     document_findings: list[Finding]
+    # Shown in place of the pages when the document's file cannot be shown.
+    file_notice: str | None = None
 
 
 def _hint(finding: Finding) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import socket
@@ -67,10 +68,28 @@ def _invoice_pdf(path: Path) -> None:
     drawing.save()
 
 
+def _delivery_note_pdf(path: Path) -> None:
+    drawing = canvas.Canvas(str(path), pagesize=A4)
+    drawing.drawString(72, PAGE_HEIGHT - 72, "DELIVERY NOTE DN-5")
+    drawing.showPage()
+    drawing.drawString(72, PAGE_HEIGHT - 72, "Received in good order")
+    drawing.save()
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def make_records(folder: Path) -> list[CaseRecord]:
-    """Return one invoice case with a quantity finding and one clean delivery note."""
+    """Return one invoice case with a quantity finding and one clean delivery note.
+
+    Each record names its real PDF by that file's SHA-256, as stored documents do.
+    """
     pdf = folder / "INV-1001.pdf"
     _invoice_pdf(pdf)
+    delivery_pdf = folder / "DN-5.pdf"
+    _delivery_note_pdf(delivery_pdf)
+    invoice_sha256, delivery_sha256 = file_sha256(pdf), file_sha256(delivery_pdf)
     number_box = _word_box(pdf, "INV-1001")
     total_box = _word_box(pdf, "45.00")
     line_one = _word_box(pdf, "W-100")
@@ -98,19 +117,19 @@ def make_records(folder: Path) -> list[CaseRecord]:
     )
     finding = Finding(kind=FindingKind.QUANTITY_MISMATCH, severity=Severity.HIGH, rule="quantity.invoice_vs_order", tolerance="2 % or 1 unit", line=1, document_value=10, odoo_value=8, message="Line 1 bills 10 units where the order has 8.")
     invoice = CaseRecord(
-        document=Document(sha256="1" * 64, filename=pdf.name, path=str(pdf)),
+        document=Document(sha256=invoice_sha256, filename=pdf.name, size=pdf.stat().st_size, path=str(pdf)),
         extraction=extraction,
         match=match,
-        case=Case(document=CaseDocument(sha256="1" * 64, filename=pdf.name, doc_type="invoice"), matched=[order], findings=[finding], explanation="Line 1 bills more than ordered.", opens_ticket=True),
+        case=Case(document=CaseDocument(sha256=invoice_sha256, filename=pdf.name, doc_type="invoice"), matched=[order], findings=[finding], explanation="Line 1 bills more than ordered.", opens_ticket=True),
         received_at=datetime.now(timezone.utc) - timedelta(days=2),
         channel="imap",
         partner="Acme Supplies",
     )
     delivery = CaseRecord(
-        document=Document(sha256="2" * 64, filename="DN-5.pdf", path=str(pdf)),
+        document=Document(sha256=delivery_sha256, filename=delivery_pdf.name, size=delivery_pdf.stat().st_size, path=str(delivery_pdf)),
         extraction=Extraction(doc_type="delivery_note", pages=2, method="text"),
         match=MatchResult(records=[order]),
-        case=Case(document=CaseDocument(sha256="2" * 64, filename="DN-5.pdf", doc_type="delivery_note"), matched=[order], findings=[]),
+        case=Case(document=CaseDocument(sha256=delivery_sha256, filename=delivery_pdf.name, doc_type="delivery_note"), matched=[order], findings=[]),
         received_at=datetime.now(timezone.utc) - timedelta(days=1),
         channel="sftp",
         partner="Acme Supplies",
