@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shlex
+import shutil
 import sys
 from pathlib import Path
 
@@ -12,7 +14,7 @@ DEFAULT_OUT = Path("docmatch-demo-output")
 
 
 @click.command("demo")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, help="Folder for cases.json, report.html and the demo's own SQLite database; a previous demo's files there are replaced.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT, help="Folder for cases.json, report.html, the demo's own SQLite database and its data folder (OUT/data, with the stored document copies); a previous demo's reports and database there are replaced.")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Demo data folder with documents/ and odoo/. Defaults to fixtures/demo of the repository, else it is generated into OUT/demo-data.")
 @click.option("--regenerate", is_flag=True, help="Rebuild the demo documents, expected files and Odoo snapshot from code before running.")
 @click.option("--json", "as_json", is_flag=True, help="Print the cases and the comparison as JSON instead of the text summary.")
@@ -41,10 +43,10 @@ def demo_command(out_dir: Path, data_dir: Path | None, regenerate: bool, as_json
     if not pdfs:
         raise click.ClickException(f"no demo documents in {data / 'documents'}; run docmatch demo --regenerate to build them")
 
-    # Process the documents in-process, with a database of the demo's own.
+    # Process the documents in-process, with a database and a data folder of the demo's own.
     database = out_dir / "demo.sqlite3"
     database.unlink(missing_ok=True)
-    settings = load_settings(odoo_snapshot=data / "odoo", database_url=f"sqlite:///{database.resolve()}", company_timezone="Europe/Berlin")
+    settings = load_settings(odoo_snapshot=data / "odoo", database_url=f"sqlite:///{database.resolve()}", data_dir=out_dir / "data", company_timezone="Europe/Berlin")
     context = context_from_settings(settings)
     results = run_files(pdfs, context, progress="bar" if sys.stderr.isatty() and not as_json else "none")
     cases = [result.case for result in results]
@@ -69,10 +71,42 @@ def demo_command(out_dir: Path, data_dir: Path | None, regenerate: bool, as_json
         for comparison in report.comparisons:
             click.echo(f"  {comparison.describe()}")
         click.echo(f"Reports: {out_dir / 'cases.json'}, {out_dir / 'report.html'}")
-        click.echo(f"Browse the cases: DOCMATCH_DATABASE_URL=sqlite:///{database.resolve()} docmatch serve")
+        click.echo(browse_instructions(database, out_dir / "web-users"))
         click.echo(report.summary_line())
     if not report.all_match:
         raise SystemExit(1)
+
+
+def browse_instructions(database: Path, users_file: Path) -> str:
+    """Return the commands that serve the demo's cases, runnable as printed from any folder."""
+    from docmatch.web.users import MIN_PASSWORD_LENGTH
+
+    command = docmatch_command()
+    variables = f"export DOCMATCH_DATABASE_URL={shlex.quote(f'sqlite:///{database.resolve()}')} DOCMATCH_WEB_USERS_FILE={shlex.quote(str(users_file.resolve()))}"
+    return "\n".join(
+        [
+            "Browse the cases in a web browser:",
+            f"  {variables}",
+            f"  {command} serve --add-user demo    # once: asks for a password of at least {MIN_PASSWORD_LENGTH} characters",
+            f"  {command} serve --port 8080        # then open http://127.0.0.1:8080/cases and log in as demo",
+        ]
+    )
+
+
+def docmatch_command() -> str:
+    """Return how to start this same docmatch again from any folder.
+
+    That is `docmatch` when PATH finds the script that is running, else the script's
+    absolute path, and the interpreter with `-m docmatch` when no `docmatch` script
+    started this process (`python -m docmatch`, a test runner).
+    """
+    script = Path(sys.argv[0])
+    if script.name != "docmatch" or not script.is_file():
+        return f"{shlex.quote(sys.executable)} -m docmatch"
+    on_path = shutil.which("docmatch")
+    if on_path is not None and Path(on_path).resolve() == script.resolve():
+        return "docmatch"
+    return shlex.quote(str(script.absolute()))
 
 
 commands = [demo_command]
