@@ -9,8 +9,11 @@ variable's name instead of halfway through a batch.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import tempfile
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -22,6 +25,9 @@ from pydantic_settings.exceptions import SettingsError
 
 from docmatch.errors import ConfigurationError
 
+log = logging.getLogger(__name__)
+
+ENV_PREFIX = "DOCMATCH_"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 
@@ -33,7 +39,7 @@ _DOTTED_CALLABLE = r"^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*$"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="DOCMATCH_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
 
     # --- general --------------------------------------------------------------------
     data_dir: Path = Field(
@@ -258,29 +264,51 @@ def env_log_level(default: str = "WARNING") -> str:
     return text
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(*, options: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Build the settings from the environment, with keyword overrides from the command line.
 
+    Args:
+        options: the command-line option that supplied each override, by field name
+            (``{"odoo_url": "--odoo"}``), so that an invalid value is reported under the
+            option the user typed rather than under its environment variable.
+        overrides: field values; None means "not given", and the environment applies.
+
     Raises:
-        ConfigurationError: naming each invalid variable and why.
+        ConfigurationError: naming each invalid option or variable and why.
     """
+    warn_unknown_variables()
+    supplied = {key: value for key, value in overrides.items() if value is not None}
+    from_options = {field: option for field, option in (options or {}).items() if field in supplied}
     try:
-        return Settings(**{key: value for key, value in overrides.items() if value is not None})
+        return Settings(**supplied)
     except SettingsError as exc:
         raise ConfigurationError(f"invalid settings: {exc}", hint="fix the environment variable named above") from None
     except ValidationError as exc:
-        problems = "; ".join(_describe(error) for error in exc.errors())
-        raise ConfigurationError(f"invalid settings: {problems}", hint="fix the environment variables named above") from None
+        problems = [_describe(error, from_options) for error in exc.errors()]
+        raise ConfigurationError(f"invalid settings: {'; '.join(text for text, _ in problems)}", hint=_fix_hint({kind for _, kind in problems})) from None
 
 
-def _describe(error: dict) -> str:  # type: ignore[type-arg]
-    """Return 'DOCMATCH_NAME: message', naming the list item for an invalid element."""
+def _describe(error: dict, from_options: Mapping[str, str]) -> tuple[str, str]:  # type: ignore[type-arg]
+    """Return ('NAME: message', kind), NAME being the option or DOCMATCH_ variable that gave the value.
+
+    The kind is "option" or "variable". An invalid list element is named as "(item N)".
+    """
     name, *rest = error["loc"] or ("?",)
     item = f" (item {int(rest[0]) + 1})" if rest and isinstance(rest[0], int) else ""
     message = str(error["msg"]).removeprefix("Value error, ")
     if error.get("type") == "string_pattern_mismatch" and name in _PATTERN_HELP:
         message = f"invalid value; {_PATTERN_HELP[name]}"
-    return f"DOCMATCH_{str(name).upper()}{item}: {message}"
+    if name in from_options:
+        return f"{from_options[name]}{item}: {message}", "option"
+    return f"{ENV_PREFIX}{str(name).upper()}{item}: {message}", "variable"
+
+
+def _fix_hint(kinds: set[str]) -> str:
+    if kinds == {"option"}:
+        return "fix the command-line option named above"
+    if kinds == {"variable"}:
+        return "fix the environment variables named above"
+    return "fix the command-line options and environment variables named above"
 
 
 # Advice per field for a value that fails the field's pattern, shown in the error message.
@@ -291,6 +319,70 @@ _PATTERN_HELP = {
     "ocr_languages": "write Tesseract language codes joined by '+', such as eng+deu",
     "queue_prefix": "use letters, digits, '_', '.' and '-' only",
 }
+
+
+# Variables under the DOCMATCH_ prefix that other code reads and that are not settings:
+# the test suite's and benchmarks' server addresses and experiment switches, and the
+# thread count of scripts/llm-server.sh.
+OTHER_VARIABLE_PREFIXES = ("DOCMATCH_TEST_", "DOCMATCH_EXPERIMENT_")
+OTHER_VARIABLES = frozenset({"DOCMATCH_LLM_THREADS"})
+
+# A suggestion is offered only for a name at least this similar (rapidfuzz ratio, 0-100).
+SUGGESTION_MIN_SCORE = 80.0
+
+# `${NAME}` in the intake file, which takes NAME from the environment (see docmatch.ingest.config).
+_INTAKE_VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+_warned_variables: set[str] = set()
+
+
+def unknown_variables(environ: Mapping[str, str]) -> dict[str, str | None]:
+    """Return each DOCMATCH_ variable of `environ` that no code reads, with the closest setting's variable or None.
+
+    Variables that the intake file refers to as `${NAME}` are not reported, because they
+    carry the intake channels' passwords and tokens.
+    """
+    from rapidfuzz import fuzz, process
+
+    settings = [name.upper() for name in Settings.model_fields]
+    expected = OTHER_VARIABLES | _intake_file_variables(environ)
+    unknown: dict[str, str | None] = {}
+    for variable in sorted(environ):
+        if not variable.startswith(ENV_PREFIX) or variable in expected or variable.startswith(OTHER_VARIABLE_PREFIXES):
+            continue
+        name = variable.removeprefix(ENV_PREFIX)
+        if name.lower() in Settings.model_fields:
+            continue
+        closest = process.extractOne(name, settings, scorer=fuzz.ratio, score_cutoff=SUGGESTION_MIN_SCORE)
+        unknown[variable] = f"{ENV_PREFIX}{closest[0]}" if closest else None
+    return unknown
+
+
+def _intake_file_variables(environ: Mapping[str, str]) -> frozenset[str]:
+    """Return the variable names the intake file refers to; none when it is unset or unreadable."""
+    path = environ.get("DOCMATCH_INTAKE_FILE", "").strip()
+    if not path:
+        return frozenset()
+    try:
+        text = Path(path).expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        # Validating the intake file is the intake's job; here it only spares warnings.
+        return frozenset()
+    return frozenset(_INTAKE_VARIABLE.findall(text))
+
+
+def warn_unknown_variables(environ: Mapping[str, str] | None = None) -> None:
+    """Log a warning for each DOCMATCH_ variable that is not a setting, once per process and name.
+
+    pydantic-settings ignores such variables, so a misspelt setting would otherwise take
+    its default without a word.
+    """
+    for variable, closest in unknown_variables(os.environ if environ is None else environ).items():
+        if variable in _warned_variables:
+            continue
+        _warned_variables.add(variable)
+        suggestion = f"; did you mean {closest}?" if closest else "; see docs/settings.md for the settings"
+        log.warning("%s is not a docmatch setting and is ignored%s", variable, suggestion)
 
 
 @lru_cache(maxsize=1)
@@ -308,7 +400,12 @@ def settings_markdown() -> str:
             default = "~/" + str(default.relative_to(Path.home()))
         shown = "unset" if default is None else f"`{default}`"
         rows.append(f"| `DOCMATCH_{name.upper()}` | {shown} | {field.description or ''} |")
-    header = "# Settings\n\nEvery setting is an environment variable, read once at start and validated.\nGenerated by `python -m docmatch.settings`; do not edit by hand.\n\n"
+    header = (
+        "# Settings\n\nEvery setting is an environment variable, read once at start and validated.\n"
+        "A `DOCMATCH_*` variable that is not listed here is ignored, and a warning names it at start,\n"
+        "with the closest setting when one is similar.\n"
+        "Generated by `python -m docmatch.settings`; do not edit by hand.\n\n"
+    )
     return header + "\n".join(rows) + "\n"
 
 

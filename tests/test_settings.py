@@ -144,3 +144,90 @@ def test_valid_urls_are_accepted(monkeypatch: pytest.MonkeyPatch, variable: str,
     monkeypatch.setenv(variable, value)
 
     load_settings()
+
+
+def test_invalid_option_value_names_the_option() -> None:
+    """GIVEN --odoo not-a-url WHEN settings load THEN the error names --odoo, not DOCMATCH_ODOO_URL."""
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings(odoo_url="not-a-url", options={"odoo_url": "--odoo"})
+
+    assert raised.value.message.startswith("invalid settings: --odoo: URL scheme '(none)' is not supported")
+    assert "DOCMATCH_ODOO_URL" not in raised.value.message
+    assert raised.value.hint == "fix the command-line option named above"
+
+
+def test_invalid_variable_keeps_its_name_beside_an_option(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN no --odoo but a bad DOCMATCH_ODOO_URL WHEN settings load THEN the variable is named."""
+    monkeypatch.setenv("DOCMATCH_ODOO_URL", "not-a-url")
+    monkeypatch.setenv("DOCMATCH_OCR_DPI", "90")
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings(odoo_url=None, options={"odoo_url": "--odoo"})
+
+    assert "DOCMATCH_ODOO_URL: URL scheme" in raised.value.message
+    assert raised.value.hint == "fix the environment variables named above"
+
+
+def test_option_and_variable_errors_named_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCMATCH_OCR_DPI", "90")
+
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings(odoo_url="ftp://odoo", options={"odoo_url": "--odoo"})
+
+    assert "--odoo: URL scheme 'ftp'" in raised.value.message
+    assert "DOCMATCH_OCR_DPI:" in raised.value.message
+    assert raised.value.hint == "fix the command-line options and environment variables named above"
+
+
+@pytest.fixture
+def fresh_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from docmatch import settings
+
+    monkeypatch.setattr(settings, "_warned_variables", set())
+
+
+@pytest.mark.usefixtures("fresh_warnings")
+def test_misspelt_variable_warns_with_suggestion(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv("DOCMATCH_LOW_CONFIDANCE", "0.9")
+
+    load_settings()
+    load_settings()
+
+    warnings = [record.getMessage() for record in caplog.records if "DOCMATCH_LOW_CONFIDANCE" in record.getMessage()]
+    assert warnings == ["DOCMATCH_LOW_CONFIDANCE is not a docmatch setting and is ignored; did you mean DOCMATCH_LOW_CONFIDENCE?"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "expected"),
+    [
+        ("DOCMATCH_ODOO_APIKEY", "DOCMATCH_ODOO_API_KEY"),
+        ("DOCMATCH_DATADIR", "DOCMATCH_DATA_DIR"),
+        ("DOCMATCH_HELPDESK_TEAMS", "DOCMATCH_HELPDESK_TEAM"),
+        ("DOCMATCH_COLOUR", None),
+    ],
+)
+def test_unknown_variable_closest_setting(variable: str, expected: str | None) -> None:
+    from docmatch.settings import unknown_variables
+
+    assert unknown_variables({variable: "x"}) == {variable: expected}
+
+
+@pytest.mark.parametrize(
+    "variable",
+    ["DOCMATCH_TEST_DATABASE_URL", "DOCMATCH_TEST_REDIS_URL", "DOCMATCH_EXPERIMENT_LOW_DPI", "DOCMATCH_LLM_THREADS", "DOCMATCH_LOW_CONFIDENCE", "OTHER_LOW_CONFIDANCE"],
+)
+def test_variables_read_elsewhere_do_not_warn(variable: str) -> None:
+    from docmatch.settings import unknown_variables
+
+    assert unknown_variables({variable: "1"}) == {}
+
+
+def test_intake_file_variables_do_not_warn(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN an intake file that takes a password from ${DOCMATCH_AP_MAIL_PASSWORD} THEN that variable is expected."""
+    from docmatch.settings import unknown_variables
+
+    intake_file = tmp_path / "intake.yaml"
+    intake_file.write_text("imap:\n  - name: ap\n    password: ${DOCMATCH_AP_MAIL_PASSWORD}\n", encoding="utf-8")
+    environ = {"DOCMATCH_INTAKE_FILE": str(intake_file), "DOCMATCH_AP_MAIL_PASSWORD": "x", "DOCMATCH_AP_MAIL_USER": "y"}
+
+    assert unknown_variables(environ) == {"DOCMATCH_AP_MAIL_USER": None}

@@ -22,7 +22,7 @@ def export_command(folder: Path, odoo_url: str | None) -> None:
     from docmatch.odoo.live import open_live_source
     from docmatch.settings import load_settings
 
-    source = open_live_source(load_settings(odoo_url=odoo_url))
+    source = open_live_source(load_settings(odoo_url=odoo_url, options={"odoo_url": "--odoo"}))
     counts = export_snapshot(source, folder)
     for model, count in counts.items():
         click.echo(f"{model:<28} {count:>7}")
@@ -83,7 +83,7 @@ def sync_decisions_command(odoo_url: str | None) -> None:
     from docmatch.settings import load_settings
     from docmatch.storage.store import Store
 
-    settings = load_settings(odoo_url=odoo_url)
+    settings = load_settings(odoo_url=odoo_url, options={"odoo_url": "--odoo"})
     store = Store.from_settings(settings)
     store.migrate()
     client = OdooClient.from_settings(settings)

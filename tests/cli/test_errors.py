@@ -143,3 +143,32 @@ def test_html_in_missing_folder_rejected(run_cli: Callable[..., CliRun], tmp_pat
 
     assert_clean_error(run, code=2, names="--html")
     assert run.out == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["process", str(DOCUMENT), "--odoo", "not-a-url"], "--odoo"),
+        (["odoo", "export", "--to", "{tmp}/snapshot", "--odoo", "odoo.example.com"], "--odoo"),
+        (["odoo", "sync-decisions", "--odoo", "ftp://odoo.example.com"], "--odoo"),
+    ],
+)
+def test_invalid_option_setting_names_option(run_cli: Callable[..., CliRun], tmp_path: Path, args: list[str], option: str) -> None:
+    run = run_cli(*[arg.format(tmp=tmp_path) for arg in args])
+
+    assert_clean_error(run, code=2, names=f"error: invalid settings: {option}: URL scheme")
+    assert "DOCMATCH_ODOO_URL" not in run.err
+    assert "hint: fix the command-line option named above" in run.err
+
+
+def test_misspelt_variable_warns_once(run_cli: Callable[..., CliRun], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from docmatch import settings
+
+    monkeypatch.setattr(settings, "_warned_variables", set())
+
+    run = run_cli("process", str(DOCUMENT), "--odoo-snapshot", str(DEMO / "odoo"), env={"DOCMATCH_LOW_CONFIDANCE": "0.9"})
+
+    assert run.code == 0, run.err
+    # caplog, because the CLI's log handler keeps the stderr of the first test that ran it.
+    warnings = [record.getMessage() for record in caplog.records if record.levelname == "WARNING" and "DOCMATCH_LOW_CONFIDANCE" in record.getMessage()]
+    assert warnings == ["DOCMATCH_LOW_CONFIDANCE is not a docmatch setting and is ignored; did you mean DOCMATCH_LOW_CONFIDENCE?"]
