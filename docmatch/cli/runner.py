@@ -21,10 +21,17 @@ from docmatch.storage.store import Store
 
 log = logging.getLogger(__name__)
 
+# The command-line option behind each setting that `build_context` receives.
+PROCESS_OPTIONS = {"odoo_snapshot": "--odoo-snapshot", "odoo_url": "--odoo", "rules_file": "--rules"}
+
 
 def build_context(*, odoo_snapshot: Path | None = None, odoo_url: str | None = None, rules_file: Path | None = None) -> PipelineContext:
-    """Read settings, the Odoo records and the policy for an in-process run."""
-    settings = load_settings(odoo_snapshot=odoo_snapshot, odoo_url=odoo_url, rules_file=rules_file)
+    """Read settings, the Odoo records and the policy for an in-process run.
+
+    The arguments are the values of `--odoo-snapshot`, `--odoo` and `--rules`; an invalid
+    one is reported under its option's name.
+    """
+    settings = load_settings(odoo_snapshot=odoo_snapshot, odoo_url=odoo_url, rules_file=rules_file, options=PROCESS_OPTIONS)
     return context_from_settings(settings)
 
 
@@ -119,7 +126,8 @@ def run_files(files: list[Path], context: PipelineContext, *, progress: str = "n
             try:
                 document = register_path(path, context)
             except InputError as exc:
-                log.error("skipped %s: %s", path.name, exc.message)
+                # The stderr line is the report, so a log record at the default level would repeat it.
+                log.debug("skipped %s: %s", path.name, exc.message)
                 click.echo(f"error: {exc.message} ({exc.hint})", err=True)
                 if skipped is not None:
                     skipped.append(path)
