@@ -28,9 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from docmatch.errors import ConfigurationError, OdooAccessError, OdooOutcomeUnknown
-from docmatch.models import Case, Finding, OdooRef, Severity
+from docmatch.models import Case, OdooRef, Severity
 from docmatch.odoo import pairings
 from docmatch.odoo.client import OdooClient
+from docmatch.reporting.explain import finding_value
+from docmatch.reporting.redact import document_text
 
 log = logging.getLogger(__name__)
 
@@ -130,8 +132,10 @@ def report_case(case: Case, document_path: str | Path | None, client: OdooClient
         attach_document(client, ticket_id, Path(document_path), case.document.filename)
     post_note(client, ticket_id, case)
 
-    name = client.read(TICKET_MODEL, [ticket_id], ["display_name"])[0]["display_name"]
-    return OdooRef(model=TICKET_MODEL, id=ticket_id, name=str(name))
+    ticket = client.read(TICKET_MODEL, [ticket_id], ["display_name", "team_id"])[0]
+    if not ticket.get("team_id"):
+        _warn_no_team(getattr(settings, "helpdesk_team", None))
+    return OdooRef(model=TICKET_MODEL, id=ticket_id, name=str(ticket["display_name"]))
 
 
 # --- what the ticket refers to --------------------------------------------------------
@@ -195,9 +199,9 @@ def ticket_title(case: Case, orders: list[OdooRef]) -> str:
 def ticket_description(case: Case, key: str, base_url: str, *, orders: list[OdooRef], pickings: list[OdooRef], proposals: list[pairings.Pairing], evidence: str | None = None) -> str:
     """Return the HTML description: summary, findings table, links, pairings and the key."""
     parts = [f"<p><strong>{html.escape(case.document.filename)}</strong> ({html.escape(case.document.doc_type)}) has {len(case.findings)} finding(s) against Odoo.</p>"]
-    parts.append(findings_table(case.findings))
+    parts.append(findings_table(case))
     if case.notes:
-        items = "".join(f"<li>{html.escape(note)}</li>" for note in case.notes)
+        items = "".join(f"<li>{html.escape(document_text(case, note))}</li>" for note in case.notes)
         parts.append(f"<p>How the document was read:</p><ul>{items}</ul>")
     links = [record_link(base_url, ref) for ref in [*orders, *pickings, *[ref for ref in case.matched if ref.model == "account.move"]]]
     if links:
@@ -211,11 +215,13 @@ def ticket_description(case: Case, key: str, base_url: str, *, orders: list[Odoo
     return "\n".join(parts)
 
 
-def findings_table(findings: list[Finding]) -> str:
+def findings_table(case: Case) -> str:
+    """Return the HTML table of the case's findings, values with their units and messages without local paths."""
     header = "".join(f"<th>{title}</th>" for title in ("Line", "Finding", "Document value", "Odoo value", "Rule", "Tolerance", "Severity"))
     rows = []
-    for finding in findings:
-        cells = [finding.line if finding.line is not None else "", finding.message, finding.document_value, finding.odoo_value, finding.rule, finding.tolerance, finding.severity.value]
+    for finding in case.findings:
+        message = document_text(case, finding.message)
+        cells = [finding.line if finding.line is not None else "", message, finding_value(finding, "document"), finding_value(finding, "odoo"), finding.rule, finding.tolerance, finding.severity.value]
         rows.append("<tr>" + "".join(f"<td>{html.escape(display(cell))}</td>" for cell in cells) + "</tr>")
     return f'<table class="table table-sm"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
@@ -287,6 +293,22 @@ def team_for(client: OdooClient, variant: HelpdeskVariant, name: str | None) -> 
     return ids[0]
 
 
+_warned_no_team = False
+
+
+def _warn_no_team(team_name: str | None) -> None:
+    """Warn once per process that tickets get no Helpdesk team, where no team is configured.
+
+    The caller reads the team back from the ticket, so a Helpdesk that gives new tickets
+    a default team causes no warning. A ticket without a team shows in no team's view.
+    """
+    global _warned_no_team
+    if team_name or _warned_no_team:
+        return
+    _warned_no_team = True
+    log.warning("tickets are opened without a Helpdesk team because DOCMATCH_HELPDESK_TEAM is unset; set it to the name of the team that reviews docmatch's tickets")
+
+
 def tags_for(client: OdooClient, variant: HelpdeskVariant, names: list[str]) -> list[int]:
     """Return the ids of the tags named `names`, creating the missing ones when allowed."""
     ids = []
@@ -346,7 +368,8 @@ def post_note(client: OdooClient, ticket_id: int, case: Case) -> int | None:
     """Post the explanation as an internal note, unless the same note is already there."""
     if not case.explanation:
         return None
-    text = case.explanation if case.opens_ticket else f"{RESOLVED_ON_RERUN}\n\n{case.explanation}"
+    explanation = document_text(case, case.explanation)
+    text = explanation if case.opens_ticket else f"{RESOLVED_ON_RERUN}\n\n{explanation}"
     texts = [paragraph for paragraph in text.split("\n\n") if paragraph.strip()]
     token = hashlib.sha256((text + "".join(finding.message for finding in case.findings)).encode()).hexdigest()[:16]
     marker = f"{NOTE_LABEL} {token}"

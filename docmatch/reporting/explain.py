@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from docmatch.models import Case, Finding, FindingKind, Scalar, Severity
+from docmatch.reporting.redact import document_text
 
 # Kinds whose values are amounts of money, printed with two decimals.
 MONEY_KINDS = frozenset({FindingKind.PRICE_MISMATCH, FindingKind.TOTAL_MISMATCH, FindingKind.TAX_MISMATCH})
@@ -151,12 +152,32 @@ def _document_side(finding: Finding) -> bool:
 
 
 def _with_unit(value: Scalar, finding: Finding, side: str) -> str:
-    """Append the unit the rule put in the evidence, if any: the currency of an amount, else the unit of measure."""
+    """Append the unit the rule put in the evidence, if any: the currency of an amount, else the unit of measure.
+
+    Quantity rules compare both sides in one unit and store its name under "unit".
+    """
     money = finding.kind in MONEY_KINDS
     unit_key = "currency" if money else "uom"
     unit = finding.evidence.get(f"{side}_{unit_key}") or finding.evidence.get(unit_key)
+    if not unit and not money:
+        unit = finding.evidence.get("unit")
     text = format_value(value, money=money)
     return f"{text} {unit}" if isinstance(unit, str) and unit else text
+
+
+def finding_value(finding: Finding, side: str) -> str:
+    """Write the document's or Odoo's value of `finding` as the sentences do: "80 Units", "19.90 EUR".
+
+    Args:
+        side: "document" or "odoo".
+
+    Returns:
+        The value with its unit, or "" when that side has no value.
+    """
+    value = finding.document_value if side == "document" else finding.odoo_value
+    if value is None or value == "":
+        return ""
+    return _with_unit(value, finding, side)
 
 
 def _order_not_found(finding: Finding, case: Case) -> str | None:
@@ -236,7 +257,7 @@ def _extraction_failed(finding: Finding, case: Case) -> str | None:
     reason = finding.evidence.get("reason")
     if not isinstance(reason, str) or not reason:
         return None
-    return f"{document_name(case)} could not be read: {reason}"
+    return f"{document_name(case)} could not be read: {document_text(case, reason)}"
 
 
 _PHRASES: dict[FindingKind, Callable[[Finding, Case], str | None]] = {

@@ -48,7 +48,7 @@ def test_ticket_description_table_and_links(odoo_server: OdooTestServer, client:
     description = ticket["description"]
     for header in ("Document value", "Odoo value", "Rule", "Tolerance"):
         assert f"<th>{header}</th>" in description
-    assert "<td>13.1</td><td>12.5</td><td>unit_price</td><td>0.5 %</td>" in description
+    assert "<td>13.10</td><td>12.50</td><td>unit_price</td><td>0.5 %</td>" in description
     assert "&lt;by 4.8 %&gt;" in description
     assert "model=purchase.order" in description
     assert ">P00702</a>" in description
@@ -169,3 +169,62 @@ def test_unknown_team_is_configuration_error(odoo_server: OdooTestServer, client
     with pytest.raises(ConfigurationError, match="team 'Nobody' not found"):
         report_case(sample_case(), document_file, client, settings_for(odoo_server, helpdesk_team="Nobody"))
     assert tickets(odoo_server) == []
+
+
+def test_ticket_values_carry_units(odoo_server: OdooTestServer, client: OdooClient, document_file: Path) -> None:
+    """GIVEN a quantity finding whose evidence names the units THEN the table writes "80 Units", as the terminal does."""
+    quantity = Finding(kind=FindingKind.QUANTITY_MISMATCH, severity=Severity.MEDIUM, rule="quantity", line=1, document_value=80.0, odoo_value=50.0, message="Line 1: 80 Units billed, 50 Units ordered.", evidence={"uom": "Units"})
+    report_case(sample_case(findings=[quantity]), document_file, client, settings_for(odoo_server))
+
+    [ticket] = tickets(odoo_server)
+    assert "<td>80 Units</td><td>50 Units</td>" in ticket["description"]
+
+
+def test_ticket_text_has_no_local_paths(odoo_server: OdooTestServer, client: OdooClient, document_file: Path) -> None:
+    """GIVEN an unreadable document whose reason names the stored copy's path THEN the ticket names the document's file only."""
+    sha256 = "cd" * 32
+    reason = f"cannot identify image file '/var/lib/docmatch/documents/cd/{sha256}'"
+    failed = Finding(kind=FindingKind.EXTRACTION_FAILED, severity=Severity.HIGH, rule="extraction", message=f"The document could not be read: {reason}", evidence={"reason": reason})
+    case = sample_case(sha256, findings=[failed])
+    case.explanation = f"The invoice could not be read: {reason}."
+    case.notes = ["read from /home/ap/inbox/INV-2024-0417.pdf"]
+
+    ref = report_case(case, document_file, client, settings_for(odoo_server))
+
+    [ticket] = tickets(odoo_server)
+    [note] = [row for row in odoo_server.database.rows["mail.message"].values() if row["res_id"] == ref.id]
+    for text in (ticket["description"], note["body"]):
+        assert "/var/lib" not in text
+        assert "/home/ap" not in text
+    assert "cannot identify image file &#x27;INV-2024-0417.pdf&#x27;" in ticket["description"]
+    assert "<li>read from INV-2024-0417.pdf</li>" in ticket["description"]
+    assert "could not be read: cannot identify image file &#x27;INV-2024-0417.pdf&#x27;" in note["body"]
+
+
+@pytest.fixture
+def fresh_team_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    from docmatch.odoo import helpdesk
+
+    monkeypatch.setattr(helpdesk, "_warned_no_team", False)
+
+
+@pytest.mark.usefixtures("fresh_team_warning")
+def test_ticket_without_team_warns_once(odoo_server: OdooTestServer, client: OdooClient, document_file: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """GIVEN DOCMATCH_HELPDESK_TEAM unset WHEN two tickets open without a team THEN one warning names the setting."""
+    settings = settings_for(odoo_server, helpdesk_team=None)
+    assert settings.helpdesk_team is None
+
+    report_case(sample_case("ab" * 32), document_file, client, settings)
+    report_case(sample_case("ef" * 32), document_file, client, settings)
+
+    assert [ticket.get("team_id", False) for ticket in tickets(odoo_server)] == [False, False]
+    warnings = [record.getMessage() for record in caplog.records if "without a Helpdesk team" in record.getMessage()]
+    assert len(warnings) == 1
+    assert "DOCMATCH_HELPDESK_TEAM is unset" in warnings[0]
+
+
+@pytest.mark.usefixtures("fresh_team_warning")
+def test_ticket_with_team_does_not_warn(odoo_server: OdooTestServer, client: OdooClient, document_file: Path, caplog: pytest.LogCaptureFixture) -> None:
+    report_case(sample_case(), document_file, client, settings_for(odoo_server))
+
+    assert not [record for record in caplog.records if "without a Helpdesk team" in record.getMessage()]

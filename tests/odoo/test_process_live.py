@@ -78,3 +78,16 @@ def test_ticket_gets_a_note_when_findings_are_gone(demo_server: OdooTestServer, 
         notes = [row["body"] for row in demo_server.database.rows["mail.message"].values() if row["res_id"] == case["ticket"]["id"]]
         assert len(notes) == 2
         assert helpdesk.RESOLVED_ON_RERUN.split(":")[0] in notes[-1]
+
+
+def test_summary_names_each_ticket(demo_server: OdooTestServer) -> None:
+    """GIVEN documents that open tickets WHEN the text summary is printed THEN each case line names its ticket's model and id."""
+    files = [str(DEMO / "documents" / name) for name in DOCUMENTS]
+    result = CliRunner().invoke(cli, ["process", *files, "--odoo", demo_server.url])
+
+    assert result.exit_code == 0, result.output
+    ticket_ids = sorted(demo_server.database.rows["helpdesk.ticket"])
+    for name, ticket_id in zip(DOCUMENTS, ticket_ids, strict=True):
+        assert f"{name} [invoice] -> " in result.stdout
+        assert f": TICKET helpdesk.ticket #{ticket_id}, " in result.stdout
+    assert f"{len(DOCUMENTS)} document(s), {len(DOCUMENTS)} for review, {len(DOCUMENTS)} ticket(s) in Odoo" in result.stdout
