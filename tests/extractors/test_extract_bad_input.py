@@ -36,7 +36,7 @@ def _bad_files(folder: Path, built: Path) -> dict[str, Path]:
     ("name", "error", "message"),
     [
         ("empty.pdf", UnreadableDocument, "empty"),
-        ("notes.pdf", UnreadableDocument, "neither a PDF"),
+        ("notes.pdf", UnreadableDocument, "notes.pdf is plain text, not a PDF, PNG, JPEG or TIFF file"),
         ("truncated.pdf", UnreadableDocument, "not a readable PDF"),
         ("garbage.pdf", UnreadableDocument, "not a readable PDF"),
         ("protected-user.pdf", EncryptedDocument, "password"),
