@@ -48,3 +48,23 @@ def configure_logging(level: str = "INFO") -> None:
     handler.addFilter(DocumentIdFilter())
     handler._docmatch = True  # type: ignore[attr-defined]
     root.addHandler(handler)
+
+
+# Libraries whose warnings describe flaws inside a PDF that docmatch reads past, such as a
+# font without a bounding box. A user cannot act on them.
+PDF_LIBRARY_LOGGERS = ("pdfminer", "pdfplumber")
+
+
+def route_pdf_library_logs(level: str) -> None:
+    """Send the PDF libraries' errors through docmatch's handler, and their warnings too at DEBUG.
+
+    Without this, Python's last-resort handler prints their warnings as bare lines on
+    stderr. Their own debug records stay off even at DEBUG, because pdfminer writes
+    several per PDF object. Call after `configure_logging`.
+    """
+    handlers = [handler for handler in logging.getLogger("docmatch").handlers if getattr(handler, "_docmatch", False)]
+    for name in PDF_LIBRARY_LOGGERS:
+        library = logging.getLogger(name)
+        library.setLevel(logging.WARNING if level == "DEBUG" else logging.ERROR)
+        library.propagate = False
+        library.handlers = handlers

@@ -14,7 +14,7 @@ import sys
 import click
 
 from docmatch.errors import DocmatchError
-from docmatch.logs import configure_logging
+from docmatch.logs import configure_logging, route_pdf_library_logs
 
 COMMAND_MODULES = ["extract", "process", "demo", "worker", "serve", "intake", "odoo", "eval"]
 
@@ -27,7 +27,9 @@ def cli(log_level: str | None) -> None:
     """Catch mismatches between business documents and Odoo, and hand them to reviewers."""
     from docmatch.settings import env_log_level
 
-    configure_logging(log_level or env_log_level())
+    level = log_level or env_log_level()
+    configure_logging(level)
+    route_pdf_library_logs(level)
 
 
 for _name in COMMAND_MODULES:
