@@ -108,8 +108,9 @@ Reader = Callable[[list[Word]], Candidate | None]
 def find_labels(rows: list[Row], phrases: tuple[tuple[str, ...], ...], *, skip: set[int] | None = None) -> list[LabelHit]:
     """Return where any of `phrases` starts a cell, in reading order; longest phrase first.
 
-    A phrase printed much larger than the body text is a title ("Bestellung"), and one
-    that the same cell continues into another label ("Order date") names something else.
+    A phrase printed much larger than the body text is a title ("Bestellung"), unless a
+    colon ends it ("Datum:"), which no title carries. A phrase that the same cell
+    continues into another label ("Order date") names something else.
     """
     body = _body_height(rows)
     hits: list[LabelHit] = []
@@ -124,11 +125,16 @@ def find_labels(rows: list[Row], phrases: tuple[tuple[str, ...], ...], *, skip: 
                 if tuple(row.tokens[start:end]) != phrase:
                     continue
                 extended = end < cell_end and row.tokens[end] in _LABEL_EXTENDERS
-                title = row.words[start].bottom - row.words[start].top > TITLE_HEIGHTS * body
+                title = row.words[start].bottom - row.words[start].top > TITLE_HEIGHTS * body and not _ends_with_colon(row, end)
                 if not extended and not title and not _longer_label_at(row.tokens, start, len(phrase)):
                     hits.append(LabelHit(row_index, start, end))
                 break
     return hits
+
+
+def _ends_with_colon(row: Row, end: int) -> bool:
+    """Return whether the label ending before word `end` ends with a colon, on its last word or as the next word."""
+    return row.words[end - 1].text.endswith(":") or (end < len(row.words) and row.words[end].text == ":")
 
 
 def _body_height(rows: list[Row]) -> float:
@@ -198,9 +204,12 @@ def _value_below(rows: list[Row], hit: LabelHit, reader: Reader) -> Candidate | 
 
 
 def read_identifier(words: list[Word]) -> Candidate | None:
-    """Read the first word with a digit that is not a date or a time: "SAJ/2017/002", "INV-100"."""
+    """Read the first word with a digit that is not a date or a time: "SAJ/2017/002", "INV-100".
+
+    A leading "#" is the number sign, not part of the identifier ("Order No: #123123").
+    """
     for word in words[:3]:
-        text = word.text.strip(_ID_STRIP)
+        text = word.text.strip(_ID_STRIP).lstrip("#")
         if any(char.isdigit() for char in text) and not _DATE_LIKE.match(text) and not _TIME_RE.match(text) and len(text) <= 40:
             return Candidate(text, [word], 0)
     return None
