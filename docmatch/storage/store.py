@@ -46,7 +46,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -217,10 +217,19 @@ class Store:
         self.engine.dispose()
 
     @contextlib.contextmanager
-    def session(self) -> Iterator[Session]:
-        """Open one transaction: committed on success, rolled back and translated on error."""
+    def session(self, *, flush_on_commit: bool = True) -> Iterator[Session]:
+        """Open one transaction: committed on success, rolled back and translated on error.
+
+        With `flush_on_commit` False, PostgreSQL reports the commit before its log
+        reaches the disk (`synchronous_commit = off`). Only claims use it: a server
+        crash can lose the last few, which leaves the document as it was before the
+        claim, for the claimant's `finish_stage` to find (`ClaimLost`) and the sweeper
+        to queue again. The other statements stay flushed on commit.
+        """
         session = self._sessions()
         try:
+            if not flush_on_commit and self.engine.dialect.name == "postgresql":
+                session.execute(text("SET LOCAL synchronous_commit TO OFF"))
             yield session
             session.commit()
         except SQLAlchemyError as exc:
@@ -354,16 +363,28 @@ class Store:
         of a task whose worker died takes the document over once the claim expired.
         """
         request = StageRequest(stage, key, starts_from, running, lease_seconds, max_attempts)
-        with self.session() as s:
-            row = s.scalar(select(DocumentRow).where(DocumentRow.id == document_id).with_for_update())
-            return self._claim(s, row, request, claimant=claimant)
+        with self.session(flush_on_commit=False) as s:
+            row, record = self._locked_with_record(s, document_id, key)
+            return self._claim(s, row, record, request, claimant=claimant)
 
-    def _claim(self, s: Session, row: DocumentRow | None, request: StageRequest, *, claimant: str) -> StageClaim:
-        # `row` is locked (SELECT ... FOR UPDATE) by the caller's transaction.
+    @staticmethod
+    def _locked_with_record(s: Session, document_id: int, key: str) -> tuple[DocumentRow | None, TaskRecordRow | None]:
+        """Lock the document row and read the task record of `key` with it, in one statement."""
+        query = (
+            select(DocumentRow, TaskRecordRow)
+            .outerjoin(TaskRecordRow, TaskRecordRow.key == key)
+            .where(DocumentRow.id == document_id)
+            .with_for_update(of=DocumentRow)
+        )
+        found = s.execute(query).first()
+        return (found[0], found[1]) if found is not None else (None, None)
+
+    def _claim(self, s: Session, row: DocumentRow | None, record: TaskRecordRow | None, request: StageRequest, *, claimant: str) -> StageClaim:
+        # `row` is locked (SELECT ... FOR UPDATE) by the caller's transaction, and `record`
+        # is the task record of `request.key`, read with it.
         now = utcnow()
         if row is None or row.state in (DocumentState.FAILED, DocumentState.QUARANTINED):
             return StageClaim(Claim.GONE, row.state if row else None)
-        record = s.scalar(select(TaskRecordRow).where(TaskRecordRow.key == request.key))
         if record is not None and record.done_at is not None:
             return StageClaim(Claim.DONE, row.state, attempts=record.attempts)
         if row.state not in {state.value for state in (*request.starts_from, request.running)}:
@@ -410,16 +431,24 @@ class Store:
             ClaimLost: another execution took the document over meanwhile.
         """
         with self.session() as s:
-            row = self._locked(s, document_id)
+            if then is None:
+                row, next_record = self._locked(s, document_id), None
+            else:
+                locked, next_record = self._locked_with_record(s, document_id, then.key)
+                if locked is None:
+                    raise StorageError(f"no document with id {document_id}")
+                row = locked
             if row.claimed_by != claimant:
                 raise ClaimLost(f"document {document_id} is now held by {row.claimed_by or 'nobody'}")
-            self._write_outputs(s, row, extraction=extraction, match=match, findings=findings, case=case)
+            # The key is marked done first, so that the document's new type and state
+            # go out together in one UPDATE when the outputs are flushed.
             s.execute(update(TaskRecordRow).where(TaskRecordRow.key == key).values(done_at=utcnow()))
+            self._write_outputs(s, row, extraction=extraction, match=match, findings=findings, case=case)
             row.claimed_by = None
             row.claim_expires_at = None
             row.error_reason = None
             self._transition(s, row, to_state, actor=claimant)
-            return self._claim(s, row, then, claimant=claimant) if then is not None else None
+            return self._claim(s, row, next_record, then, claimant=claimant) if then is not None else None
 
     def release(self, document_id: int, *, key: str, claimant: str, to_state: DocumentState, reason: str) -> None:
         """Give a claim back without output (a transient error), leaving the document waiting.
@@ -427,7 +456,7 @@ class Store:
         The attempt does not count towards `max_attempts`: retries of transient errors
         have their own limit.
         """
-        with self.session() as s:
+        with self.session(flush_on_commit=False) as s:
             row = self._locked(s, document_id)
             if row.claimed_by != claimant:
                 return

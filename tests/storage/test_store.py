@@ -126,6 +126,58 @@ def test_a_live_claim_keeps_a_second_execution_out_until_it_expires(store: Store
     assert store.state_of(doc_id)[0] == DocumentState.EXTRACTED
 
 
+def _statements_of(store: Store, call) -> list[str]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        event.remove(store.engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_claim_commit_skips_disk_flush(store: Store) -> None:
+    """A lost claim only leaves the document as it was, so a claim's commit need not wait for the disk; a result's must."""
+    doc_id = store.add_arrival(new_document()).id
+    key = f"extract:{doc_id}"
+
+    claiming = _statements_of(store, lambda: store.begin_stage(doc_id, stage="extract", key=key, claimant="w1", **EXTRACT))
+    finishing = _statements_of(store, lambda: store.finish_stage(doc_id, key=key, claimant="w1", to_state=DocumentState.EXTRACTED, extraction=Extraction()))
+
+    assert claiming[0] == "SET LOCAL synchronous_commit TO OFF"
+    assert not any("synchronous_commit" in statement for statement in finishing)
+    assert store.state_of(doc_id)[0] == DocumentState.EXTRACTED
+
+
+def test_chained_claim_of_a_done_key_runs_nothing(store: Store) -> None:
+    """GIVEN the report key already done WHEN match finishes and chains report THEN the chained claim returns DONE."""
+    from docmatch.storage.store import StageRequest
+
+    doc_id = store.add_arrival(new_document()).id
+    match = {"starts_from": (DocumentState.RECEIVED,), "running": DocumentState.MATCHING, "lease_seconds": 60, "max_attempts": 3}
+    report = StageRequest("report", f"report:{doc_id}", (DocumentState.MATCHED,), DocumentState.REPORTING, 60, 3)
+    store.begin_stage(doc_id, stage="match", key=f"match:{doc_id}", claimant="w1", **match)
+    first = store.finish_stage(doc_id, key=f"match:{doc_id}", claimant="w1", to_state=DocumentState.MATCHED, then=report)
+    assert first is not None
+    assert first.outcome is Claim.RUN
+    store.finish_stage(doc_id, key=report.key, claimant="w1", to_state=DocumentState.REPORTED)
+
+    # A rematch-like second run through the same keys: the report key is done.
+    store.transition(doc_id, DocumentState.RECEIVED, actor="test")
+    store.begin_stage(doc_id, stage="match", key=f"match2:{doc_id}", claimant="w2", **match)
+    second = store.finish_stage(doc_id, key=f"match2:{doc_id}", claimant="w2", to_state=DocumentState.MATCHED, then=report)
+
+    assert second is not None
+    assert second.outcome is Claim.DONE
+    assert store.state_of(doc_id)[0] == DocumentState.MATCHED
+
+
 def test_too_many_attempts_fail_the_document_with_the_reason(store: Store) -> None:
     doc_id = store.add_arrival(new_document()).id
     key = f"extract:{doc_id}"
