@@ -103,7 +103,7 @@ FIELD_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
     "po_reference": _phrases(
         "po number", "po no", "kundenbestellung", "kunden-bestellung", "bestellnr. kunde", "customer po no", "ihre auftragsnummer", "your order number", "your order no.", "customer order number", "order reference no", "p.o. number", "p.o. no", "po", "p.o", "po #", "purchase order", "purchase order no", "purchase order number", "customer po",
-        "your order", "your order no", "your reference", "customer order", "customer order no", "buyer order", "order reference",
+        "reference", "your order", "your order no", "your reference", "customer order", "customer order no", "buyer order", "order reference",
         "ihre bestellung", "ihre bestellnummer", "bestellnummer", "bestellung", "bestell no", "ihr zeichen", "ihre referenz",
         "votre commande", "bon de commande", "no de commande", "commande", "votre reference", "ref commande",
         "uw bestelling", "uw referentie", "inkoopordernummer", "inkooporder", "bestelnummer", "uw ordernummer",
@@ -115,9 +115,9 @@ FIELD_LABELS: dict[str, tuple[tuple[str, ...], ...]] = {
     ),
     "delivery_note_reference": _phrases("delivery note", "delivery note no", "lieferschein", "lieferschein no", "lieferscheinnummer", "bon de livraison", "pakbon", "albaran"),
     "customer_number": _phrases("customer no", "customer number", "customer id", "account number", "account no", "kundennummer", "kunden no", "numero client", "client no", "klantnummer", "numero de cliente"),
-    "vendor_name": _phrases("shipper", "versender", "absender", "expediteur", "afzender", "remitente", "mittente", "seller", "supplier", "vendor", "from", "lieferant", "verkäufer", "rechnungssteller", "rechnungsersteller", "fournisseur", "vendeur", "leverancier", "verkoper", "proveedor", "vendedor", "fornitore"),
+    "vendor_name": _phrases("sold by", "shipper", "versender", "absender", "expediteur", "afzender", "remitente", "mittente", "seller", "supplier", "vendor", "from", "lieferant", "verkäufer", "rechnungssteller", "rechnungsersteller", "fournisseur", "vendeur", "leverancier", "verkoper", "proveedor", "vendedor", "fornitore"),
     "customer_name": _phrases(
-        "bill to", "consignee", "empfanger", "warenempfanger", "geadresseerde", "destinatario merce", "billed to", "invoice to", "sold to", "customer", "customer name", "buyer", "client", "ship to", "invoice address",
+        "bill to", "consignee", "empfanger", "warenempfanger", "geadresseerde", "destinatario merce", "billed to", "invoice to", "sold to", "customer", "customer name", "kundenname", "kunden name", "buyer", "client", "ship to", "invoice address", "billing address",
         "invoice and shipping address", "rechnungsempfänger", "rechnungsadresse", "kunde", "käufer", "auftraggeber", "empfänger",
         "facturé à", "facture a", "adresse de facturation", "acheteur", "destinataire", "factuuradres", "klant", "koper",
         "facturar a", "cliente", "comprador", "destinatario", "intestatario",
@@ -223,6 +223,14 @@ CARRY_ROWS = _phrases(
     "carried forward", "brought forward", "carry forward", "balance forward", "ubertrag", "übertrag", "zwischensumme ubertrag", "a reporter", "report",
     "reporte", "transporte", "suma y sigue", "riporto", "a riportare", "transport", "overdracht",
 )
+
+# Words that name what a table's count row counts ("46 Packstücke", "Total 12 cartons"),
+# besides the unit words. A row of such words and one number is no item.
+COUNT_WORDS = frozenset({
+    "total", "totals", "sum", "gesamt", "summe", "insgesamt", "totaal", "totale", "totaux",
+    "packstucke", "packstuck", "pakete", "colli", "kolli", "colis", "packages", "parcels", "pakketten", "bultos",
+    "cartons", "kartons", "items", "articles", "artikel", "positions", "positionen", "pieces", "stuck", "pallets", "paletten",
+})
 
 # Rows that end a line-item table.
 TABLE_END_ROWS = tuple(
