@@ -20,9 +20,9 @@ from decimal import Decimal
 from docmatch.extractors.confusions import resolve_line_amounts
 from docmatch.extractors.numbers import NumberReading, other_mark, parse_number, settle_product
 from docmatch.extractors.patterns import find_quantities_with_units
-from docmatch.extractors.rows import Row
+from docmatch.extractors.rows import Cell, Row
 from docmatch.extractors.textlayer import has_replacement
-from docmatch.extractors.vocabulary import AMOUNT_LABELS, CARRY_ROWS, COLUMN_LABELS, TABLE_END_ROWS
+from docmatch.extractors.vocabulary import AMOUNT_LABELS, CARRY_ROWS, COLUMN_LABELS, COUNT_WORDS, TABLE_END_ROWS, fold_token
 from docmatch.extractors.words import Word, merge_boxes, value_confidence
 from docmatch.models import ExtractedLine, FieldFlag
 from docmatch.units import printed_unit_words
@@ -40,6 +40,11 @@ TABLE_GAP_HEIGHTS = 4.0
 TABLE_GAP_GROWTH = 1.5
 # A continuation row joins the item above when it lies within this many line heights.
 CONTINUATION_GAP_HEIGHTS = 1.9
+# The second line of one wrapped cell starts within this many line heights under the first;
+# separate rows of a table are spaced wider.
+WRAPPED_LINE_GAP_HEIGHTS = 0.5
+# A word's wrapped end starts within this many line heights of the word's left edge.
+WRAPPED_WORD_ALIGN_HEIGHTS = 0.5
 # Rule certainty of a row read by header columns alone, without arithmetic agreement.
 HEADER_ONLY_CONFIDENCE = 0.85
 # Rule certainty of an OCR'd row whose numbers only multiply out once look-alikes or a
@@ -54,6 +59,9 @@ _UOM_WORDS = printed_unit_words() | {
     "lot", "forfait", "pauschal", "pausch.",
 }
 _TOTAL_PHRASES = tuple({phrase for phrases in AMOUNT_LABELS.values() for phrase in phrases})
+_QUANTITY_ROLES = ("quantity", "shipped_quantity", "received_quantity")
+# Single header words, to tell a header word wrapped over two lines ("Meng" + "e").
+_HEADER_WORDS = frozenset(token for phrases in COLUMN_LABELS.values() for phrase in phrases for token in phrase)
 _CODE_RE = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9./_-]{2,}$|^\d{5,14}$")
 
 
@@ -134,16 +142,27 @@ class _TableScan:
     last_bottom: float = 0.0
     header_bottom: float = 0.0
     widest_gap: float = 0.0
+    previous: Row | None = None
+    # Text rows under the header and above the first item, which may lead its description.
+    leading: list[Row] = field(default_factory=list)
 
     def feed(self, row: Row) -> None:
         """Take the next row: a header, a carried total, an item, a part of an item, or none."""
         self._enter_page(row)
-        header = header_columns(row)
+        previous, self.previous = self.previous, row
+        header = header_columns(row, priced=self.priced)
+        if header is None and previous is not None:
+            # "Meng" above "e": a header word wrapped over two lines names its column only when joined.
+            joined = join_wrapped_words(previous, row)
+            header = header_columns(joined, priced=self.priced) if joined is not None else None
+            if header:
+                self.result.table_rows.add(id(previous))
         if header:
             # A header printed over several rows names some columns in each.
             follows_header = self.columns is not None and row.page == self.page and row.top - self.header_bottom <= HEADER_ROWS_GAP_HEIGHTS * row.height
             self.columns = _merge_headers(header, self.columns) if follows_header else header  # type: ignore[arg-type]
             self.in_table, self.header_bottom = True, row.bottom
+            self.leading = []
             self._keep(row)
             return
         if _is_carry_row(row):
@@ -152,13 +171,39 @@ class _TableScan:
         if self.in_table and _ends_table(row) and _arithmetic_triple(_numeric_words(row)) is None:
             self.in_table = False
             return
+        if self.in_table and _counts_items(row, self.items):
+            # "46 Packstücke" under items of 10, 11, 12 and 13: the table's count, not an item.
+            self.in_table = False
+            self.result.table_rows.add(id(row))
+            return
         item = self._item(row)
         if item is not None:
+            self._lead(item)
             self.items.append(item)
             self._keep(row)
             return
         if self.in_table and self.items:
             self._attach(row)
+        elif self.in_table and self.columns and not _numeric_words(row):
+            self.leading.append(row)
+
+    def _lead(self, item: _Item) -> None:
+        """Put the text line printed tight above the first item at the start of its description.
+
+        A cell centred in a tall row prints its quantity beside its second line, so the
+        item's name sits on the line above ("T-Shirt with Logo" over "SKU: ... 1").
+        """
+        # TODO: only the first item is read this way; the name of a later centred item
+        # still joins the item above it as a continuation line.
+        leading, self.leading = self.leading, []
+        if self.items or not leading or not self.columns:
+            return
+        above, first = leading[-1], item.rows[0]
+        if above.page != first.page or first.top - above.bottom > WRAPPED_LINE_GAP_HEIGHTS * first.height:
+            return
+        item.rows.insert(0, above)
+        item.cells["description"] = [*_continuation_words(above, self.columns), *item.cells.get("description", [])]
+        self.result.table_rows.add(id(above))
 
     def _enter_page(self, row: Row) -> None:
         if row.page != self.page:
@@ -209,8 +254,13 @@ class _TableScan:
 # --- header ---------------------------------------------------------------------------
 
 
-def header_columns(row: Row) -> list[Column] | None:
-    """Return the columns named by `row` if it is a line-item header, else None."""
+def header_columns(row: Row, *, priced: bool = True) -> list[Column] | None:
+    """Return the columns named by `row` if it is a line-item header, else None.
+
+    An unpriced document (`priced` False) may list only what and how many ("Product |
+    Quantity", "Menge | Artikel"): two columns make its header when both are named and
+    no other word is on the row.
+    """
     if sum(1 for word in row.words if parse_number(word.text) is not None) > 1:
         return None
     columns: list[Column] = []
@@ -218,11 +268,44 @@ def header_columns(row: Row) -> list[Column] | None:
         columns.extend(_cell_columns(row, cell))
     roles = {column.role for column in columns}
     measures = roles & _MEASURE_ROLES
+    if not priced and len(columns) == 2 and len(roles & _ITEM_ROLES) == 1 and len(roles & set(_QUANTITY_ROLES)) == 1:
+        return columns
     # A header names what the rows are (a description) or at least two measures; a
     # row of field labels ("POD No. / Delivered on / Customer PO") does neither.
     if not measures or len(roles - {"other"}) < 3 or ("description" not in roles and len(measures) < 2):
         return None
     return columns
+
+
+def join_wrapped_words(upper: Row, lower: Row) -> Row | None:
+    """Return `upper` with the word ends that `lower` prints under it joined on, or None.
+
+    A narrow header cell wraps a word ("Meng" over "e", "Einzel-" over "preis"). Every
+    word of `lower` must start under the left edge of a word of `upper`, set tight
+    below it, and each joined word must be a header word that the upper part alone is not.
+    """
+    if lower.page != upper.page or lower.top - upper.bottom > WRAPPED_LINE_GAP_HEIGHTS * upper.height:
+        return None
+    ends: dict[int, Word] = {}
+    for word in lower.words:
+        align = WRAPPED_WORD_ALIGN_HEIGHTS * (word.bottom - word.top)
+        above = next((index for index, head in enumerate(upper.words) if abs(head.x0 - word.x0) <= align), None)
+        if above is None or above in ends:
+            return None
+        head = upper.words[above]
+        joined = _joined_text(head.text, word.text)
+        if fold_token(joined) not in _HEADER_WORDS or fold_token(head.text) in _HEADER_WORDS:
+            return None
+        ends[above] = Word(joined, head.x0, head.top, max(head.x1, word.x1), word.bottom, min(head.confidence, word.confidence), head.font, head.size)
+    replaced = {id(upper.words[index]): word for index, word in ends.items()}
+    words = [replaced.get(id(word), word) for word in upper.words]
+    cells = [Cell([replaced.get(id(word), word) for word in cell.words]) for cell in upper.cells]
+    return Row(upper.page, words, cells, [fold_token(word.text) for word in words])
+
+
+def _joined_text(head: str, end: str) -> str:
+    """Join a word's two printed parts, dropping the hyphen that marked the break."""
+    return head[:-1] + end if head.endswith("-") else head + end
 
 
 def _merge_headers(lower: list[Column], upper: list[Column]) -> list[Column]:
@@ -548,6 +631,22 @@ def _first_phrase_start(row: Row, phrases: tuple[tuple[str, ...], ...]) -> bool:
     return False
 
 
+def _counts_items(row: Row, items: list[_Item]) -> bool:
+    """Return whether `row` prints the count of the items above: their quantities' sum, named by a count word.
+
+    "46 Packstücke" under quantities 10, 11, 12 and 13 counts the packages; a row
+    whose words other than its number are not all count, unit or total words is an item.
+    """
+    numbers = _numeric_words(row)
+    quantities = [next((item.numbers[role].value for role in _QUANTITY_ROLES if role in item.numbers), None) for item in items]
+    if len(numbers) != 1 or len(items) < 2 or None in quantities:
+        return False
+    words = [fold_token(word.text) for word in row.words if word not in numbers[0][0]]
+    if not words or not all(word in COUNT_WORDS or word in _UOM_WORDS for word in words):
+        return False
+    return abs(sum(quantities) - (numbers[0][1].value or 0.0)) < 1e-9  # type: ignore[arg-type]
+
+
 def _ends_table(row: Row) -> bool:
     """Return whether `row` starts the totals: a net or total label with an amount, or leading the row."""
     if not _first_phrase_start(row, TABLE_END_ROWS):
@@ -585,6 +684,9 @@ def _to_line(position: int, item: _Item) -> ExtractedLine:
         # A long description runs into the unit column: only the last word is the unit.
         cells["description"] = [*cells.get("description", []), *cells["uom"][:-1]]
         cells["uom"] = cells["uom"][-1:]
+    if not cells.get("description") and cells.get("code") and not _looks_like_code(cells["code"]):
+        # "Artikel" heads the item's code or its name; without a description column, words are its name.
+        cells["description"], cells["code"] = cells.pop("code"), []
     line = ExtractedLine(
         position=_position(cells.get("position")) or position,
         code=_code(cells),
@@ -646,6 +748,11 @@ def _position(words: list[Word] | None) -> int | None:
         return None
     text = words[0].text.rstrip(".")
     return int(text) if text.isdigit() and len(text) <= 4 else None
+
+
+def _looks_like_code(words: list[Word]) -> bool:
+    """Return whether a code cell holds one word with a digit ("4711", "GX-24592-A"), as codes do."""
+    return len(words) == 1 and any(char.isdigit() for char in words[0].text)
 
 
 def _code(cells: dict[str, list[Word]]) -> str | None:
