@@ -13,6 +13,7 @@ from docmatch.extractors.header import HeaderHints, read_header
 from docmatch.extractors.lines import read_lines
 from docmatch.extractors.pdfpages import read_pdf_pages
 from docmatch.extractors.rows import build_rows
+from docmatch.extractors.sections import own_rows
 from docmatch.extractors.separators import settle_ambiguous_numbers
 from docmatch.extractors.sniff import sniff_file
 from docmatch.extractors.words import PageWords
@@ -79,6 +80,9 @@ def extract_pages(pages: list[PageWords], *, hints: HeaderHints | None = None, l
     # Which kind of document, in which language.
     classification = classify(rows)
 
+    # Only this document's rows, when another document is printed below it on the page.
+    rows, other_title = own_rows(rows, classification.doc_type)
+
     # The line-item table first, so that its rows are not read as header fields.
     ocr_pages = frozenset(page.number for page in pages if page.source == "ocr")
     table = read_lines(rows, priced=classification.doc_type not in UNPRICED_TYPES, ocr_pages=ocr_pages)
@@ -92,6 +96,8 @@ def extract_pages(pages: list[PageWords], *, hints: HeaderHints | None = None, l
     extraction = Extraction(
         doc_type=classification.doc_type, fields=fields, lines=table.lines, addresses=addresses, warnings=table.warnings, pages=len(pages), method=method,
     )
+    if other_title is not None:
+        extraction.warnings.append(f"page {other_title.page} prints another document from its title '{other_title.text}' down; those rows were not read")
     if not extraction.lines and classification.doc_type != "unknown":
         # Every supported document lists goods; none read means a reading problem, not an empty document.
         extraction.warnings.append("no line items could be read; compare the lines by hand")
