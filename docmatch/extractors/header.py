@@ -14,6 +14,7 @@ from docmatch.extractors.fields import (
     choose_totals,
     find_amounts,
     find_labels,
+    is_party_name,
     make_date_reader,
     read_identifier,
     read_labelled_field,
@@ -64,6 +65,10 @@ SENDER_LINE_CONFIDENCE = 0.85
 # A party's VAT number is printed within this many points under its name.
 PARTY_BLOCK_DEPTH = 120.0
 RECIPIENT_CONFIDENCE = 0.8
+# Certainty of an unlabelled name read from the block of name and street above the addressee's label.
+ISSUER_BLOCK_CONFIDENCE = 0.6
+# The street line of that block lies within this many line heights under the name.
+ISSUER_BLOCK_GAP_HEIGHTS = 1.5
 # Certainty of a date read beside the document number without a label.
 UNLABELLED_DATE_CONFIDENCE = 0.8
 # Certainty of "$" read as US dollars: other dollars print "$" too.
@@ -124,7 +129,7 @@ def read_header(rows: list[Row], *, table_rows: set[int], doc_type: str, languag
     fields["carrier"] = read_labelled_field(rows, "carrier", read_name, skip=skip)
     issuer_role, addressee_role = ISSUER_ROLES.get(doc_type, ("vendor_name", "customer_name"))
     sender = _sender_line(rows)
-    fields[issuer_role] = fields[issuer_role] or (sender[1] if sender else None) or _letterhead_name(rows)
+    fields[issuer_role] = fields[issuer_role] or (sender[1] if sender else None) or _letterhead_name(rows) or _issuer_block(rows, skip=skip)
     if fields[addressee_role] is None and sender is not None:
         fields[addressee_role] = _recipient_below(rows, sender[0])
     if fields["customer_name"] is None:
@@ -329,6 +334,9 @@ def _letterhead_name(rows: list[Row]) -> Candidate | None:
             text = cell.text
             if tokens[:1] and any(tokens[: len(phrase)] == phrase for phrase in titles) or sum(char.isalpha() for char in text) < 3 or text.startswith("#"):
                 continue
+            if not is_party_name(text):
+                # "SHIPPING ADDRESS" set a little larger is a label, not the sender's name.
+                continue
             size = median(word.bottom - word.top for word in cell.words)
             if size > body * 1.15 and (best is None or size > best[0]):
                 best = (size, cell.words, row.page)
@@ -338,6 +346,33 @@ def _letterhead_name(rows: list[Row]) -> Candidate | None:
     if best[0] >= body * LETTERHEAD_CLEAR_HEIGHTS:
         return Candidate(text, best[1], best[2], LETTERHEAD_CONFIDENCE)
     return Candidate(text, best[1], best[2], WEAK_LETTERHEAD_CONFIDENCE, [FieldFlag.LOW_CONFIDENCE.value])
+
+
+def _issuer_block(rows: list[Row], *, skip: set[int]) -> Candidate | None:
+    """Read the issuer's name printed at body size over its street, above the addressee's label.
+
+    "Tyche Softwares" over "24, Godfrey Avenue" and then "Billing address / John Doe":
+    the addressee's name follows its label, so the first name-over-street block above
+    the label is the sender's. Without such a label the block may be the address window,
+    and nothing is read.
+    """
+    hits = [hit for hit in find_labels(rows, FIELD_LABELS["customer_name"], skip=skip) if rows[hit.row_index].page == rows[0].page]
+    if not hits:
+        return None
+    above = rows[: hits[0].row_index]
+    titles = {phrase for phrases in DOC_TYPE_TITLES.values() for phrase in phrases}
+    for row, below in zip(above, above[1:]):
+        first = row.cells[0]
+        street = next((cell for cell in below.cells if abs(cell.x0 - first.x0) <= SENDER_LINE_ALIGN), None)
+        if street is None or not any(char.isdigit() for char in street.text) or below.top - row.bottom > ISSUER_BLOCK_GAP_HEIGHTS * row.height:
+            continue
+        if tuple(fold_token(word.text) for word in first.words) in titles or any(char.isdigit() for char in first.text):
+            continue
+        candidate = read_name(first.words)
+        if candidate is not None:
+            candidate.page, candidate.confidence = row.page, ISSUER_BLOCK_CONFIDENCE
+            return candidate
+    return None
 
 
 def _vat_numbers(rows: list[Row], parties: dict[str, Candidate | None]) -> dict[str, Candidate]:
