@@ -19,7 +19,6 @@ SHARED_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 KNOWN_MISSES = {
     ("invoice2data/SammyMaystoneLinesTest.pdf", "number"): "the number sits under the title with only '#' before it",
     ("zugferd-corpus/EN16931_Einfach.pdf", "customer_name"): "the buyer's section heading is followed by a 'Nummer:' line first",
-    ("invoice2data/SammyMaystoneLinesTest.pdf", "vendor_name"): "the sender's name is printed in body size with no label or sender line",
     ("invoice2data/camelot-bol100649863.pdf", "vendor_name"): "the sender's name is printed in body size with no label or sender line",
     ("invoice2data/coolblue1.pdf", "vendor_name"): "a larger slogan beside the letterhead is taken for the sender",
     ("invoice2data/coolblue1.pdf", "customer_name"): "the address window has no label and no sender line above it",
