@@ -23,6 +23,7 @@ from docmatch.models import Case, CaseDocument, Document, Extraction, Finding, F
 from docmatch.odoo.catalog import Catalog
 from docmatch.reporting.explain import template_explanation
 from docmatch.reporting.pairing import describe_pairs
+from docmatch.reporting.redact import strip_local_paths
 from docmatch.rules import Policy, PriorDocument, evaluate
 from docmatch.settings import Settings
 from docmatch.storage.store import Store, prior_document
@@ -68,8 +69,11 @@ def extract_stage(document: Document, context: PipelineContext) -> Extraction:
     try:
         return context.extractor(document.path or "", settings=context.settings)
     except (InputError, ExtractionError) as exc:
-        log.warning("document could not be read: %s", exc.message)
-        return Extraction(doc_type="unknown", warnings=[f"unreadable: {exc.message}"], method="none")
+        # The reason reaches the case and its ticket: the file's name, not this machine's
+        # folders or the stored copy's hash name. The case reports it, so the log is quiet.
+        reason = strip_local_paths(exc.message, renames={document.sha256: document.filename})
+        log.info("document could not be read: %s", reason)
+        return Extraction(doc_type="unknown", warnings=[f"unreadable: {reason}"], method="none")
 
 
 def match_stage(extraction: Extraction, context: PipelineContext) -> MatchResult:

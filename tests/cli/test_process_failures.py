@@ -41,3 +41,21 @@ def test_unreadable_image_case_names_file_only(run_cli: Callable[..., CliRun], t
     assert "cannot read image broken.png" in run.out
     assert str(tmp_path) not in run.out
     assert not re.search(r"[0-9a-f]{64}", run.out)
+
+
+def test_unreadable_image_json_case_names_file_only(run_cli: Callable[..., CliRun], tmp_path: Path) -> None:
+    """GIVEN a cut-off PNG WHEN processed with --json THEN the finding's message and evidence hold no folder and no hash name."""
+    import json
+
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + b"cut off")
+
+    run = run_cli("process", str(broken), "--odoo-snapshot", str(DEMO / "odoo"), "--json")
+
+    assert run.code == 0, run.err
+    finding = json.loads(run.out)[0]["findings"][0]
+    assert finding["kind"] == "extraction_failed"
+    assert "broken.png" in finding["message"]
+    for text in (finding["message"], finding["evidence"]["reason"]):
+        assert str(tmp_path) not in text
+        assert not re.search(r"[0-9a-f]{64}", text)
