@@ -60,3 +60,20 @@ def test_pdfminer_warning_shown_at_debug(tmp_path: Path) -> None:
 
     assert finished.returncode == 0, finished.stderr
     assert "WARNING pdfminer.pdffont [doc -] Could not get FontBBox" in finished.stderr
+
+
+def test_scans_defaults_found_from_repository() -> None:
+    from docmatch.eval.scan_command import DEFAULT_DEMO, DEFAULT_EXPECTED
+
+    assert DEFAULT_DEMO == REPO / "fixtures" / "demo" / "documents"
+    assert DEFAULT_EXPECTED == REPO / "fixtures" / "corpus"
+
+
+@pytest.mark.parametrize(("option", "contents"), [("--documents", "born-digital PDFs"), ("--corpus", "a manifest.csv")])
+def test_scans_missing_folder_names_option(run_cli: Callable[..., CliRun], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str, contents: str) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    run = run_cli("eval", "scans", option, "no-such-folder")
+
+    assert run.code == 2
+    assert f"Invalid value for {option}: no-such-folder does not exist; pass {option} FOLDER, a folder with {contents}" in run.err
