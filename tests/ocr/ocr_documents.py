@@ -195,32 +195,3 @@ def build_packing_list_scan(folder: Path, *, dpi: int = 300) -> Path:
     target = folder / "packing-list.png"
     image.save(target, dpi=(dpi, dpi))
     return target
-
-
-def draw_din_letter_head(pdf: canvas.Canvas) -> None:
-    """Draw a DIN 5008 letter head and nothing else: sender, address window and reference block.
-
-    The window's lines (4.3 mm pitch, from 53 mm) and the reference block's lines (4.5 mm
-    pitch, from 50 mm) sit about half a line apart, as on the demo's German documents.
-    """
-
-    def text(x_mm: float, top_mm: float, value: str, *, size: float = 9, bold: bool = False, right: bool = False) -> None:
-        pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
-        draw = pdf.drawRightString if right else pdf.drawString
-        draw(x_mm * mm, HEIGHT - top_mm * mm, value)
-
-    text(190, 18, "Elbufer Kuehlkost GmbH", size=14, bold=True, right=True)
-    for offset, line in enumerate(("Kaistrasse 7", "20457 Hamburg", "Germany")):
-        text(190, 23 + offset * 4, line, size=8, right=True)
-    text(20, 47, "Elbufer Kuehlkost GmbH · Kaistrasse 7 · 20457 Hamburg", size=6)
-    pdf.setLineWidth(0.3)
-    pdf.line(20 * mm, HEIGHT - 48 * mm, 105 * mm, HEIGHT - 48 * mm)
-    text(20, 53, "Moselgrund Grosshandel AG", bold=True)
-    for offset, line in enumerate(("Weinstrasse 188", "54290 Trier", "Germany")):
-        text(20, 57.5 + offset * 4.3, line)
-    text(20, 57.5 + 3 * 4.3, "USt-IdNr.: DE318204775", size=8)
-    references = (("Rechnungsnr.", "RE-2025-04421"), ("Rechnungsdatum", "17.03.2025"), ("Ihre Bestellung", "P00417"),
-                  ("Faellig am", "16.04.2025"), ("Waehrung", "EUR"))
-    for index, (label, value) in enumerate(references):
-        text(125, 50 + index * 4.5, label, size=8)
-        text(160, 50 + index * 4.5, value, size=8, bold=True)

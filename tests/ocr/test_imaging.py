@@ -11,7 +11,7 @@ from PIL import Image
 from docmatch.extractors import imaging
 from docmatch.extractors.ocr import PixelWord, drop_flat_words, fit_boxes_to_ink, join_split_codes, working_dpi
 from docmatch.settings import load_settings
-from tests.ocr.ocr_documents import build_pdf, draw_din_letter_head, draw_invoice, render_page
+from tests.ocr.ocr_documents import build_pdf, draw_invoice, render_page
 
 
 @pytest.fixture(scope="module")
@@ -24,69 +24,6 @@ def test_skew_estimate_straightens_page(invoice_200dpi: Image.Image, angle: floa
     turned = np.asarray(invoice_200dpi.rotate(angle, resample=Image.BICUBIC, fillcolor=255))
     estimate = imaging.estimate_skew(turned)
     assert estimate == pytest.approx(-angle, abs=0.25)
-
-
-@pytest.fixture(scope="module")
-def letter_head_200dpi(built: Path) -> Image.Image:
-    return render_page(build_pdf(built / "imaging-letter-head.pdf", draw_din_letter_head), dpi=200)
-
-
-def _turn(page: Image.Image, angle: float) -> np.ndarray:
-    return np.asarray(page.rotate(angle, resample=Image.BICUBIC, fillcolor=255))
-
-
-@pytest.mark.parametrize("angle", [0.0, 0.5, -0.5, 1.0, -1.0, 2.0, -2.0])
-def test_skew_of_letter_head_alone(letter_head_200dpi: Image.Image, angle: float) -> None:
-    """GIVEN a page with only a DIN 5008 letter head, turned by `angle` THEN the estimate undoes the turn.
-
-    The address window's lines sit half a line off the reference block's lines. Scored
-    as one profile, the blocks lined up with each other 0.8 to 1.0 degrees off, and every
-    angle came back that far wrong.
-    """
-    assert imaging.estimate_skew(_turn(letter_head_200dpi, angle)) == pytest.approx(-angle, abs=0.15)
-
-
-@pytest.mark.parametrize("angle", [0.5, -0.5])
-def test_small_skew_of_full_page(invoice_200dpi: Image.Image, angle: float) -> None:
-    """GIVEN a full invoice page turned by half a degree THEN the estimate does not round it to 0."""
-    assert imaging.estimate_skew(_turn(invoice_200dpi, angle)) == pytest.approx(-angle, abs=0.15)
-
-
-def _letter_rows(gray: np.ndarray, *, left: int, top: int, lines: int, pitch: int) -> None:
-    """Print `lines` rows of letter-sized dark boxes (16 x 24 px, in words of five) into `gray`."""
-    for line in range(lines):
-        y = top + line * pitch
-        for word in range(4):
-            for letter in range(5):
-                x = left + word * 150 + letter * 24
-                gray[y : y + 24, x : x + 16] = 0
-
-
-@pytest.mark.parametrize("angle", [0.0, 0.5, -1.0, 1.5, -2.5])
-def test_skew_of_offset_side_blocks(angle: float) -> None:
-    """GIVEN two text blocks side by side whose lines sit half a pitch apart THEN each block's lines set the angle."""
-    gray = np.full((1800, 2480), 255, dtype=np.uint8)
-    _letter_rows(gray, left=150, top=300, lines=8, pitch=60)
-    _letter_rows(gray, left=1450, top=330, lines=8, pitch=60)
-    assert imaging.estimate_skew(_turn(Image.fromarray(gray), angle)) == pytest.approx(-angle, abs=0.15)
-
-
-def test_skew_of_rules_without_letters() -> None:
-    """GIVEN long rules and no letter-sized ink THEN the whole page is one block and the angle still comes out."""
-    gray = np.full((1200, 1600), 255, dtype=np.uint8)
-    for top in range(200, 1000, 120):
-        gray[top : top + 6, 200:1400] = 0
-    assert imaging.estimate_skew(_turn(Image.fromarray(gray), 1.5)) == pytest.approx(-1.5, abs=0.15)
-
-
-def test_skew_of_blank_page_is_zero() -> None:
-    assert imaging.estimate_skew(np.full((1100, 800), 255, dtype=np.uint8)) == 0.0
-
-
-def test_skew_of_narrow_sliver_is_zero() -> None:
-    gray = np.full((2000, 6), 255, dtype=np.uint8)
-    gray[::4, :] = 0
-    assert imaging.estimate_skew(gray) == 0.0
 
 
 def test_prepare_page_deskews_and_keeps_size(invoice_200dpi: Image.Image) -> None:
