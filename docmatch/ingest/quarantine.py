@@ -10,7 +10,8 @@ next file. The checks look at the bytes, never only at the name:
     executable                  Windows, Linux or macOS program, or a script, whatever
                                 its name says
     archive                     zip, gzip, 7-Zip, RAR, bzip2, xz, tar, cabinet
-    unsupported file type       anything that is not PDF, PNG, JPEG or TIFF
+    other content               anything that is not PDF, PNG, JPEG or TIFF; the reason
+                                names what the content is (plain text, an HTML page ...)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from docmatch.extractors.sniff import describe_content
 from docmatch.ingest.registry import DOCUMENT_MEDIA_TYPES, content_hash, sniff_media_type
 
 _EXECUTABLES: list[tuple[bytes, str]] = [
@@ -80,7 +82,25 @@ def inspect(content: bytes, *, filename: str) -> Verdict:
             return Verdict(media_type, f"archive ({kind}){named}")
     if len(content) > 262 and content[257:262] == b"ustar":
         return Verdict(media_type, f"archive (tar){named}")
-    return Verdict(media_type, f"unsupported file type{named}; docmatch reads PDF, PNG, JPEG and TIFF")
+    return Verdict(media_type, unreadable_content_reason(content, filename=filename))
+
+
+# File name suffixes of the types docmatch reads. When a file with one of them contains
+# something else, the reason points out the mismatch.
+_DOCUMENT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"})
+
+
+def unreadable_content_reason(content: bytes, *, filename: str) -> str:
+    """Describe what `content` is instead of a document, such as "content is plain text, not a PDF ...".
+
+    The reason is built from a fixed phrase of `describe_content` and never quotes the
+    bytes, because it is stored in the ledger and shown in reports and tickets.
+    """
+    reason = f"content is {describe_content(content[:1024])}, not a PDF, PNG, JPEG or TIFF file"
+    suffix = Path(safe_filename(filename)).suffix
+    if suffix.lower() in _DOCUMENT_SUFFIXES:
+        reason += f", although the name ends in {suffix}"
+    return reason
 
 
 def traversal_in_name(filename: str) -> bool:

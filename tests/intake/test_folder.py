@@ -61,6 +61,7 @@ def test_intake_command_polls_the_folders_of_the_intake_file(tmp_path: Path, mon
     inbound.mkdir()
     (inbound / "PO-1.pdf").write_bytes(make_pdf("PO-1"))
     (inbound / "bad.pdf").write_bytes(b"")
+    (inbound / "fake.pdf").write_bytes(b"plain words, no PDF header")
     intake_file = tmp_path / "intake.yaml"
     intake_file.write_text(f"folders:\n  - name: share\n    folders: [{inbound}]\n    stable_polls: 2\n    stable_seconds: 1\n")
     monkeypatch.setenv("DOCMATCH_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite3'}")
@@ -68,12 +69,19 @@ def test_intake_command_polls_the_folders_of_the_intake_file(tmp_path: Path, mon
     first = CliRunner().invoke(cli, ["intake", "folder", "--once", "--dispatch", "store", "--intake-file", str(intake_file)])
 
     assert first.exit_code == 0, first.output
-    assert "folder: 1 new, 0 known, 1 quarantined" in first.stdout
+    assert "folder: 1 new, 0 known, 2 quarantined" in first.stdout
     assert "0 waiting" in first.stdout
-    assert "folder: 2 file(s) not settled yet (new or still changing); polling again in 1.0 s" in first.stderr
+    assert "folder: 3 file(s) not settled yet (new or still changing); polling again in 1.0 s" in first.stderr
     assert "left because they were still changing" not in first.stderr
     assert (inbound / "done" / "PO-1.pdf").is_file()
     assert (inbound / "error" / "bad.pdf.reason.txt").read_text().strip().endswith("empty file")
+    fake_reason = (inbound / "error" / "fake.pdf.reason.txt").read_text().strip()
+    assert fake_reason.endswith("content is plain text, not a PDF, PNG, JPEG or TIFF file, although the name ends in .pdf")
+
+    listed = CliRunner().invoke(cli, ["quarantine"])
+
+    assert listed.exit_code == 0, listed.output
+    assert "fake.pdf: content is plain text, not a PDF, PNG, JPEG or TIFF file, although the name ends in .pdf" in listed.stdout
 
 
 def test_one_shot_names_files_still_changing(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -41,7 +41,10 @@ def test_same_file_from_two_channels_is_one_document_with_two_arrivals(intake) -
         (b"\x1f\x8b\x08\x00" + b"\x00" * 200, "invoices.pdf.gz", "archive (gzip) named .gz"),
         (b"%PDF-1.4 fine", "../../etc/cron.d/invoice.pdf", "path traversal in file name"),
         (b"%PDF-1.4 fine", "C:\\Windows\\invoice.pdf", "path traversal in file name"),
-        (b"hello", "notes.txt", "unsupported file type named .txt; docmatch reads PDF, PNG, JPEG and TIFF"),
+        (b"hello", "notes.txt", "content is plain text, not a PDF, PNG, JPEG or TIFF file"),
+        (b"Invoice 4711 total 12.00", "fake.pdf", "content is plain text, not a PDF, PNG, JPEG or TIFF file, although the name ends in .pdf"),
+        (b"<!DOCTYPE html><p>login</p>", "scan.JPG", "content is an HTML page, not a PDF, PNG, JPEG or TIFF file, although the name ends in .JPG"),
+        (b"GIF89a" + b"\x00" * 40, "logo.gif", "content is a GIF image, not a PDF, PNG, JPEG or TIFF file"),
     ],
 )
 def test_bad_input_is_quarantined_with_a_reason_and_intake_goes_on(intake, content: bytes, filename: str, reason: str) -> None:  # type: ignore[no-untyped-def]
@@ -56,6 +59,17 @@ def test_bad_input_is_quarantined_with_a_reason_and_intake_goes_on(intake, conte
         kept = Path(intake.settings.data_dir) / "quarantine" / content_hash(content)
         assert kept.read_bytes() == content
         assert kept.stat().st_mode & 0o111 == 0
+
+
+def test_unreadable_content_reason_never_quotes_the_bytes() -> None:
+    """GIVEN a text file named .pdf whose words could be personal data
+    WHEN intake inspects it
+    THEN the reason names the kind of content and none of its words."""
+    verdict = inspect(b"Dear Ms Jane Roe, your password is hunter2", filename="statement.pdf")
+
+    assert not verdict.accepted
+    assert verdict.reason == "content is plain text, not a PDF, PNG, JPEG or TIFF file, although the name ends in .pdf"
+    assert "hunter2" not in (verdict.reason or "")
 
 
 def test_images_and_pdfs_are_accepted_by_their_bytes_not_their_names() -> None:

@@ -142,11 +142,13 @@ def test_upload_needs_the_token_and_records_each_arrival(app, intake) -> None:  
     first = app.post("/documents", files=files, headers=auth)
     again = app.post("/documents", files=files, headers=auth)
     bad = app.post("/documents", files={"file": ("x.pdf", b"MZ\x90\x00" * 50, "application/pdf")}, headers=auth)
+    text = app.post("/documents", files={"file": ("fake.pdf", b"not a PDF at all", "application/pdf")}, headers=auth)
 
     assert anonymous.status_code == 401
     assert (first.status_code, first.json()["outcome"]) == (201, "new")
     assert (again.status_code, again.json()["outcome"]) == (200, "known")
     assert (bad.status_code, bad.json()["reason"]) == (422, "executable content (Windows program) named .pdf")
+    assert (text.status_code, text.json()["reason"]) == (422, "content is plain text, not a PDF, PNG, JPEG or TIFF file, although the name ends in .pdf")
     assert len(intake.documents()) == 1
     assert len(intake.arrivals()) == 2
 
