@@ -87,8 +87,13 @@ class OdooAccessError(OdooError):
     hint = "give the docmatch user the groups listed in the README's Odoo section"
 
 
+def odoo_unreachable_hint(url_source: str = "DOCMATCH_ODOO_URL") -> str:
+    """Return the hint for an unreachable Odoo, naming `url_source`, the variable or option that set the URL."""
+    return f"Odoo could not be reached or did not answer in time; check {url_source} and that the server is up (docmatch retries transient failures on its own)"
+
+
 class OdooTransientError(OdooError):
-    hint = "Odoo could not be reached or did not answer in time; check DOCMATCH_ODOO_URL and that the server is up (docmatch retries transient failures on its own)"
+    hint = odoo_unreachable_hint()
 
 
 class OdooOutcomeUnknown(OdooError):

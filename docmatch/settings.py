@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
@@ -183,6 +183,17 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{self.data_dir / 'docmatch.sqlite3'}"
 
+    # The command-line option that supplied each value, by field name; `load_settings` fills it.
+    _options: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    def source_of(self, name: str) -> str:
+        """Return what set the field `name`: its command-line option if one did, else its DOCMATCH_ variable.
+
+        Hints about a value that did not work (an Odoo URL nothing listens on) use it,
+        so that they send the user to the place where they typed the value.
+        """
+        return self._options.get(name) or f"{ENV_PREFIX}{name.upper()}"
+
 
 def ensure_writable_folder(path: Path) -> Path:
     """Create `path` if needed and check that docmatch can write files into it.
@@ -270,7 +281,8 @@ def load_settings(*, options: Mapping[str, str] | None = None, **overrides: obje
     Args:
         options: the command-line option that supplied each override, by field name
             (``{"odoo_url": "--odoo"}``), so that an invalid value is reported under the
-            option the user typed rather than under its environment variable.
+            option the user typed rather than under its environment variable. The
+            settings keep it for `Settings.source_of`.
         overrides: field values; None means "not given", and the environment applies.
 
     Raises:
@@ -280,12 +292,14 @@ def load_settings(*, options: Mapping[str, str] | None = None, **overrides: obje
     supplied = {key: value for key, value in overrides.items() if value is not None}
     from_options = {field: option for field, option in (options or {}).items() if field in supplied}
     try:
-        return Settings(**supplied)
+        settings = Settings(**supplied)
     except SettingsError as exc:
         raise ConfigurationError(f"invalid settings: {exc}", hint="fix the environment variable named above") from None
     except ValidationError as exc:
         problems = [_describe(error, from_options) for error in exc.errors()]
         raise ConfigurationError(f"invalid settings: {'; '.join(text for text, _ in problems)}", hint=_fix_hint({kind for _, kind in problems})) from None
+    settings._options = dict(from_options)
+    return settings
 
 
 def _describe(error: dict, from_options: Mapping[str, str]) -> tuple[str, str]:  # type: ignore[type-arg]

@@ -156,6 +156,19 @@ def test_invalid_option_value_names_the_option() -> None:
     assert raised.value.hint == "fix the command-line option named above"
 
 
+def test_source_of_names_option_or_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN --odoo on the command line and DOCMATCH_ODOO_DB in the environment
+    WHEN settings load THEN each value's source is the option or the variable that set it."""
+    monkeypatch.setenv("DOCMATCH_ODOO_DB", "odoo")
+
+    settings = load_settings(odoo_url="http://127.0.0.1:8069", rules_file=None, options={"odoo_url": "--odoo", "rules_file": "--rules"})
+
+    assert settings.source_of("odoo_url") == "--odoo"
+    assert settings.source_of("odoo_db") == "DOCMATCH_ODOO_DB"
+    # --rules was not given, so the variable is the place to look.
+    assert settings.source_of("rules_file") == "DOCMATCH_RULES_FILE"
+
+
 def test_invalid_variable_keeps_its_name_beside_an_option(monkeypatch: pytest.MonkeyPatch) -> None:
     """GIVEN no --odoo but a bad DOCMATCH_ODOO_URL WHEN settings load THEN the variable is named."""
     monkeypatch.setenv("DOCMATCH_ODOO_URL", "not-a-url")

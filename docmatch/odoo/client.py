@@ -237,7 +237,7 @@ def credentials_from_settings(settings: Any) -> Credentials:
     if missing:
         names = ", ".join(f"DOCMATCH_{name.upper()}" for name in missing)
         raise ConfigurationError(f"live Odoo settings are missing: {names}", hint="set them, or use --odoo-snapshot DIR to work offline")
-    return Credentials(settings.odoo_url, settings.odoo_db, settings.odoo_user, settings.odoo_api_key)
+    return Credentials(settings.odoo_url, settings.odoo_db, settings.odoo_user, settings.odoo_api_key, url_source=settings.source_of("odoo_url"))
 
 
 def detect_version(credentials: Credentials, *, timeout: float) -> str:

@@ -35,12 +35,21 @@ from typing import Any, Protocol
 import httpx
 from pydantic import SecretStr
 
-from docmatch.errors import OdooAccessError, OdooAuthError, OdooError, OdooFault, OdooTransientError
+from docmatch.errors import OdooAccessError, OdooAuthError, OdooError, OdooFault, OdooTransientError, odoo_unreachable_hint
 
 log = logging.getLogger(__name__)
 
 # Proxy and overload statuses after which the request was not processed.
 RETRYABLE_STATUS = {429, 502, 503, 504}
+
+# Step labels that start each error message, so that the message tells what docmatch was doing.
+READING_VERSION = "reading the Odoo server version"
+LOGGING_IN = "logging in to Odoo"
+
+
+def calling(model: str, method: str) -> str:
+    """Return the step label of a model method call, such as "calling sale.order.search_read"."""
+    return f"calling {model}.{method}"
 
 # The XML-RPC fault text of a method that returned None. Odoo builds its marshaller
 # with allow_none=False, so the call ran but its result could not be encoded.
@@ -61,6 +70,9 @@ class Credentials:
     db: str
     login: str
     api_key: SecretStr = field(repr=False)
+    # Where the user set `url`: the DOCMATCH_ODOO_URL variable or a command-line option
+    # such as --odoo. Hints about an unreachable server name it.
+    url_source: str = "DOCMATCH_ODOO_URL"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "url", self.url.rstrip("/"))
@@ -96,8 +108,9 @@ class Transport(Protocol):
     def close(self) -> None: ...
 
 
-def transient(message: str, *, maybe_applied: bool) -> OdooTransientError:
-    error = OdooTransientError(message)
+def transient(message: str, *, maybe_applied: bool, credentials: Credentials) -> OdooTransientError:
+    """Build the error for a failure that retrying may cure; its hint names where the URL was set."""
+    error = OdooTransientError(message, hint=odoo_unreachable_hint(credentials.url_source))
     error.maybe_applied = maybe_applied  # type: ignore[attr-defined]
     return error
 
@@ -184,14 +197,14 @@ class XmlRpcTransport:
             raise self._fault_error(fault, where) from None
         except xmlrpc.client.ProtocolError as exc:
             if exc.errcode in RETRYABLE_STATUS:
-                raise transient(f"{where}: Odoo responded with HTTP {exc.errcode}", maybe_applied=exc.errcode in (502, 504)) from None
+                raise transient(f"{where}: Odoo responded with HTTP {exc.errcode}", maybe_applied=exc.errcode in (502, 504), credentials=self.credentials) from None
             raise OdooFault(f"{where}: HTTP {exc.errcode} {exc.errmsg} from {self.credentials.url}/xmlrpc/2/{service}") from None
         except ConnectionRefusedError:
-            raise transient(f"{where}: connection to {self.credentials.url} refused", maybe_applied=False) from None
+            raise transient(f"{where}: connection to {self.credentials.url} refused", maybe_applied=False, credentials=self.credentials) from None
         except (TimeoutError, socket.timeout):
-            raise transient(f"{where}: timed out after {self.timeout:g} s", maybe_applied=True) from None
+            raise transient(f"{where}: timed out after {self.timeout:g} s", maybe_applied=True, credentials=self.credentials) from None
         except (OSError, http.client.HTTPException) as exc:
-            raise transient(f"{where}: connection to {self.credentials.url} failed: {type(exc).__name__}", maybe_applied=True) from None
+            raise transient(f"{where}: connection to {self.credentials.url} failed: {type(exc).__name__}", maybe_applied=True, credentials=self.credentials) from None
         except TypeError as exc:
             # The client-side marshaller refuses None; to_wire should have converted it.
             raise OdooFault(f"{where}: request could not be encoded: {exc}") from None
@@ -209,10 +222,10 @@ class XmlRpcTransport:
         return OdooFault(f"{where}: Odoo raised {last_line(text)}")
 
     def version(self) -> dict[str, Any]:
-        return self._call("common", "version", where="version")
+        return self._call("common", "version", where=READING_VERSION)
 
     def authenticate(self) -> int:
-        uid = self._call("common", "authenticate", self.credentials.db, self.credentials.login, self.credentials.key, {}, where="authenticate")
+        uid = self._call("common", "authenticate", self.credentials.db, self.credentials.login, self.credentials.key, {}, where=LOGGING_IN)
         if not uid:
             raise auth_error(self.credentials, "authenticate returned False")
         self.uid = int(uid)
@@ -222,7 +235,7 @@ class XmlRpcTransport:
         if self.uid is None:
             self.authenticate()
         args: list[Any] = [ids] if ids is not None else []
-        return self._call("object", "execute_kw", self.credentials.db, self.uid, self.credentials.key, model, method, args, kwargs, where=f"{model}.{method}")
+        return self._call("object", "execute_kw", self.credentials.db, self.uid, self.credentials.key, model, method, args, kwargs, where=calling(model, method))
 
     def close(self) -> None:
         pass
@@ -244,13 +257,13 @@ class _HttpxTransport:
         try:
             return self.http.post(f"{self.credentials.url}{path}", json=body, headers=headers)
         except httpx.ConnectError:
-            raise transient(f"{where}: connection to {self.credentials.url} refused", maybe_applied=False) from None
+            raise transient(f"{where}: connection to {self.credentials.url} refused", maybe_applied=False, credentials=self.credentials) from None
         except httpx.ConnectTimeout:
-            raise transient(f"{where}: connecting took longer than {self.timeout:g} s", maybe_applied=False) from None
+            raise transient(f"{where}: connecting took longer than {self.timeout:g} s", maybe_applied=False, credentials=self.credentials) from None
         except httpx.TimeoutException:
-            raise transient(f"{where}: timed out after {self.timeout:g} s", maybe_applied=True) from None
+            raise transient(f"{where}: timed out after {self.timeout:g} s", maybe_applied=True, credentials=self.credentials) from None
         except httpx.TransportError as exc:
-            raise transient(f"{where}: connection to {self.credentials.url} failed: {type(exc).__name__}", maybe_applied=True) from None
+            raise transient(f"{where}: connection to {self.credentials.url} failed: {type(exc).__name__}", maybe_applied=True, credentials=self.credentials) from None
 
     def close(self) -> None:
         self.http.close()
@@ -265,7 +278,7 @@ class JsonRpcTransport(_HttpxTransport):
         body = {"jsonrpc": "2.0", "method": "call", "params": {"service": service, "method": method, "args": args}, "id": 1}
         response = self._post("/jsonrpc", body, where)
         if response.status_code in RETRYABLE_STATUS:
-            raise transient(f"{where}: Odoo responded with HTTP {response.status_code}", maybe_applied=response.status_code in (502, 504))
+            raise transient(f"{where}: Odoo responded with HTTP {response.status_code}", maybe_applied=response.status_code in (502, 504), credentials=self.credentials)
         if response.status_code != 200:
             raise OdooFault(f"{where}: HTTP {response.status_code} from {self.credentials.url}/jsonrpc")
         try:
@@ -281,10 +294,10 @@ class JsonRpcTransport(_HttpxTransport):
         return payload.get("result")
 
     def version(self) -> dict[str, Any]:
-        return self._rpc("common", "version", [], "version")
+        return self._rpc("common", "version", [], READING_VERSION)
 
     def authenticate(self) -> int:
-        uid = self._rpc("common", "authenticate", [self.credentials.db, self.credentials.login, self.credentials.key, {}], "authenticate")
+        uid = self._rpc("common", "authenticate", [self.credentials.db, self.credentials.login, self.credentials.key, {}], LOGGING_IN)
         if not uid:
             raise auth_error(self.credentials, "authenticate returned False")
         self.uid = int(uid)
@@ -295,7 +308,7 @@ class JsonRpcTransport(_HttpxTransport):
             self.authenticate()
         args: list[Any] = [ids] if ids is not None else []
         params = [self.credentials.db, self.uid, self.credentials.key, model, method, args, kwargs]
-        return self._rpc("object", "execute_kw", params, f"{model}.{method}")
+        return self._rpc("object", "execute_kw", params, calling(model, method))
 
 
 class Json2Transport(_HttpxTransport):
@@ -310,11 +323,11 @@ class Json2Transport(_HttpxTransport):
         try:
             response = self.http.get(f"{self.credentials.url}/web/version")
         except httpx.TimeoutException:
-            raise transient(f"version: timed out after {self.timeout:g} s", maybe_applied=False) from None
+            raise transient(f"{READING_VERSION}: timed out after {self.timeout:g} s", maybe_applied=False, credentials=self.credentials) from None
         except httpx.TransportError:
-            raise transient(f"version: connection to {self.credentials.url} failed", maybe_applied=False) from None
+            raise transient(f"{READING_VERSION}: connection to {self.credentials.url} failed", maybe_applied=False, credentials=self.credentials) from None
         if response.status_code != 200:
-            raise OdooFault(f"version: HTTP {response.status_code} from {self.credentials.url}/web/version")
+            raise OdooFault(f"{READING_VERSION}: HTTP {response.status_code} from {self.credentials.url}/web/version")
         data = response.json()
         return {"server_version": data.get("version"), "server_version_info": data.get("version_info")}
 
@@ -324,7 +337,7 @@ class Json2Transport(_HttpxTransport):
         return self.uid
 
     def execute(self, model: str, method: str, ids: list[int] | None, kwargs: dict[str, Any]) -> Any:
-        where = f"{model}.{method}"
+        where = calling(model, method)
         body = dict(kwargs)
         if ids is not None:
             body["ids"] = ids
@@ -347,7 +360,7 @@ class Json2Transport(_HttpxTransport):
         if status == 403:
             return OdooAccessError(f"{where}: Odoo denied access: {message}")
         if status in RETRYABLE_STATUS:
-            return transient(f"{where}: Odoo responded with HTTP {status}", maybe_applied=status in (502, 504))
+            return transient(f"{where}: Odoo responded with HTTP {status}", maybe_applied=status in (502, 504), credentials=self.credentials)
         if status == 500 and name:
             return error_for_exception_name(name, message, self.credentials, where)
         return OdooFault(f"{where}: HTTP {status}: {message}")

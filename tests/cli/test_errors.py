@@ -79,6 +79,44 @@ def test_unreachable_database_is_named(run_cli: Callable[..., CliRun], tmp_path:
     assert "s3cret" not in run.err
 
 
+ODOO_CREDENTIALS = {"DOCMATCH_ODOO_DB": "odoo", "DOCMATCH_ODOO_USER": "docmatch", "DOCMATCH_ODOO_API_KEY": "k3y-never-shown"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["process", str(DOCUMENT), "--odoo", "{url}"],
+        ["odoo", "export", "--to", "{tmp}/snapshot", "--odoo", "{url}"],
+        ["odoo", "sync-decisions", "--odoo", "{url}"],
+    ],
+    ids=lambda args: " ".join(args[:2]),
+)
+def test_unreachable_odoo_option_is_named(run_cli: Callable[..., CliRun], tmp_path: Path, args: list[str]) -> None:
+    """GIVEN --odoo pointing at a loopback port where nothing listens
+    WHEN a command that reads Odoo runs
+    THEN the error names the step that failed and the hint names --odoo, not the variable."""
+    url = f"http://127.0.0.1:{free_port()}"
+    env = {**ODOO_CREDENTIALS, "DOCMATCH_DATA_DIR": str(tmp_path / "data"), "DOCMATCH_ODOO_TIMEOUT": "2"}
+
+    run = run_cli(*[arg.format(url=url, tmp=tmp_path) for arg in args], env=env)
+
+    assert_clean_error(run, code=5, names=f"error: reading the Odoo server version: connection to {url} refused")
+    assert "hint: Odoo could not be reached or did not answer in time; check --odoo and that the server is up" in run.err
+    assert "DOCMATCH_ODOO_URL" not in run.err
+    assert "k3y-never-shown" not in run.err
+
+
+def test_unreachable_odoo_variable_is_named(run_cli: Callable[..., CliRun], tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    env = {**ODOO_CREDENTIALS, "DOCMATCH_DATA_DIR": str(tmp_path / "data"), "DOCMATCH_ODOO_URL": url, "DOCMATCH_ODOO_TIMEOUT": "2"}
+
+    run = run_cli("odoo", "sync-decisions", env=env)
+
+    assert_clean_error(run, code=5, names=f"error: reading the Odoo server version: connection to {url} refused")
+    assert "check DOCMATCH_ODOO_URL and that the server is up" in run.err
+    assert "--odoo" not in run.err
+
+
 @pytest.mark.parametrize(
     ("args", "option"),
     [
