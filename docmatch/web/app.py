@@ -23,9 +23,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from docmatch.reporting.explain import finding_value, format_value
 from docmatch.settings import Settings
 from docmatch.web.auth import Authenticator
-from docmatch.web.dashboard import Filters, build_dashboard, chart_series, status_of
+from docmatch.web.dashboard import Filters, amount_text, build_dashboard, chart_series, status_of
 from docmatch.web.evidence import LINE_COLUMNS, build_evidence_view
 from docmatch.web.files import DocumentFiles, missing_file_notice
 from docmatch.web.links import InvalidLink, evidence_url, signing_key, verify_case_token
@@ -54,6 +55,11 @@ def create_app(settings: Settings, repository: CaseRepository) -> FastAPI:
     templates = Jinja2Templates(directory=str(_HERE / "templates"))
     templates.env.globals["line_columns"] = LINE_COLUMNS
     templates.env.globals["chart_series"] = chart_series
+    # The terminal summary, report.html and the tickets write values with `finding_value`
+    # and `format_value`, so the web pages use them too and show "48 L" where those do.
+    templates.env.globals["finding_value"] = finding_value
+    templates.env.filters["reading"] = format_value
+    templates.env.filters["money"] = amount_text
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
     authenticate = Authenticator(settings)
     key = signing_key(settings)

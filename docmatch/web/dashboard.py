@@ -12,7 +12,9 @@ Definitions, so that every number can be recounted from the database:
 - acceptance: the share of closed cases whose resolution is not `rejected`, i.e. the
   reviewer agreed that docmatch pointed at a real difference;
 - amount at stake: the line amount of a line finding, else the absolute difference
-  between document and Odoo values of a document-level amount finding.
+  between document and Odoo values of a document-level amount finding (price, total,
+  tax), in the document's currency. Root causes are summed per currency, never across
+  currencies, because docmatch does not convert amounts.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from docmatch.models import FindingKind
+from docmatch.reporting.explain import MONEY_KINDS, format_value
 from docmatch.web.repository import CaseRecord
 
 AGING_BUCKETS: tuple[tuple[str, float, float], ...] = (
@@ -89,9 +92,26 @@ def amount_at_stake(record: CaseRecord, finding_index: int) -> float:
         if 0 <= index < len(record.extraction.lines) and record.extraction.lines[index].amount is not None:
             return abs(record.extraction.lines[index].amount or 0.0)
         return 0.0
+    # A quantity or a date differs in units or days, which are no amount of money.
+    if finding.kind not in MONEY_KINDS:
+        return 0.0
     if isinstance(finding.document_value, (int, float)) and isinstance(finding.odoo_value, (int, float)):
         return abs(float(finding.document_value) - float(finding.odoo_value))
     return 0.0
+
+
+def document_currency(record: CaseRecord) -> str:
+    """Return the ISO 4217 code the document states, or "" when it states none."""
+    value = record.extraction.value("currency")
+    return str(value).strip().upper() if value else ""
+
+
+def amount_text(amount: float, currency: str = "") -> str:
+    """Write an amount at stake as the reports do, such as "1192.00 EUR", or "—" when nothing is at stake."""
+    if not amount:
+        return "—"
+    text = format_value(amount, money=True)
+    return f"{text} {currency}" if currency else text
 
 
 @dataclass
@@ -143,15 +163,19 @@ def _group(records: list[CaseRecord], key) -> dict[str, dict[str, int]]:  # type
 
 def _root_causes(records: list[CaseRecord]) -> list[dict[str, object]]:
     """Return finding counts and amounts by kind, partner and product, largest amount first."""
-    totals: dict[tuple[str, str, str], list[float]] = defaultdict(lambda: [0, 0.0])
+    totals: dict[tuple[str, str, str, str], list[float]] = defaultdict(lambda: [0, 0.0])
     for record in records:
         products = {pair.document_line: pair.product.name for pair in record.match.pairs if pair.product and pair.document_line is not None}
+        currency = document_currency(record)
         for index, finding in enumerate(record.case.findings):
             product = products.get(finding.line - 1, "") if finding.line else ""
-            key = (finding.kind.value, record.partner or "", product)
+            key = (finding.kind.value, record.partner or "", product, currency)
             totals[key][0] += 1
             totals[key][1] += amount_at_stake(record, index)
-    rows = [{"kind": kind, "partner": partner, "product": product, "count": int(count), "amount": round(amount, 2)} for (kind, partner, product), (count, amount) in totals.items()]
+    rows = [
+        {"kind": kind, "partner": partner, "product": product, "currency": currency, "count": int(count), "amount": round(amount, 2)}
+        for (kind, partner, product, currency), (count, amount) in totals.items()
+    ]
     return sorted(rows, key=lambda row: (-float(row["amount"]), -int(row["count"]), str(row["kind"])))
 
 
