@@ -114,12 +114,8 @@ def _add_user(users_file: Path | None, name: str) -> None:
     # Reading the file first raises on an invalid line, so no user is added to a file
     # that `docmatch serve` would reject at start.
     known = read_users(users_file) if users_file.exists() else {}
-    password = click.prompt(
-        f"password for {name} (at least {MIN_PASSWORD_LENGTH} characters)",
-        hide_input=True,
-        confirmation_prompt=True,
-        value_proc=_long_enough,
-    )
+    not_done = f"the password of {name} was not changed" if name in known else f"the user {name} was not added"
+    password = _ask_password(name, not_done)
     other_lines = [line for line in _lines(users_file) if line.partition(":")[0].strip() != name]
     users_file.parent.mkdir(parents=True, exist_ok=True)
     users_file.write_text("".join(f"{line}\n" for line in [*other_lines, f"{name}:{hash_password(password)}"]), encoding="utf-8")
@@ -127,10 +123,56 @@ def _add_user(users_file: Path | None, name: str) -> None:
     click.echo(f"{'changed the password of' if name in known else 'added'} {name} in {users_file}", err=True)
 
 
-def _long_enough(password: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.UsageError(f"the password has {len(password)} characters; use at least {MIN_PASSWORD_LENGTH}")
-    return password
+# Number of short passwords after which --add-user stops prompting, so that piped input
+# or a script that sends a wrong value ends with an error rather than a prompt loop.
+PASSWORD_ATTEMPTS = 3
+
+
+class PasswordNotSet(click.ClickException):
+    """Failure of --add-user to get a usable password, which exits 2 like other invalid input."""
+
+    exit_code = 2
+
+
+def _ask_password(name: str, not_done: str) -> str:
+    """Prompt for NAME's password and its confirmation.
+
+    Raises:
+        PasswordNotSet: PASSWORD_ATTEMPTS passwords were too short, or the input ended.
+        click.Abort: the user pressed Ctrl-C; `not_done` is printed first.
+    """
+    short_passwords = 0
+
+    def long_enough(password: str) -> str:
+        nonlocal short_passwords
+        if len(password) >= MIN_PASSWORD_LENGTH:
+            return password
+        short_passwords += 1
+        characters = "character" if len(password) == 1 else "characters"
+        problem = f"the password has {len(password)} {characters}; use at least {MIN_PASSWORD_LENGTH}"
+        if short_passwords >= PASSWORD_ATTEMPTS:
+            raise PasswordNotSet(f"{problem}. {_capitalise(not_done)} after {PASSWORD_ATTEMPTS} short passwords; run the command again")
+        # click.prompt prints a UsageError and prompts again.
+        raise click.UsageError(problem)
+
+    try:
+        return click.prompt(
+            f"password for {name} (at least {MIN_PASSWORD_LENGTH} characters)",
+            hide_input=True,
+            confirmation_prompt=True,
+            value_proc=long_enough,
+        )
+    except click.Abort as exc:
+        # click raises Abort for both Ctrl-C and the end of the input, and only the
+        # exception context distinguishes them.
+        if isinstance(exc.__context__, EOFError):
+            raise PasswordNotSet(f"the input ended before a password was confirmed; {not_done}") from None
+        click.echo(_capitalise(not_done), err=True)
+        raise
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _lines(users_file: Path) -> list[str]:

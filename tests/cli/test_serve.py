@@ -118,6 +118,52 @@ def test_add_user_asks_again_for_a_short_password(tmp_path: Path) -> None:
     assert not check_password("short", stored["alice"])
 
 
+def test_add_user_gives_up_after_three_short_passwords(tmp_path: Path) -> None:
+    """GIVEN three short passwords on the input
+    WHEN `serve --add-user` reads them
+    THEN it exits 2, reports that the user was not added, and writes no users file."""
+    users = tmp_path / "users"
+
+    result = CliRunner().invoke(cli, ["serve", "--add-user", "alice"], input="a\nshort\nshorter\nlong-enough-pass\n", env={"DOCMATCH_WEB_USERS_FILE": str(users)})
+
+    assert result.exit_code == 2, result.output
+    assert "the password has 1 character; use at least 12" in result.output
+    assert "Error: the password has 7 characters; use at least 12. The user alice was not added after 3 short passwords; run the command again" in result.output
+    assert not users.exists()
+
+
+def test_add_user_keeps_old_password_when_input_ends(tmp_path: Path) -> None:
+    users = tmp_path / "users"
+    users.write_text(f"alice:{hash_password('first-password-1', iterations=1000)}\n", encoding="utf-8")
+    before = users.read_text(encoding="utf-8")
+
+    result = CliRunner().invoke(cli, ["serve", "--add-user", "alice"], input="second-password\n", env={"DOCMATCH_WEB_USERS_FILE": str(users)})
+
+    assert result.exit_code == 2, result.output
+    assert "the input ended before a password was confirmed; the password of alice was not changed" in result.output
+    assert users.read_text(encoding="utf-8") == before
+
+
+def test_add_user_interrupted_says_not_added(run_cli: Callable[..., CliRun], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN the user presses Ctrl-C at the password prompt THEN the exit code stays 130 and the user is named."""
+    import click
+
+    def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise click.Abort() from None
+
+    monkeypatch.setattr(click, "prompt", interrupted)
+    users = tmp_path / "users"
+
+    run = run_cli("serve", "--add-user", "alice", env={"DOCMATCH_WEB_USERS_FILE": str(users)})
+
+    assert run.code == 130
+    assert "The user alice was not added" in run.err
+    assert not users.exists()
+
+
 def test_add_user_replaces_an_existing_password(tmp_path: Path) -> None:
     users = tmp_path / "users"
     users.write_text(f"# team\nalice:{hash_password('first-password-1', iterations=1000)}\nbob:{hash_password('bobs-password-1', iterations=1000)}\n", encoding="utf-8")
