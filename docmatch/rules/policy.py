@@ -2,7 +2,8 @@
 
 A rules file is merged over the bundled `default.yaml`, so it only needs what it
 changes. It is validated when loaded: an unknown key, a negative tolerance or an
-unknown severity stops the load with a `RulesError` that names the file and line.
+unknown severity stops the load with a `RulesError` that names the file and line,
+and for a misspelt key or value the closest allowed one (see `policy_errors`).
 
 For one document line, rules apply from general to specific: the defaults, then the
 product category (the longest matching category name wins), then the partner.
@@ -25,6 +26,7 @@ from docmatch.errors import RulesError
 from docmatch.matchers.normalize import code_key, name_key
 from docmatch.models import Finding, FindingKind, Severity
 from docmatch.odoo.records import Partner
+from docmatch.rules.policy_errors import describe_policy_error
 from docmatch.rules.tolerance import Tolerance
 
 log = logging.getLogger(__name__)
@@ -218,8 +220,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
         data = PolicyFile.model_validate(merged)
     except ValidationError as exc:
         error = exc.errors()[0]
-        location = ".".join(str(part) for part in error["loc"])
-        raise RulesError(f"{location}: {error['msg']}", path=str(path), line=_line_of(root, error["loc"])) from None
+        raise RulesError(describe_policy_error(error, PolicyFile), path=str(path), line=_line_of(root, error["loc"])) from None
     log.info("loaded rules from %s: %d partner and %d category overrides", path, len(data.partners), len(data.categories))
     return Policy(data, source=str(path))
 

@@ -59,6 +59,42 @@ def test_invalid_rules_name_the_file_and_line(tmp_path, text, line, words):
     assert f"rules.yaml:{line}" in str(raised.value)
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("defaults:\n  pric: {percent: 2}\n", 2, "defaults.pric: unknown key; did you mean price?"),
+        ("defaults:\n  price: {percnt: 2}\n", 2, "defaults.price.percnt: unknown key; did you mean percent?"),
+        ("defautls:\n  price: {percent: 2}\n", 1, "defautls: unknown key; did you mean defaults?"),
+        ("partners:\n  Acme:\n    dates:\n      before_order_day: 3\n", 4, "partners.Acme.dates.before_order_day: unknown key; did you mean before_order_days?"),
+        ("severity:\n  price_mistake: low\n", 2, "severity.price_mistake: unknown key; did you mean price_mismatch?"),
+        ("severity:\n  price_mismatch: hihg\n", 2, "severity.price_mismatch: invalid value 'hihg'; did you mean high?"),
+        ("defaults:\n  bill_on: recieved\n", 2, "defaults.bill_on: invalid value 'recieved'; did you mean received?"),
+        ("tickets:\n  open: [high]\n", 2, "tickets.open: unknown key; use one of open_for"),
+        ("defaults:\n  zzz: 1\n", 2, "defaults.zzz: unknown key; use one of quantity, price, total, tax, dates, bill_on, date_order, severity"),
+    ],
+)
+def test_misspelt_rules_key_suggests_closest(tmp_path, text, line, message):
+    """GIVEN a rules file with a misspelt key or value
+    WHEN it is loaded THEN the error keeps the file and line and offers the closest allowed word."""
+    path = write(tmp_path, text)
+
+    with pytest.raises(RulesError) as raised:
+        load_policy(path)
+
+    assert raised.value.line == line
+    assert raised.value.message == f"{path}:{line}: {message}"
+
+
+def test_unrelated_value_gets_no_suggestion(tmp_path):
+    path = write(tmp_path, "severity:\n  price_mismatch: urgent\n")
+
+    with pytest.raises(RulesError) as raised:
+        load_policy(path)
+
+    assert "did you mean" not in raised.value.message
+    assert "'low', 'medium' or 'high'" in raised.value.message
+
+
 def test_missing_rules_file_is_a_clear_error(tmp_path):
     with pytest.raises(RulesError, match="not found"):
         load_policy(tmp_path / "absent.yaml")
