@@ -28,8 +28,8 @@ def intake_command(kind: str, once: bool, interval: float, only: str | None, int
     from docmatch.ingest.poll import channels_from_settings, open_intake, poll_kind, poll_kind_settled, settle_wait
     from docmatch.settings import load_settings
 
-    settings = load_settings(intake_file=intake_file, intake_dispatch=dispatch)
-    channels = channels_from_settings(settings)
+    settings = load_settings(intake_file=intake_file, intake_dispatch=dispatch, options={"intake_file": "--intake-file", "intake_dispatch": "--dispatch"})
+    channels = channels_from_settings(settings, option="--intake-file")
     intake = open_intake(settings)
     while True:
         try:

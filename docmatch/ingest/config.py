@@ -112,8 +112,11 @@ class ChannelsConfig(BaseModel):
     odoo_documents: list[OdooDocumentsChannel] = []
 
 
-def load_channels(path: str | Path) -> ChannelsConfig:
+def load_channels(path: str | Path, *, source: str = "DOCMATCH_INTAKE_FILE") -> ChannelsConfig:
     """Read and validate the channels file; `${VAR}` values come from the environment.
+
+    `source` is the variable or command-line option that named the file, for the hint
+    when the file cannot be read.
 
     Raises:
         ConfigurationError: the file is missing, not YAML, names an unset variable or
@@ -123,7 +126,7 @@ def load_channels(path: str | Path) -> ChannelsConfig:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError as exc:
-        raise ConfigurationError(f"intake file {path} cannot be read: {exc.strerror}", hint="check DOCMATCH_INTAKE_FILE") from None
+        raise ConfigurationError(f"intake file {path} cannot be read: {exc.strerror}", hint=f"check {source} and that docmatch may read the file") from None
     except yaml.YAMLError as exc:
         raise ConfigurationError(f"intake file {path} is not valid YAML: {exc}", hint="fix the YAML syntax") from None
     try:

@@ -40,10 +40,20 @@ def open_intake(settings: Settings, *, dispatch: DispatchMode | None = None) -> 
     return Intake(settings, store, dispatch=make_dispatcher(settings, mode=dispatch or settings.intake_dispatch, store=store))
 
 
-def channels_from_settings(settings: Settings) -> ChannelsConfig:
+def channels_from_settings(settings: Settings, *, option: str | None = None) -> ChannelsConfig:
+    """Load the channels file the settings name.
+
+    Args:
+        option: the command-line option that also names the file, such as
+            "--intake-file", so that the hint offers it beside the variable.
+
+    Raises:
+        ConfigurationError: no channels file is set, or it is unreadable or invalid.
+    """
     if settings.intake_file is None:
-        raise ConfigurationError("no intake channels configured", hint="set DOCMATCH_INTAKE_FILE to a channels file (see the README's 'Intake channels')")
-    return load_channels(settings.intake_file)
+        ways = f"pass {option} FILE or set DOCMATCH_INTAKE_FILE" if option else "set DOCMATCH_INTAKE_FILE"
+        raise ConfigurationError("no intake channels configured", hint=f"{ways} to a channels file (see the README's 'Intake channels')")
+    return load_channels(settings.intake_file, source=settings.source_of("intake_file"))
 
 
 def poll_channels(settings: Settings, store) -> list:  # type: ignore[no-untyped-def]

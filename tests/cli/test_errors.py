@@ -163,6 +163,26 @@ def test_invalid_port_in_intake_file_is_named(run_cli: Callable[..., CliRun], tm
     assert_clean_error(run, code=2, names=f"{kind}.0.port")
 
 
+@pytest.mark.parametrize("kind", ["folder", "imap", "sftp", "odoo"])
+def test_missing_intake_file_names_option_and_variable(run_cli: Callable[..., CliRun], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    """GIVEN no --intake-file and no DOCMATCH_INTAKE_FILE
+    WHEN `docmatch intake KIND --once` runs
+    THEN the hint offers both ways to name the channels file."""
+    monkeypatch.delenv("DOCMATCH_INTAKE_FILE", raising=False)
+
+    run = run_cli("intake", kind, "--once", env={"DOCMATCH_DATA_DIR": str(tmp_path / "data")})
+
+    assert_clean_error(run, code=2, names="error: no intake channels configured")
+    assert "hint: pass --intake-file FILE or set DOCMATCH_INTAKE_FILE to a channels file" in run.err
+
+
+def test_unreadable_intake_file_names_variable(run_cli: Callable[..., CliRun], tmp_path: Path) -> None:
+    run = run_cli("intake", "folder", "--once", env={"DOCMATCH_DATA_DIR": str(tmp_path / "data"), "DOCMATCH_INTAKE_FILE": str(tmp_path)})
+
+    assert_clean_error(run, code=2, names=f"error: intake file {tmp_path} cannot be read: Is a directory")
+    assert "hint: check DOCMATCH_INTAKE_FILE and that docmatch may read the file" in run.err
+
+
 def test_unreachable_broker_is_named(tmp_path: Path) -> None:
     # A new process, because the Celery app reads DOCMATCH_BROKER_URL once, when it is imported.
     document = tmp_path / "fresh.pdf"
@@ -197,6 +217,16 @@ def test_invalid_option_setting_names_option(run_cli: Callable[..., CliRun], tmp
     assert_clean_error(run, code=2, names=f"error: invalid settings: {option}: URL scheme")
     assert "DOCMATCH_ODOO_URL" not in run.err
     assert "hint: fix the command-line option named above" in run.err
+
+
+def test_misspelt_rules_key_suggests_closest(run_cli: Callable[..., CliRun], tmp_path: Path) -> None:
+    rules = tmp_path / "r2.yaml"
+    rules.write_text("defaults:\n  pric: {percent: 2}\n", encoding="utf-8")
+
+    run = run_cli("process", str(DOCUMENT), "--odoo-snapshot", str(DEMO / "odoo"), "--rules", str(rules), env={"DOCMATCH_DATA_DIR": str(tmp_path / "data")})
+
+    assert_clean_error(run, code=2, names=f"error: {rules}:2: defaults.pric: unknown key; did you mean price?")
+    assert "hint: fix the rules file and run again" in run.err
 
 
 def test_misspelt_variable_warns_once(run_cli: Callable[..., CliRun], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
