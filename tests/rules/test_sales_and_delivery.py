@@ -158,6 +158,8 @@ def test_higher_price_is_one_price_finding_with_both_values(priced):
     assert (findings[0].document_value, findings[0].odoo_value) == (18.5, 18.0)
     assert findings[0].rule == "defaults.price"
     assert findings[0].tolerance == "±0.5 % or ±0.01 EUR, whichever is larger (defaults.price)"
+    # The currency goes with the values, so that every view writes "18.50 EUR".
+    assert findings[0].evidence["currency"] == "EUR"
 
 
 def test_wrong_tax(priced):

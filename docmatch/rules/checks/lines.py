@@ -380,7 +380,10 @@ def check_prices(context: CheckContext, groups: list[LineGroup]) -> None:
                 line=context.line_number(pair),
                 document_value=round(document, 6),
                 odoo_value=round(expected, 6),
-                evidence={"printed_unit_price": printed_price, "printed_unit": line.uom, "order_unit": group.line_unit.name, "conversion": pair.conversion, "discount": group.order_line.discount},
+                evidence={
+                    "printed_unit_price": printed_price, "printed_unit": line.uom, "order_unit": group.line_unit.name,
+                    "conversion": pair.conversion, "discount": group.order_line.discount, "currency": currency or None,
+                },
             )
 
 
