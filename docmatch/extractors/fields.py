@@ -29,6 +29,7 @@ from docmatch.extractors.vocabulary import (
     NAME_LABELS,
     OTHER_LABELS,
     fold_phrase,
+    fold_token,
 )
 from docmatch.extractors.words import Word, merge_boxes, value_confidence
 from docmatch.models import ExtractedField, FieldFlag
@@ -154,11 +155,24 @@ def value_beside(rows: list[Row], hit: LabelHit, reader: Reader) -> Candidate | 
     after = [word for word in after if word.text.strip(":") or word is not after[0]]
     cells_after = _cells_from(row, hit.end)
     for words in cells_after[:2]:
+        if _is_label(words):
+            # Another label is no value. In a row of box headings ("Shipped via | F.O.B.
+            # Point | Terms") every cell is one, and the value is under the heading.
+            continue
         candidate = reader(words)
         if candidate is not None:
             candidate.page = row.page
             return candidate
     return _value_below(rows, hit, reader)
+
+
+def _is_label(words: list[Word]) -> bool:
+    """Return whether `words` are a label of a header field or of a box and nothing else.
+
+    A name may begin with a label word ("Lieferant GmbH"), so the whole cell must match.
+    """
+    tokens = tuple(token for word in words if (token := fold_token(word.text.rstrip(":"))))
+    return tokens in _ALL_LABELS
 
 
 def _cells_from(row: Row, start: int) -> list[list[Word]]:

@@ -60,6 +60,8 @@ _UOM_WORDS = printed_unit_words() | {
 }
 _TOTAL_PHRASES = tuple({phrase for phrases in AMOUNT_LABELS.values() for phrase in phrases})
 _QUANTITY_ROLES = ("quantity", "shipped_quantity", "received_quantity")
+# Columns whose numbers are never a line's quantity, unit price or amount.
+_RATE_ROLES = frozenset({"tax_rate", "discount"})
 # Single header words, to tell a header word wrapped over two lines ("Meng" + "e").
 _HEADER_WORDS = frozenset(token for phrases in COLUMN_LABELS.values() for phrase in phrases for token in phrase)
 _CODE_RE = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9./_-]{2,}$|^\d{5,14}$")
@@ -364,7 +366,7 @@ def _read_item_row(row: Row, columns: list[Column] | None, *, priced: bool = Tru
     cells = _assign_to_columns(row, columns) if columns else {}
     if not priced and not columns:
         return None
-    triple = _arithmetic_triple(numbers, discounts=_discounts(row, cells), strict=not columns) if priced else None
+    triple = _header_triple(numbers, columns, discounts=_discounts(row, cells), strict=not columns) if priced else None
     if columns:
         readings = {role: reading for role in ("quantity", "unit_price", "amount", "shipped_quantity", "received_quantity", "damaged_quantity") if (reading := _cell_number(cells.get(role)))}
         if triple:
@@ -482,6 +484,21 @@ def _arithmetic_triple(numbers: list[tuple[list[Word], NumberReading]], *, disco
                     if settled is not None:
                         return quantity, price, amount, settled
     return None
+
+
+def _header_triple(numbers: list[tuple[list[Word], NumberReading]], columns: list[Column] | None, *, discounts: tuple[float, ...], strict: bool):  # type: ignore[no-untyped-def]
+    """Return the arithmetic triple of the row, leaving out the numbers under tax and discount columns first.
+
+    In "3 | $10.00 | $3.00 | $30.00" under "Qty | Price | Tax | Amount", 10 x 3 = 30 fits
+    as well as 3 x 10 = 30, and the tax column must not take part.
+    """
+    if columns:
+        measures = [number for number in numbers if _best_column(number[0][0], columns).role not in _RATE_ROLES]
+        if len(measures) < len(numbers):
+            triple = _arithmetic_triple(measures, discounts=discounts, strict=strict)
+            if triple is not None:
+                return triple
+    return _arithmetic_triple(numbers, discounts=discounts, strict=strict)
 
 
 def _plausible_without_header(quantity: NumberReading, amount: NumberReading) -> bool:
@@ -669,7 +686,8 @@ def _continues(item: _Item, row: Row, columns: list[Column] | None) -> bool:
 def _continuation_words(row: Row, columns: list[Column] | None) -> list[Word]:
     if not columns:
         return []
-    return [word for word in row.words if _best_column(word, columns).role in {"description", "code", "other"}]
+    # Words without a letter or digit are left-over rules and specks ("|"), not text.
+    return [word for word in row.words if any(char.isalnum() for char in word.text) and _best_column(word, columns).role in {"description", "code", "other"}]
 
 
 # --- conversion -----------------------------------------------------------------------

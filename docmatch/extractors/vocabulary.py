@@ -158,6 +158,8 @@ NAME_LABELS = _phrases("name", "firma", "firmenname", "company", "company name",
 OTHER_LABELS = _phrases(
     "deliver to", "delivery address", "shipping address", "ship to", "lieferanschrift", "lieferadresse", "adresse de livraison", "afleveradres", "leveradres",
     "direccion de entrega", "indirizzo di consegna", "invoice address", "rechnungsanschrift", "notify party", "payment terms", "zahlungsbedingungen",
+    # Headings of the order box printed above the line items of many US invoice forms.
+    "salesperson", "sales rep", "requisitioner", "f.o.b. point", "f.o.b.", "fob point", "terms", "shipping terms",
 )
 
 # Amount labels; `total` also matches the longer net and tax labels, so these are
