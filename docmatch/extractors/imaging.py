@@ -448,39 +448,24 @@ def remove_rules(gray: np.ndarray, *, cap_height_px: float) -> int:
     """
     import cv2
 
-    # Looking at the full page costs about 0.15 s of CPU at 250 dpi, so a page is first
-    # looked at in its small analysis copy, and pages without rules there (most scans of
-    # unruled layouts) skip the full-size pass.
-    small = analysis_copy(gray, interpolation=cv2.INTER_AREA)
-    scale = small.shape[1] / gray.shape[1]
-    if scale < 1 and not _find_rules(ink_mask(small), cap_height_px=cap_height_px * scale)[1]:
-        return 0
-
-    rules, found = _find_rules(ink_mask(gray), cap_height_px=cap_height_px)
-    if found:
-        # The grey edge pixels beside a rule go too, or they read as a faint "|".
-        rules = cv2.dilate(rules.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-        gray[rules] = 255
-    return found
-
-
-def _find_rules(ink: np.ndarray, *, cap_height_px: float) -> tuple[np.ndarray, int]:
-    """Return the mask of the rules in the ink mask `ink` and how many there are."""
-    import cv2
-
+    ink = ink_mask(gray)
     rules = np.zeros(ink.shape, dtype=bool)
     found = 0
     horizontal, vertical = (max(round(caps * cap_height_px), 3) for caps in RULE_MIN_LENGTH_CAPS)
     for kernel_size in ((horizontal, 1), (1, vertical)):
         runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel_size))
-        _, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
         long_side = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
         short_side = np.minimum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
         thin = long_side >= RULE_MIN_ASPECT * short_side
         thin[0] = False  # label 0 is the background
         rules |= thin[labels]
         found += int(thin.sum())
-    return rules, found
+    if found:
+        # The grey edge pixels beside a rule go too, or they read as a faint "|".
+        rules = cv2.dilate(rules.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        gray[rules] = 255
+    return found
 
 
 def estimate_skew(gray: np.ndarray) -> float:
