@@ -11,9 +11,7 @@ Every page that goes to Tesseract passes through `prepare_page`, which runs thes
 4. invert dark bars with light text, such as table headers, so they read as dark on light;
 5. stretch the contrast of washed-out pages and even out the background of photos
    with uneven light; clean scans are left alone, Tesseract binarises them itself;
-6. straighten small skew (up to `MAX_SKEW_DEGREES`) measured on a small copy of the page;
-7. whiten the ruled lines of tables and boxes, which Tesseract reads as "|" or as noise
-   fused with the cell text.
+6. straighten small skew (up to `MAX_SKEW_DEGREES`) measured on a small copy of the page.
 
 Orientation (90/180/270 degrees) is not decided here. Tesseract's OSD costs about two
 thirds of a page's OCR (0.7 s against 1.1 s on a 300 dpi A4 page with Tesseract 5.3),
@@ -78,11 +76,6 @@ COLOURED_INK_BRIGHTEST = 110
 # with an orange pixel on one side and a blue one on the other. A coloured pixel with one
 # of the other warmth this many pixels away or closer, on the same row, is such an edge.
 SUBPIXEL_EDGE_REACH = 4
-# An ink run at least this many capital heights long, horizontal or vertical, and at
-# least `RULE_MIN_ASPECT` times longer than thick, is a rule, not a letter stroke. A
-# vertical rule of a one-row box spans about 2.5 capitals, a tall letter about 1.4.
-RULE_MIN_LENGTH_CAPS = (4.0, 2.0)
-RULE_MIN_ASPECT = 10
 
 
 @dataclass(slots=True)
@@ -255,11 +248,6 @@ def prepare_page(image: Image.Image, *, dpi: float | None, working_dpi: int) -> 
     if abs(angle) >= MIN_SKEW_DEGREES:
         gray = rotate(gray, angle)
         steps.append(f"deskewed {angle:+.1f} deg")
-
-    # Table rules, once they run straight along the pixel grid.
-    rules = remove_rules(gray, cap_height_px=TYPICAL_CAP_HEIGHT_PT * page_dpi / 72.0)
-    if rules:
-        steps.append(f"removed {rules} rule(s)")
 
     log.debug("prepared page at %.0f dpi: %s", page_dpi, ", ".join(steps) or "no changes")
     return PreparedPage(gray=gray, dpi=page_dpi, points_per_pixel=72.0 / page_dpi, skew_degrees=angle, steps=tuple(steps))
@@ -435,37 +423,6 @@ def invert_dark_bands(gray: np.ndarray) -> int:
         np.subtract(255, region, out=region)
         inverted += 1
     return inverted
-
-
-def remove_rules(gray: np.ndarray, *, cap_height_px: float) -> int:
-    """Whiten, in place, the long thin horizontal and vertical rules; return how many.
-
-    With page segmentation mode 6, Tesseract reads the borders of a ruled table as "|"
-    fused with the cell text, or a whole row as noise: "3/5/2021 B456" came back as
-    "ysjzi| 6456". It also dropped the header row of such a table. Letters keep their
-    ink except where a rule crosses them. `cap_height_px` is the height of a capital
-    of body text in pixels of `gray`.
-    """
-    import cv2
-
-    ink = ink_mask(gray)
-    rules = np.zeros(ink.shape, dtype=bool)
-    found = 0
-    horizontal, vertical = (max(round(caps * cap_height_px), 3) for caps in RULE_MIN_LENGTH_CAPS)
-    for kernel_size in ((horizontal, 1), (1, vertical)):
-        runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel_size))
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
-        long_side = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
-        short_side = np.minimum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
-        thin = long_side >= RULE_MIN_ASPECT * short_side
-        thin[0] = False  # label 0 is the background
-        rules |= thin[labels]
-        found += int(thin.sum())
-    if found:
-        # The grey edge pixels beside a rule go too, or they read as a faint "|".
-        rules = cv2.dilate(rules.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-        gray[rules] = 255
-    return found
 
 
 def estimate_skew(gray: np.ndarray) -> float:
