@@ -1,4 +1,4 @@
-"""Ruled order boxes and line tables as OCR reads them once their rules are gone.
+"""Ruled order boxes and line tables, as OCR reads them when their rules do not get in the way.
 
 The words and boxes (in points) are those Tesseract gave for a US invoice form whose
 order box prints "Salesperson | P.O. Number | Requisitioner | Shipped via | F.O.B.
@@ -7,11 +7,9 @@ Point | Terms" over one row of values, above a line table with a tax column.
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from docmatch.extractors.api import extract_pages
-from docmatch.extractors.imaging import remove_rules
 from docmatch.extractors.words import PageWords, Word
 from docmatch.models import Extraction
 
@@ -73,42 +71,3 @@ def test_tax_column_stays_out_of_arithmetic(form: Extraction) -> None:
 
 def test_rule_speck_not_in_description(form: Extraction) -> None:
     assert form.lines[-1].description == "Printing Fee"
-
-
-def _ruled_page() -> np.ndarray:
-    """A white page with a 3-row ruled table and a letter-sized block in one cell."""
-    page = np.full((400, 600), 255, dtype=np.uint8)
-    for y in (50, 130, 210, 290):
-        page[y : y + 3, 40:560] = 0
-    for x in (40, 300, 557):
-        page[50:293, x : x + 3] = 0
-    page[70:98, 60:80] = 0  # a 28-pixel letter stroke block
-    page[70:98, 100:104] = 0  # a thin 28-pixel stroke, as of an "l"
-    return page
-
-
-def test_rules_are_whitened() -> None:
-    page = _ruled_page()
-
-    found = remove_rules(page, cap_height_px=28.0)
-
-    assert found == 7
-    assert page[51, 200] == 255
-    assert page[150, 301] == 255
-
-
-def test_letters_keep_their_ink() -> None:
-    page = _ruled_page()
-
-    remove_rules(page, cap_height_px=28.0)
-
-    assert (page[70:98, 60:80] == 0).all()
-    assert (page[70:98, 100:104] == 0).all()
-
-
-def test_page_without_rules_unchanged() -> None:
-    page = np.full((200, 300), 255, dtype=np.uint8)
-    page[40:68, 50:54] = 0
-
-    assert remove_rules(page, cap_height_px=28.0) == 0
-    assert (page[40:68, 50:54] == 0).all()
