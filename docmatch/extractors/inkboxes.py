@@ -41,7 +41,7 @@ def ink_threshold(gray: np.ndarray) -> float:
     return float(threshold)
 
 
-def fit_boxes_to_ink(gray: np.ndarray, words: list[PixelWord]) -> None:
+def fit_boxes_to_ink(gray: np.ndarray, words: list[PixelWord], *, threshold: float | None = None) -> None:
     """Shrink each word box, in place, to the rows its ink covers.
 
     Tesseract 5's word boxes often span the whole text line rather than the word's
@@ -50,7 +50,8 @@ def fit_boxes_to_ink(gray: np.ndarray, words: list[PixelWord]) -> None:
     (bridging small gaps such as the one under an i-dot) is the word itself. Ink at the
     box's edge apart from that run belongs to the lines above and below.
     """
-    threshold = ink_threshold(gray)
+    if threshold is None:
+        threshold = ink_threshold(gray)
     for word in words:
         box = gray[word.top : word.top + word.height, word.left : word.left + word.width]
         run = _ink_rows(box, threshold)

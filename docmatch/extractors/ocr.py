@@ -194,11 +194,14 @@ def ocr_prepared(prepared: PreparedPage, *, number: int, settings: Settings, mem
         if _looks_turned(reading, tuning):
             reading = _retry_with_osd(prepared, reading, workdir, settings=settings, memo=memo, tuning=tuning)
 
+        # The page's ink threshold, which the rereads and the box fitting below share.
+        threshold = ink_threshold(prepared.gray)
+
         # Doubtful words, read again one by one.
-        reread_doubtful_words(prepared, reading, workdir, settings=settings, tuning=tuning)
+        reread_doubtful_words(prepared, reading, workdir, threshold=threshold, settings=settings, tuning=tuning)
 
     # Word heights decide rows, cells and titles, so they must follow the ink.
-    fit_boxes_to_ink(prepared.gray, reading.words)
+    fit_boxes_to_ink(prepared.gray, reading.words, threshold=threshold)
 
     page = _page_words(prepared, reading, number=number)
     log.debug("page %d: %d OCR words, median confidence %.2f", number, len(page.words), reading.quality)
@@ -353,7 +356,7 @@ def _merge(left: PixelWord, right: PixelWord) -> PixelWord:
     )
 
 
-def reread_doubtful_words(prepared: PreparedPage, reading: Reading, workdir: Path, *, settings: Settings, tuning: OcrTuning) -> int:
+def reread_doubtful_words(prepared: PreparedPage, reading: Reading, workdir: Path, *, threshold: float, settings: Settings, tuning: OcrTuning) -> int:
     """Read doubtful numbers, codes and units again from a strip of their cut-outs.
 
     Returns how many words changed.
@@ -363,7 +366,7 @@ def reread_doubtful_words(prepared: PreparedPage, reading: Reading, workdir: Pat
     on a white strip, so one Tesseract call reads them all. A word takes the new reading
     only when each of its cut-outs gives exactly one word, all with a higher confidence.
     """
-    rereads = plan_rereads(prepared.gray, reading.words, tuning=tuning)
+    rereads = plan_rereads(prepared.gray, reading.words, threshold=threshold, tuning=tuning)
     if not rereads:
         return 0
 
@@ -374,7 +377,6 @@ def reread_doubtful_words(prepared: PreparedPage, reading: Reading, workdir: Pat
     # Cut out grey, a lone "L" read as "LE" whenever the strip held another cut-out, and
     # as "L" in black and white (Tesseract 5.3.0).
     pieces = [piece for reread in rereads for piece in reread.pieces]
-    threshold = ink_threshold(prepared.gray)
     ink_levels = [threshold if len(reread.pieces) > 1 else None for reread in rereads for _ in reread.pieces]
     strip, bands = _cutout_strip(prepared.gray, pieces, ink_levels=ink_levels)
     strip_path = write_pgm(strip, workdir / "doubtful.pgm")
@@ -404,16 +406,17 @@ class Reread:
     pieces: list[PixelWord]
 
 
-def plan_rereads(gray: np.ndarray, words: list[PixelWord], *, tuning: OcrTuning = DEFAULT_TUNING) -> list[Reread]:
+def plan_rereads(gray: np.ndarray, words: list[PixelWord], *, threshold: float | None = None, tuning: OcrTuning = DEFAULT_TUNING) -> list[Reread]:
     """Choose the numbers, codes and units to read again, at most `tuning.max_rereads` cut-outs.
 
     A box with a blank gap far wider than any gap between letters contains two words that
-    Tesseract fused, as "12" and "L" printed 2 mm apart in a quantity and a unit column
+    Tesseract fused. "12" and "L", printed 2 mm apart in a quantity and a unit column,
     came back as the one word "i250". Tesseract reads such a box the same way again, so
     its pieces are read apart, whatever its confidence. Other words are read again when
     their confidence is below `tuning.reread_below`.
     """
-    threshold = ink_threshold(gray)
+    if threshold is None:
+        threshold = ink_threshold(gray)
     fused: list[Reread] = []
     doubtful: list[Reread] = []
     for word in words:
