@@ -250,11 +250,11 @@ def prepare_page(image: Image.Image, *, dpi: float | None, working_dpi: int) -> 
         steps.append(f"deskewed {angle:+.1f} deg")
 
     # TODO: Tesseract reads the borders of a ruled table as "|" fused with the cell text,
-    # or drops whole rows: azure-docintel-samples/invoice-english.png gives no PO number
-    # and no line. Whitening long thin rules here read that image right (43 % to 100 % of
-    # its hand-read values), but it lost vendor and customer names and line codes on the
-    # generated scans (300dpi 96.7 % to 95.8 %) and cost 0.15 s of CPU per page. Rules
-    # need to be removed only where they cross or box text.
+    # or drops whole rows, so azure-docintel-samples/invoice-english.png gives no PO
+    # number and no line. Whitening long thin rules here read that image right (43 % to
+    # 100 % of its hand-read values). It also lost names and line codes on the generated
+    # scans (300dpi 96.7 % to 95.8 %) and cost 0.15 s of CPU per page. Rules need to be
+    # removed only where they cross or box text.
     log.debug("prepared page at %.0f dpi: %s", page_dpi, ", ".join(steps) or "no changes")
     return PreparedPage(gray=gray, dpi=page_dpi, points_per_pixel=72.0 / page_dpi, skew_degrees=angle, steps=tuple(steps))
 
@@ -455,9 +455,9 @@ def estimate_skew(gray: np.ndarray) -> float:
     # TODO: a page with only a DIN 5008 letter head gets an angle 0.8 to 1.0 degrees off,
     # because the window and the reference block, half a line apart, line up with each
     # other at that angle. Scoring each text block's profile apart, with strips shifted by
-    # whole pixels, fixed that page, but at this 800 px copy it settles angles only to
-    # about 0.1 degrees: 2.1 for a 2.0 skew cost a second Tesseract call on the
-    # benchmark's 150 dpi page. That needs the blocks scored at sub-pixel precision.
+    # whole pixels, fixed that page. At this 800 px copy it settles angles only to about
+    # 0.1 degrees, and reading a 2.0 skew as 2.1 cost a second Tesseract call on the
+    # benchmark's 150 dpi page. The blocks need scoring at sub-pixel precision.
     coarse = np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 0.01, 0.5)
     best = max(coarse, key=lambda angle: score(half, angle))
     fine = np.arange(best - 0.4, best + 0.41, 0.1)

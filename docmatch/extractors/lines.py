@@ -195,7 +195,7 @@ class _TableScan:
         A cell centred in a tall row prints its quantity beside its second line, so the
         item's name sits on the line above ("T-Shirt with Logo" over "SKU: ... 1").
         """
-        # TODO: only the first item is read this way; the name of a later centred item
+        # TODO: only the first item is read this way. The name of a later centred item
         # still joins the item above it as a continuation line.
         leading, self.leading = self.leading, []
         if self.items or not leading or not self.columns:
@@ -651,8 +651,8 @@ def _first_phrase_start(row: Row, phrases: tuple[tuple[str, ...], ...]) -> bool:
 def _counts_items(row: Row, items: list[_Item]) -> bool:
     """Return whether `row` prints the count of the items above: their quantities' sum, named by a count word.
 
-    "46 Packstücke" under quantities 10, 11, 12 and 13 counts the packages; a row
-    whose words other than its number are not all count, unit or total words is an item.
+    "46 Packstücke" under quantities 10, 11, 12 and 13 counts the packages. A row with
+    any word other than its number and count, unit or total words is an item.
     """
     numbers = _numeric_words(row)
     quantities = [next((item.numbers[role].value for role in _QUANTITY_ROLES if role in item.numbers), None) for item in items]
@@ -769,7 +769,7 @@ def _position(words: list[Word] | None) -> int | None:
 
 
 def _looks_like_code(words: list[Word]) -> bool:
-    """Return whether a code cell holds one word with a digit ("4711", "GX-24592-A"), as codes do."""
+    """Return whether a code cell is one word with a digit ("4711", "GX-24592-A"), as codes are."""
     return len(words) == 1 and any(char.isdigit() for char in words[0].text)
 
 

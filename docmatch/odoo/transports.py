@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 # Proxy and overload statuses after which the request was not processed.
 RETRYABLE_STATUS = {429, 502, 503, 504}
 
-# Step labels that start each error message, so that the message tells what docmatch was doing.
+# Step labels that start each error message, so that the message names what docmatch was doing.
 READING_VERSION = "reading the Odoo server version"
 LOGGING_IN = "logging in to Odoo"
 

@@ -59,7 +59,7 @@ sys.exit(1 if failures else 0)
 """
 
 
-def test_open_pdf_makes_a_second_thread_wait_until_the_first_closes() -> None:
+def test_open_pdf_second_thread_waits() -> None:
     opened = threading.Event()
     release = threading.Event()
     order: list[str] = []
@@ -88,13 +88,13 @@ def test_open_pdf_makes_a_second_thread_wait_until_the_first_closes() -> None:
     assert order == ["first opened", "first closing", "second opened"]
 
 
-def test_open_pdf_lets_one_thread_open_a_second_document_inside_the_first() -> None:
+def test_open_pdf_nested_in_one_thread() -> None:
     with open_pdf(DEMO_PDF) as outer, open_pdf(DEMO_PDF) as inner:
         assert len(outer) == len(inner) == 1
 
 
 @pytest.mark.slow
-def test_pdf_rendering_from_six_threads_neither_crashes_nor_fails() -> None:
+def test_six_rendering_threads_do_not_crash() -> None:
     files = sorted((REPO / "fixtures" / "demo" / "documents").glob("*.pdf"))[:5]
 
     child = subprocess.run(

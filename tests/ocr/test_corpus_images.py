@@ -91,7 +91,7 @@ def test_lcd_screenshot_date_total_and_line(flipkart: Extraction) -> None:
     """GIVEN a 96 dpi screenshot of LCD-rendered text with rupee signs in its column headers THEN its PDF's values come back.
 
     Its orange and blue stroke edges had been faded as coloured ink, and the date read
-    "2218-10-18"; "Price(₹)" read as "Price(%)" named no column, so no line was read.
+    "2218-10-18". "Price(₹)" read as "Price(%)" named no column, so no line was read.
     """
     assert flipkart.value("date") == "2015-10-15"
     assert flipkart.value("total") == pytest.approx(319.0)

@@ -59,7 +59,7 @@ def test_deleted_file_gives_notice_and_gone_page(served) -> None:  # type: ignor
 
 
 def test_replaced_file_is_never_shown(served) -> None:  # type: ignore[no-untyped-def]
-    """GIVEN a case whose recorded file now holds another PDF WHEN its evidence opens
+    """GIVEN a case whose recorded file now contains another PDF WHEN its evidence opens
     THEN neither the page nor the image shows the other PDF."""
     settings, record = served
     shutil.copy(DEMO_PDF, record.document.path or "")
@@ -96,7 +96,7 @@ def test_stored_copy_serves_a_row_with_user_path(served) -> None:  # type: ignor
 
 def test_file_that_does_not_render_gives_notice(web_settings: Settings, tmp_path: Path) -> None:
     """GIVEN a case of a file that never opened as a PDF (an extraction_failed case) WHEN its
-    evidence opens THEN the page says the pages cannot be shown and the image is 422."""
+    evidence opens THEN the page states that the pages cannot be shown and the image is 422."""
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7 truncated by the scanner")
     record = make_records(tmp_path)[0]

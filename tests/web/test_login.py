@@ -1,4 +1,4 @@
-"""Dashboard login answers say what is wrong with the users file."""
+"""Dashboard login responses name what is wrong with the users file."""
 
 from __future__ import annotations
 

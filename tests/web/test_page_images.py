@@ -14,7 +14,7 @@ from docmatch.web.pages import RENDER_DPI, render_page_png
 DEMO_PDF = Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "documents" / "invoice-hansa-clean-de.pdf"
 
 
-def test_render_page_png_gives_parallel_requests_the_whole_image(tmp_path: Path) -> None:
+def test_parallel_page_requests_get_whole_image(tmp_path: Path) -> None:
     def request(_: int) -> bytes:
         return render_page_png(DEMO_PDF, 1, cache_dir=tmp_path, document_sha256="abc")
 
@@ -29,7 +29,7 @@ def test_render_page_png_gives_parallel_requests_the_whole_image(tmp_path: Path)
     assert [path.name for path in tmp_path.iterdir()] == [f"abc-1-{RENDER_DPI}.png"]
 
 
-def test_render_page_png_raises_index_error_past_the_last_page(tmp_path: Path) -> None:
+def test_page_past_end_raises_index_error(tmp_path: Path) -> None:
     with pytest.raises(IndexError):
         render_page_png(DEMO_PDF, 2, cache_dir=tmp_path, document_sha256="abc")
     assert not tmp_path.exists() or not any(tmp_path.iterdir())
